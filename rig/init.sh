@@ -1,0 +1,33 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of an emulated test host. Runs the plan in /rig/plan (one command
+# per line, each producing TAP), then dumps the kernel log between markers
+# so that the runner can scan it, and powers off.
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mkdir -p /dev/pts /tmp /run
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmp /tmp
+exec </dev/console >/dev/console 2>&1
+
+model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
+echo "MV-RIG: BOOTED host=$(cat /rig/host) kernel=$(uname -r) cpu=$model"
+echo "MV-RIG: kernel log below this marker is checked" >/dev/kmsg
+export MV_MODULE=/rig/migvisor.ko MV_RIG=1 PATH=/rig/bin:$PATH
+cd /rig
+while read -r name cmd; do
+	case "$name" in ''|'#'*) continue ;; esac
+	echo "MV-RIG: SUITE $name"
+	timeout "${MV_SUITE_TIMEOUT:-600}" sh -c "$cmd"
+	echo "MV-RIG: SUITE-END $name rc=$?"
+done </rig/plan
+echo "MV-RIG: DMESG-BEGIN"
+dmesg
+echo "MV-RIG: DMESG-END"
+echo "MV-RIG: END"
+# The serial tty drops what is still queued at power-off: drain it first.
+sleep 3
+poweroff -f

@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/klog.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "mv_util.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+const char *mv_module_path(void)
+{
+	const char *p = getenv("MV_MODULE");
+
+	return p ? p : "/rig/migvisor.ko";
+}
+
+bool mv_in_rig(void)
+{
+	return getenv("MV_RIG") != NULL;
+}
+
+int mv_module_load(void)
+{
+	int fd = open(mv_module_path(), O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0);
+	ret = ret ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+int mv_module_unload(void)
+{
+	return syscall(SYS_delete_module, "migvisor", O_NONBLOCK) ? -errno : 0;
+}
+
+bool mv_module_loaded(void)
+{
+	char line[256];
+	bool found = false;
+	FILE *f = fopen("/proc/modules", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "migvisor ", 9))
+			found = true;
+	fclose(f);
+	return found;
+}
+
+struct req {
+	struct nlmsghdr n;
+	struct genlmsghdr g;
+	unsigned char attrs[4096];
+};
+
+size_t mv_nl_attr_offset(void)
+{
+	return NLMSG_HDRLEN + GENL_HDRLEN;
+}
+
+size_t mv_nla_put(void *buf, size_t off, uint16_t type, const void *data,
+		  uint16_t len)
+{
+	struct nlattr *a = (struct nlattr *)((char *)buf + off);
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	if (len)
+		memcpy((char *)a + NLA_HDRLEN, data, len);
+	memset((char *)a + NLA_HDRLEN + len, 0,
+	       NLA_ALIGN(a->nla_len) - a->nla_len);
+	return off + NLA_ALIGN(a->nla_len);
+}
+
+static int raw_request(struct mv_nl *nl, uint16_t type, uint8_t cmd,
+		       uint8_t version, const void *attrs, size_t len,
+		       struct mv_nl_result *res)
+{
+	struct req r = {};
+	unsigned char buf[65536];
+	bool done = false;
+
+	memset(res, 0, sizeof(*res));
+	res->bad_off = -1;
+	if (len > sizeof(r.attrs))
+		return -E2BIG;
+	r.n.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + len;
+	r.n.nlmsg_type = type;
+	r.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	r.n.nlmsg_seq = ++nl->seq;
+	r.g.cmd = cmd;
+	r.g.version = version;
+	memcpy(r.attrs, attrs, len);
+	if (send(nl->fd, &r, r.n.nlmsg_len, 0) < 0)
+		return -errno;
+
+	while (!done) {
+		ssize_t n = recv(nl->fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *h;
+
+		if (n < 0)
+			return -errno;
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+		     h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_seq != nl->seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(h);
+				size_t off = NLMSG_HDRLEN + sizeof(*e);
+				struct nlattr *a;
+
+				res->error = e->error;
+				done = true;
+				if (!(h->nlmsg_flags & NLM_F_CAPPED))
+					off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+				while (off + NLA_HDRLEN <= h->nlmsg_len) {
+					a = (struct nlattr *)((char *)h + off);
+					if (a->nla_len < NLA_HDRLEN)
+						break;
+					if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG)
+						snprintf(res->msg, sizeof(res->msg), "%.*s",
+							 (int)(a->nla_len - NLA_HDRLEN),
+							 (char *)a + NLA_HDRLEN);
+					if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_OFFS)
+						memcpy(&res->bad_off, (char *)a + NLA_HDRLEN, 4);
+					off += NLA_ALIGN(a->nla_len);
+				}
+			} else if (!res->reply_len &&
+				   h->nlmsg_len <= sizeof(res->reply)) {
+				memcpy(res->reply, h, h->nlmsg_len);
+				res->reply_len = h->nlmsg_len;
+			}
+		}
+	}
+	return 0;
+}
+
+int mv_nl_open(struct mv_nl *nl, const char *family)
+{
+	unsigned char attrs[64];
+	struct mv_nl_result *res;
+	struct nlattr *a;
+	size_t len, off;
+	int one = 1, ret;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (nl->fd < 0)
+		return -errno;
+	setsockopt(nl->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(nl->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+
+	len = mv_nla_put(attrs, 0, CTRL_ATTR_FAMILY_NAME, family,
+			 strlen(family) + 1);
+	res = calloc(1, sizeof(*res));
+	if (!res)
+		return -ENOMEM;
+	ret = raw_request(nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, attrs, len,
+			  res);
+	if (!ret)
+		ret = res->error;
+	if (!ret && !res->reply_len)
+		ret = -ENOENT;
+	if (!ret) {
+		ret = -ENOENT;
+		off = NLMSG_HDRLEN + GENL_HDRLEN;
+		while (off + NLA_HDRLEN <= res->reply_len) {
+			a = (struct nlattr *)(res->reply + off);
+			if (a->nla_len < NLA_HDRLEN)
+				break;
+			if (a->nla_type == CTRL_ATTR_FAMILY_ID) {
+				memcpy(&nl->family, (char *)a + NLA_HDRLEN, 2);
+				ret = 0;
+			}
+			off += NLA_ALIGN(a->nla_len);
+		}
+	}
+	free(res);
+	if (ret) {
+		close(nl->fd);
+		nl->fd = -1;
+	}
+	return ret;
+}
+
+void mv_nl_close(struct mv_nl *nl)
+{
+	if (nl->fd >= 0)
+		close(nl->fd);
+	nl->fd = -1;
+}
+
+int mv_nl_request(struct mv_nl *nl, uint8_t cmd, uint8_t version,
+		  const void *attrs, size_t len, struct mv_nl_result *res)
+{
+	return raw_request(nl, nl->family, cmd, version, attrs, len, res);
+}
+
+int mv_run(const char *cmd, char *out, size_t len, bool with_err)
+{
+	char full[1024];
+	size_t n = 0;
+	FILE *p;
+	int st;
+
+	snprintf(full, sizeof(full), "%s%s", cmd, with_err ? " 2>&1" : "");
+	p = popen(full, "r");
+	if (!p)
+		return -errno;
+	while (n + 1 < len) {
+		size_t r = fread(out + n, 1, len - 1 - n, p);
+
+		if (!r)
+			break;
+		n += r;
+	}
+	out[n] = 0;
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int mv_cpuinfo_field(const char *key, char *out, size_t len)
+{
+	static char line[8192];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	size_t kl = strlen(key);
+	int ret = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *p;
+
+		if (strncmp(line, key, kl) || (line[kl] != ' ' && line[kl] != '\t'))
+			continue;
+		p = strchr(line, ':');
+		if (!p)
+			continue;
+		p++;
+		while (*p == ' ')
+			p++;
+		p[strcspn(p, "\n")] = 0;
+		snprintf(out, len, "%s", p);
+		ret = 0;
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+bool mv_word_in(const char *list, const char *word)
+{
+	size_t wl = strlen(word);
+	const char *p = list;
+
+	while ((p = strstr(p, word))) {
+		bool start = p == list || isspace((unsigned char)p[-1]);
+		bool end = !p[wl] || isspace((unsigned char)p[wl]);
+
+		if (start && end)
+			return true;
+		p += wl;
+	}
+	return false;
+}
+
+int mv_read_kmsg(char *buf, size_t len)
+{
+	int n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, len - 1);
+
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	return n;
+}
+
+/* --- JSON validation (recursive descent, RFC 8259) --- */
+
+static const char *ws(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	return s;
+}
+
+static const char *value(const char *s, int depth);
+
+static const char *string(const char *s)
+{
+	if (*s++ != '"')
+		return NULL;
+	while (*s && *s != '"') {
+		if ((unsigned char)*s < 0x20)
+			return NULL;
+		if (*s == '\\') {
+			s++;
+			if (*s == 'u') {
+				for (int i = 1; i <= 4; i++)
+					if (!isxdigit((unsigned char)s[i]))
+						return NULL;
+				s += 4;
+			} else if (!strchr("\"\\/bfnrt", *s) || !*s) {
+				return NULL;
+			}
+		}
+		s++;
+	}
+	return *s == '"' ? s + 1 : NULL;
+}
+
+static const char *number(const char *s)
+{
+	const char *start;
+
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (isdigit((unsigned char)*s))
+		while (isdigit((unsigned char)*s))
+			s++;
+	else
+		return NULL;
+	if (*s == '.') {
+		start = ++s;
+		while (isdigit((unsigned char)*s))
+			s++;
+		if (s == start)
+			return NULL;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		start = s;
+		while (isdigit((unsigned char)*s))
+			s++;
+		if (s == start)
+			return NULL;
+	}
+	return s;
+}
+
+static const char *container(const char *s, char close, bool obj, int depth)
+{
+	s = ws(s + 1);
+	if (*s == close)
+		return s + 1;
+	for (;;) {
+		if (obj) {
+			s = string(s);
+			if (!s)
+				return NULL;
+			s = ws(s);
+			if (*s++ != ':')
+				return NULL;
+		}
+		s = value(s, depth + 1);
+		if (!s)
+			return NULL;
+		s = ws(s);
+		if (*s == close)
+			return s + 1;
+		if (*s++ != ',')
+			return NULL;
+		s = ws(s);
+	}
+}
+
+static const char *value(const char *s, int depth)
+{
+	if (depth > 64)
+		return NULL;
+	s = ws(s);
+	switch (*s) {
+	case '{': return container(s, '}', true, depth);
+	case '[': return container(s, ']', false, depth);
+	case '"': return string(s);
+	case 't': return strncmp(s, "true", 4) ? NULL : s + 4;
+	case 'f': return strncmp(s, "false", 5) ? NULL : s + 5;
+	case 'n': return strncmp(s, "null", 4) ? NULL : s + 4;
+	default: return number(s);
+	}
+}
+
+int mv_json_validate(const char *s)
+{
+	s = value(s, 0);
+	if (!s)
+		return -EINVAL;
+	return *ws(s) ? -EINVAL : 0;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by migvisor's kselftests: module load/unload, a raw
+ * generic netlink client that returns extack details, and running tools.
+ */
+#ifndef MV_SELFTEST_UTIL_H
+#define MV_SELFTEST_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Path of migvisor.ko: $MV_MODULE, set by the test rig. */
+const char *mv_module_path(void);
+/* 0 or -errno, from finit_module(2) / delete_module(2). */
+int mv_module_load(void);
+int mv_module_unload(void);
+bool mv_module_loaded(void);
+/* Whether running in the test rig, where missing pieces are failures. */
+bool mv_in_rig(void);
+
+struct mv_nl {
+	int fd;
+	uint16_t family;
+	uint32_t seq;
+};
+
+struct mv_nl_result {
+	int error;		/* 0 or -errno from the kernel's ack */
+	char msg[256];		/* extack message, "" if none */
+	int bad_off;		/* extack offset of the bad attribute, or -1 */
+	/* First reply message, if any (raw nlmsghdr + genlmsghdr + attrs). */
+	unsigned char reply[65536];
+	size_t reply_len;
+};
+
+/* Open a NETLINK_GENERIC socket with extack; resolve @family (0: ok). */
+int mv_nl_open(struct mv_nl *nl, const char *family);
+void mv_nl_close(struct mv_nl *nl);
+
+/*
+ * Send one request: genl command @cmd, version @version, followed by the
+ * raw attribute bytes @attrs (@len, already laid out as nlattrs). Waits for
+ * the ack; fills @res. Returns 0 if a reply or ack arrived, -errno on a
+ * socket failure.
+ */
+int mv_nl_request(struct mv_nl *nl, uint8_t cmd, uint8_t version,
+		  const void *attrs, size_t len, struct mv_nl_result *res);
+
+/* Append one attribute to a buffer; returns the new length. */
+size_t mv_nla_put(void *buf, size_t off, uint16_t type, const void *data,
+		  uint16_t len);
+
+/* Offset of the first attribute in a request built by mv_nl_request. */
+size_t mv_nl_attr_offset(void);
+
+/* Run a shell command, capture stdout (and stderr if @with_err). */
+int mv_run(const char *cmd, char *out, size_t len, bool with_err);
+
+/* The value of "@key : ..." in the first /proc/cpuinfo block. */
+int mv_cpuinfo_field(const char *key, char *out, size_t len);
+
+/* Is @word one of the space-separated words of @list? */
+bool mv_word_in(const char *list, const char *word);
+
+/* Read the whole kernel log (klogctl) into @buf. */
+int mv_read_kmsg(char *buf, size_t len);
+
+/* Minimal RFC 8259 validator: 0 if @s is one valid JSON value. */
+int mv_json_validate(const char *s);
+
+#endif

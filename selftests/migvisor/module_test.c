@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * migvisor.ko on a host with VMX: it loads, registers /dev/migvisor and the
+ * "migvisor" netlink family, describes the host as /proc/cpuinfo does,
+ * rejects bad requests with an extack message, and unloads.
+ *
+ * The tests run in order and share the loaded module: "load" first,
+ * "unload" last.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
+#include <linux/migvisor.h>
+
+#include "kselftest_harness.h"
+#include "../lib/mv_util.h"
+#include "../../common/mv_tables.h"
+
+static char out[65536];
+
+TEST(load)
+{
+	if (!mv_in_rig() && access(mv_module_path(), R_OK))
+		SKIP(return, "no module at %s (set MV_MODULE)", mv_module_path());
+	if (mv_module_loaded())
+		ASSERT_EQ(0, mv_module_unload());
+	ASSERT_EQ(0, mv_module_load());
+	ASSERT_TRUE(mv_module_loaded());
+}
+
+TEST(load_twice_is_eexist)
+{
+	ASSERT_EQ(-EEXIST, mv_module_load());
+}
+
+TEST(chardev_exists_root_only)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat("/dev/" MV_DEVICE_NAME, &st));
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+	EXPECT_EQ(0600, st.st_mode & 07777);
+	EXPECT_EQ(0, st.st_uid);
+}
+
+TEST(chardev_version_ioctl)
+{
+	struct mv_version v = {};
+	int fd = open("/dev/" MV_DEVICE_NAME, O_RDWR | O_CLOEXEC);
+
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, ioctl(fd, MV_IOC_GET_VERSION, &v));
+	EXPECT_EQ(MV_API_VERSION, v.api);
+	EXPECT_EQ(MV_GENL_VERSION, v.genl);
+
+	/* Non-zero reserved input is rejected, not ignored. */
+	memset(&v, 0, sizeof(v));
+	v.reserved[2] = 1;
+	EXPECT_EQ(-1, ioctl(fd, MV_IOC_GET_VERSION, &v));
+	EXPECT_EQ(EINVAL, errno);
+
+	EXPECT_EQ(-1, ioctl(fd, _IO(MV_IOC_MAGIC, 0x7f)));
+	EXPECT_EQ(ENOTTY, errno);
+	close(fd);
+}
+
+TEST(family_registered)
+{
+	struct mv_nl nl;
+
+	ASSERT_EQ(0, mv_nl_open(&nl, MV_GENL_NAME));
+	EXPECT_NE(0, nl.family);
+	mv_nl_close(&nl);
+}
+
+/* The words after "@label:" on a line of mvctl's text output. */
+static int mvctl_words(const char *text, const char *label, char *dst,
+		       size_t len)
+{
+	char key[64];
+	const char *p = text;
+	size_t kl;
+
+	kl = snprintf(key, sizeof(key), "%s:", label);
+	while (p && *p) {
+		if (!strncmp(p, key, kl)) {
+			size_t n = strcspn(p + kl, "\n");
+
+			snprintf(dst, len, "%.*s", (int)n, p + kl);
+			return 0;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -ENOENT;
+}
+
+/*
+ * Bits the CPU reports but Linux does not print, each for a documented
+ * reason; anything else missing from /proc/cpuinfo is a bug in our table.
+ */
+static const char *const kernel_cleared[] = {
+	/* "TSC_DEADLINE disabled due to Errata" on Bochs' microcode 0 */
+	"tsc_deadline_timer",
+};
+
+/*
+ * Bochs' CPUID.0xD sizes disagree with its XSAVE, so Linux 6.1 disables
+ * XSAVE ("XSAVE consistency problem") and with it every feature that
+ * depends on it (arch/x86/kernel/cpu/cpuid-deps.c).
+ */
+static const char *const xsave_dependents[] = {
+	"xsave", "xsaveopt", "xsavec", "xgetbv1", "xsaves", "avx", "avx2",
+	"fma", "avx512f", "avx512dq", "avx512ifma", "avx512pf", "avx512er",
+	"avx512cd", "avx512bw", "avx512vl", "avx512vbmi", "avx512_vbmi2",
+	"avx512_vnni", "avx512_bitalg", "avx512_vpopcntdq", "avx512_bf16",
+	"avx512_fp16", "avx512_vp2intersect", "avx512_4vnniw",
+	"avx512_4fmaps", "vaes", "vpclmulqdq", "gfni", "avx_vnni", "pku",
+	"ospke", "amx_tile", "amx_bf16", "amx_int8", "xfd", "cldemote",
+	"xtile", "mpx", "f16c",
+};
+
+static bool in_list(const char *const *l, size_t n, const char *w)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(l[i], w))
+			return true;
+	return false;
+}
+
+/* Copy the next space-separated word of *@p into @w; false at the end. */
+static bool next_word(const char **p, char *w, size_t len)
+{
+	size_t n;
+
+	while (**p == ' ')
+		(*p)++;
+	n = strcspn(*p, " ");
+	if (!n || n >= len)
+		return false;
+	memcpy(w, *p, n);
+	w[n] = 0;
+	*p += n;
+	return true;
+}
+
+static bool table_name(const char *w)
+{
+	for (int i = 0; i < MV_F_COUNT; i++)
+		if (!(mv_cpuid_features[i].flags & MV_FF_HIDDEN) &&
+		    !strcmp(mv_cpuid_features[i].name, w))
+			return true;
+	return false;
+}
+
+TEST(host_show_matches_cpuinfo)
+{
+	static char ours[8192], cpuinfo[8192], vmx_ours[2048], vmx_cpu[2048];
+	const char *p;
+	bool xsave_off;
+	char w[64];
+
+	ASSERT_EQ(0, mv_run("mvctl host show", out, sizeof(out), true)) {
+		TH_LOG("mvctl failed: %s", out);
+	}
+	ASSERT_NE(NULL, strstr(out, "vendor GenuineIntel"));
+	ASSERT_EQ(0, mvctl_words(out, "flags", ours, sizeof(ours)));
+	ASSERT_EQ(0, mvctl_words(out, "vmx flags", vmx_ours, sizeof(vmx_ours)));
+	ASSERT_EQ(0, mv_cpuinfo_field("flags", cpuinfo, sizeof(cpuinfo)));
+	ASSERT_EQ(0, mv_cpuinfo_field("vmx flags", vmx_cpu, sizeof(vmx_cpu)));
+
+	/* Every CPUID bit Linux prints, mvctl prints (synthetic ones aside). */
+	for (p = cpuinfo; next_word(&p, w, sizeof(w));)
+		if (table_name(w))
+			EXPECT_TRUE(mv_word_in(ours, w)) {
+				TH_LOG("cpuinfo flag \"%s\" missing from mvctl", w);
+			}
+
+	/*
+	 * Every bit mvctl prints is in /proc/cpuinfo, unless Linux cleared it
+	 * for one of the documented reasons above.
+	 */
+	xsave_off = !mv_word_in(cpuinfo, "xsave") && mv_word_in(ours, "xsave");
+	for (p = ours; next_word(&p, w, sizeof(w));) {
+		bool why = mv_word_in(cpuinfo, w) ||
+			in_list(kernel_cleared, ARRAY_SIZE(kernel_cleared), w) ||
+			(xsave_off && in_list(xsave_dependents,
+					      ARRAY_SIZE(xsave_dependents), w));
+
+		EXPECT_TRUE(why) {
+			TH_LOG("mvctl shows \"%s\" but /proc/cpuinfo does not", w);
+		}
+	}
+
+	/* vmx flags: the same set, both ways. */
+	for (p = vmx_ours; next_word(&p, w, sizeof(w));)
+		EXPECT_TRUE(mv_word_in(vmx_cpu, w)) {
+			TH_LOG("vmx flag \"%s\" not in /proc/cpuinfo", w);
+		}
+	for (p = vmx_cpu; next_word(&p, w, sizeof(w));)
+		EXPECT_TRUE(mv_word_in(vmx_ours, w)) {
+			TH_LOG("cpuinfo vmx flag \"%s\" missing from mvctl", w);
+		}
+}
+
+TEST(host_show_json_is_valid)
+{
+	ASSERT_EQ(0, mv_run("mvctl -j host show", out, sizeof(out), false));
+	EXPECT_EQ(0, mv_json_validate(out)) {
+		TH_LOG("invalid JSON: %.200s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "\"vmx\":{\"feature_control\":"));
+	EXPECT_NE(NULL, strstr(out, "\"cpuid\":[{\"leaf\":\"0x0\""));
+	ASSERT_EQ(0, mv_run("mvctl -j -p host show", out, sizeof(out), false));
+	EXPECT_EQ(0, mv_json_validate(out));
+}
+
+TEST(unknown_command_has_extack)
+{
+	struct mv_nl_result *res = calloc(1, sizeof(*res));
+	struct mv_nl nl;
+
+	ASSERT_EQ(0, mv_nl_open(&nl, MV_GENL_NAME));
+	ASSERT_EQ(0, mv_nl_request(&nl, 42, MV_GENL_VERSION, NULL, 0, res));
+	EXPECT_EQ(-EOPNOTSUPP, res->error);
+	EXPECT_NE(NULL, strstr(res->msg, "unknown migvisor command")) {
+		TH_LOG("extack: \"%s\"", res->msg);
+	}
+	mv_nl_close(&nl);
+	free(res);
+}
+
+TEST(unexpected_attribute_has_extack)
+{
+	struct mv_nl_result *res = calloc(1, sizeof(*res));
+	unsigned char attrs[64];
+	uint32_t v = 7;
+	struct mv_nl nl;
+	size_t len;
+
+	ASSERT_EQ(0, mv_nl_open(&nl, MV_GENL_NAME));
+
+	/* An attribute the family knows, but HOST_GET does not take. */
+	len = mv_nla_put(attrs, 0, MV_A_HOST_FAMILY, &v, sizeof(v));
+	ASSERT_EQ(0, mv_nl_request(&nl, MV_CMD_HOST_GET, MV_GENL_VERSION,
+				   attrs, len, res));
+	EXPECT_EQ(-EINVAL, res->error);
+	EXPECT_NE(0, res->msg[0]);
+	EXPECT_EQ((int)mv_nl_attr_offset(), res->bad_off);
+	TH_LOG("extack: \"%s\" at offset %d", res->msg, res->bad_off);
+
+	/* An attribute number past the family's last one. */
+	len = mv_nla_put(attrs, 0, MV_A_MAX + 10, &v, sizeof(v));
+	ASSERT_EQ(0, mv_nl_request(&nl, MV_CMD_HOST_GET, MV_GENL_VERSION,
+				   attrs, len, res));
+	EXPECT_EQ(-EINVAL, res->error);
+	EXPECT_NE(NULL, strstr(res->msg, "Unknown attribute type")) {
+		TH_LOG("extack: \"%s\"", res->msg);
+	}
+	EXPECT_EQ((int)mv_nl_attr_offset(), res->bad_off);
+	mv_nl_close(&nl);
+	free(res);
+}
+
+TEST(newer_version_refused_with_extack)
+{
+	struct mv_nl_result *res = calloc(1, sizeof(*res));
+	struct mv_nl nl;
+
+	ASSERT_EQ(0, mv_nl_open(&nl, MV_GENL_NAME));
+	ASSERT_EQ(0, mv_nl_request(&nl, MV_CMD_HOST_GET, MV_GENL_VERSION + 1,
+				   NULL, 0, res));
+	EXPECT_EQ(-EOPNOTSUPP, res->error);
+	EXPECT_NE(NULL, strstr(res->msg, "newer")) {
+		TH_LOG("extack: \"%s\"", res->msg);
+	}
+	/* The same request at our version works. */
+	ASSERT_EQ(0, mv_nl_request(&nl, MV_CMD_HOST_GET, MV_GENL_VERSION,
+				   NULL, 0, res));
+	EXPECT_EQ(0, res->error);
+	EXPECT_NE(0, res->reply_len);
+	mv_nl_close(&nl);
+	free(res);
+}
+
+TEST(mvctl_reports_errors)
+{
+	EXPECT_EQ(1, mv_run("mvctl host frobnicate", out, sizeof(out), true));
+	EXPECT_NE(NULL, strstr(out, "unknown command"));
+	EXPECT_EQ(1, mv_run("mvctl frobnicate", out, sizeof(out), true));
+	EXPECT_NE(NULL, strstr(out, "unknown object"));
+	EXPECT_EQ(1, mv_run("mvctl --frobnicate host", out, sizeof(out), true));
+}
+
+TEST(unload)
+{
+	struct mv_nl nl;
+
+	ASSERT_EQ(0, mv_module_unload());
+	EXPECT_FALSE(mv_module_loaded());
+	EXPECT_NE(0, access("/dev/" MV_DEVICE_NAME, F_OK));
+	EXPECT_EQ(-ENOENT, mv_nl_open(&nl, MV_GENL_NAME));
+	EXPECT_EQ(1, mv_run("mvctl host show", out, sizeof(out), true));
+	EXPECT_NE(NULL, strstr(out, "not loaded"));
+
+	/* A second cycle: nothing was left behind by the first. */
+	ASSERT_EQ(0, mv_module_load());
+	ASSERT_EQ(0, mv_nl_open(&nl, MV_GENL_NAME));
+	mv_nl_close(&nl);
+	ASSERT_EQ(0, mv_module_unload());
+	EXPECT_FALSE(mv_module_loaded());
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A host report: what MV_CMD_HOST_GET returns, as plain data. The same
+ * model is printed by "mvctl host show" and (later) read back from its
+ * JSON to compute pools.
+ */
+#ifndef MV_HOST_H
+#define MV_HOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "../../common/mv_tables.h"
+
+#define MV_HOST_MAX_CPUID	256
+#define MV_HOST_MAX_MSR		32
+
+struct mv_cpuid_leaf {
+	uint32_t leaf, subleaf;
+	uint32_t reg[4];		/* enum mv_cpuid_reg order */
+};
+
+struct mv_host {
+	char vendor[16];
+	char model_name[64];
+	uint32_t family, model, stepping, microcode;
+	uint64_t feat_ctl;
+	uint64_t vmx_caps[MV_VMX_CAP_WORDS];
+	unsigned int n_msr;
+	struct { uint32_t index; uint64_t value; } msr[MV_HOST_MAX_MSR];
+	unsigned int n_cpuid;
+	struct mv_cpuid_leaf cpuid[MV_HOST_MAX_CPUID];
+};
+
+struct nlattr;
+
+int mv_host_from_nl(struct mv_host *h, struct nlattr **tb,
+		    struct nlattr *head, int len);
+const struct mv_cpuid_leaf *mv_host_leaf(const struct mv_host *h,
+					 uint32_t leaf, uint32_t subleaf);
+bool mv_host_has_feature(const struct mv_host *h, enum mv_cpuid_feature_id f);
+bool mv_host_has_vmx_cap(const struct mv_host *h, enum mv_vmx_cap_id c);
+void mv_host_print(const struct mv_host *h, bool details);
+
+#endif

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libnl-genl-3 glue: resolve the family, send a request, collect replies,
+ * and keep the extack TLVs (message and offending attribute) of an error.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+
+#include <linux/migvisor.h>
+
+#include "mvnl.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+int mvnl_open(struct mvnl *nl)
+{
+	int one = 1, ret;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->bad_attr_off = nl->bad_attr_type = -1;
+	nl->sk = nl_socket_alloc();
+	if (!nl->sk)
+		return -ENOMEM;
+	ret = genl_connect(nl->sk);
+	if (ret < 0) {
+		ret = -ECONNREFUSED;
+		goto out_free;
+	}
+	/* Ask for extack messages, and for acks without the whole request. */
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &one, sizeof(one));
+	nl_socket_enable_msg_peek(nl->sk);
+	nl->family = genl_ctrl_resolve(nl->sk, MV_GENL_NAME);
+	if (nl->family < 0) {
+		ret = -ENOENT;
+		goto out_free;
+	}
+	return 0;
+
+out_free:
+	nl_socket_free(nl->sk);
+	nl->sk = NULL;
+	return ret;
+}
+
+void mvnl_close(struct mvnl *nl)
+{
+	if (nl->sk)
+		nl_socket_free(nl->sk);
+	nl->sk = NULL;
+}
+
+struct nl_msg *mvnl_msg(struct mvnl *nl, uint8_t cmd, int nlflags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
+			 nlflags, cmd, MV_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+struct req_ctx {
+	struct mvnl *nl;
+	mvnl_reply_cb cb;
+	void *arg;
+	int err;
+	int done;
+};
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct req_ctx *c = arg;
+	struct nlattr *tb[MV_A_MAX + 1];
+	int ret;
+
+	ret = genlmsg_parse(nlmsg_hdr(msg), 0, tb, MV_A_MAX, NULL);
+	if (ret < 0) {
+		c->err = -EPROTO;
+		snprintf(c->nl->errmsg, sizeof(c->nl->errmsg),
+			 "malformed reply from the kernel");
+		return NL_STOP;
+	}
+	if (c->cb) {
+		struct nlmsghdr *h = nlmsg_hdr(msg);
+
+		ret = c->cb(tb, genlmsg_attrdata(nlmsg_data(h), 0),
+			    genlmsg_attrlen(nlmsg_data(h), 0), c->arg);
+		if (ret < 0) {
+			c->err = ret;
+			return NL_STOP;
+		}
+	}
+	return NL_OK;
+}
+
+/* Which top-level attribute of the request starts at byte offset @off? */
+static int attr_at(struct nl_msg *req, int off)
+{
+	struct nlmsghdr *h = nlmsg_hdr(req);
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(h), 0),
+			  genlmsg_attrlen(nlmsg_data(h), 0), rem) {
+		int start = (char *)a - (char *)h;
+
+		if (off >= start && off < start + (int)NLA_ALIGN(a->nla_len))
+			return nla_type(a);
+	}
+	return -1;
+}
+
+static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	struct req_ctx *c = arg;
+	struct nlmsghdr *h = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct nlattr *a;
+	int off, len, rem;
+
+	(void)who;
+	c->err = e->error;
+	c->done = 1;
+	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NL_STOP;
+	off = sizeof(*e);
+	if (!(h->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	len = (int)h->nlmsg_len - NLMSG_HDRLEN - off;
+	if (len <= 0)
+		return NL_STOP;
+	nla_for_each_attr(a, (struct nlattr *)((char *)e + off), len, rem) {
+		switch (nla_type(a)) {
+		case NLMSGERR_ATTR_MSG:
+			snprintf(c->nl->errmsg, sizeof(c->nl->errmsg), "%.*s",
+				 nla_len(a), (char *)nla_data(a));
+			break;
+		case NLMSGERR_ATTR_OFFS:
+			c->nl->bad_attr_off = nla_get_u32(a);
+			break;
+		}
+	}
+	if (c->nl->bad_attr_off >= 0 && c->nl->last_req)
+		c->nl->bad_attr_type = attr_at(c->nl->last_req,
+					       c->nl->bad_attr_off);
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	struct req_ctx *c = arg;
+
+	(void)msg;
+	c->done = 1;
+	return NL_STOP;
+}
+
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	struct req_ctx *c = arg;
+
+	(void)msg;
+	c->done = 1;
+	return NL_STOP;
+}
+
+int mvnl_request(struct mvnl *nl, struct nl_msg *msg, mvnl_reply_cb cb,
+		 void *arg)
+{
+	struct req_ctx c = { .nl = nl, .cb = cb, .arg = arg };
+	struct nl_cb *ncb;
+	int ret;
+
+	nl->errmsg[0] = 0;
+	nl->bad_attr_off = nl->bad_attr_type = -1;
+	ncb = nl_cb_alloc(NL_CB_CUSTOM);
+	if (!ncb) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nl_cb_set(ncb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &c);
+	nl_cb_set(ncb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &c);
+	nl_cb_set(ncb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &c);
+	nl_cb_err(ncb, NL_CB_CUSTOM, on_error, &c);
+
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
+	nl->last_req = msg;
+	ret = nl_send_auto(nl->sk, msg);
+	if (ret < 0) {
+		c.err = -EIO;
+		goto out;
+	}
+	while (!c.done) {
+		ret = nl_recvmsgs(nl->sk, ncb);
+		if (ret < 0 && !c.done) {
+			if (!c.err)
+				c.err = -EIO;
+			break;
+		}
+		if (c.err && !c.done)
+			break;
+	}
+out:
+	nl->last_req = NULL;
+	nlmsg_free(msg);
+	nl_cb_put(ncb);
+	return c.err;
+}
+
+void mvnl_perror(const struct mvnl *nl, int err, const char *what)
+{
+	if (nl->errmsg[0])
+		fprintf(stderr, "Error: %s: %s", what, nl->errmsg);
+	else
+		fprintf(stderr, "Error: %s: %s", what, strerror(-err));
+	if (nl->bad_attr_type >= 0)
+		fprintf(stderr, " (attribute %d)", nl->bad_attr_type);
+	fprintf(stderr, ".\n");
+}
