@@ -20,6 +20,12 @@ export MV_MODULE=/rig/migvisor.ko MV_RIG=1 PATH=/rig/bin:$PATH
 cd /rig
 while read -r name cmd; do
 	case "$name" in ''|'#'*) continue ;; esac
+	# "! command": host setup, not a suite; a failure ends the plan.
+	if [ "$name" = "!" ]; then
+		echo "MV-RIG: SETUP $cmd"
+		sh -c "$cmd" || { echo "MV-RIG: SETUP-FAILED $cmd"; break; }
+		continue
+	fi
 	echo "MV-RIG: SUITE $name"
 	timeout "${MV_SUITE_TIMEOUT:-600}" sh -c "$cmd"
 	echo "MV-RIG: SUITE-END $name rc=$?"

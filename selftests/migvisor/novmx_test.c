@@ -47,4 +47,14 @@ TEST(load_refused_again_same_way)
 	EXPECT_FALSE(mv_module_loaded());
 }
 
+TEST(mvctl_explains_missing_module)
+{
+	char out[1024];
+
+	EXPECT_EQ(1, mv_run("mvctl host show", out, sizeof(out), true));
+	EXPECT_NE(NULL, strstr(out, "module is not loaded")) {
+		TH_LOG("mvctl said: %s", out);
+	}
+}
+
 TEST_HARNESS_MAIN
