@@ -32,7 +32,13 @@ MV_VMX_CAP(ept_ad,		EPT,	21,	MV_VCF_CPUINFO)
 MV_VMX_CAP(ept_1gb,		EPT,	17,	MV_VCF_CPUINFO)
 MV_VMX_CAP(flexpriority,	SYNTH,	0,	MV_VCF_CPUINFO)
 MV_VMX_CAP(apicv,		SYNTH,	1,	MV_VCF_CPUINFO)
-MV_VMX_CAP(eptp_switching,	VMFUNC,	0,	MV_VCF_CPUINFO)
+/*
+ * Linux 6.1 prints eptp_switching from the high dword of IA32_VMX_VMFUNC
+ * (feat_ctl.c reads it into "funcs"), where the SDM puts no bit; the
+ * allowed VM functions are in the low dword. We report the SDM's bit, so
+ * this one is not compared with /proc/cpuinfo.
+ */
+MV_VMX_CAP(eptp_switching,	VMFUNC,	0,	0)
 MV_VMX_CAP(tsc_offset,		PROC,	3,	MV_VCF_CPUINFO)
 MV_VMX_CAP(vtpr,		PROC,	21,	MV_VCF_CPUINFO)
 MV_VMX_CAP(mtf,			PROC,	27,	MV_VCF_CPUINFO)

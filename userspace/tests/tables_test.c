@@ -26,11 +26,12 @@ TEST(cpuid_feature_names_unique_and_well_formed)
 		EXPECT_TRUE(well_formed(mv_cpuid_features[i].name)) {
 			TH_LOG("bad name \"%s\"", mv_cpuid_features[i].name);
 		}
-		for (int j = i + 1; j < MV_F_COUNT; j++)
+		for (int j = i + 1; j < MV_F_COUNT; j++) {
 			EXPECT_NE(0, strcmp(mv_cpuid_features[i].name,
 					    mv_cpuid_features[j].name)) {
 				TH_LOG("duplicate \"%s\"", mv_cpuid_features[i].name);
 			}
+		}
 	}
 }
 
