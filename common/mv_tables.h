@@ -6,9 +6,6 @@
 #ifndef _MV_TABLES_H
 #define _MV_TABLES_H
 
-#ifndef __maybe_unused
-#define __maybe_unused __attribute__((unused))
-#endif
 
 /* Flags of common/cpuid_features.h rows */
 #define MV_FF_HIDDEN	(1u << 0)

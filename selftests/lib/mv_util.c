@@ -389,15 +389,17 @@ static const char *value(const char *s, int depth)
 	if (depth > 64)
 		return NULL;
 	s = ws(s);
-	switch (*s) {
-	case '{': return container(s, '}', true, depth);
-	case '[': return container(s, ']', false, depth);
-	case '"': return string(s);
-	case 't': return strncmp(s, "true", 4) ? NULL : s + 4;
-	case 'f': return strncmp(s, "false", 5) ? NULL : s + 5;
-	case 'n': return strncmp(s, "null", 4) ? NULL : s + 4;
-	default: return number(s);
-	}
+	if (*s == '{')
+		return container(s, '}', true, depth);
+	if (*s == '[')
+		return container(s, ']', false, depth);
+	if (*s == '"')
+		return string(s);
+	if (!strncmp(s, "true", 4) || !strncmp(s, "null", 4))
+		return s + 4;
+	if (!strncmp(s, "false", 5))
+		return s + 5;
+	return number(s);
 }
 
 int mv_json_validate(const char *s)

@@ -57,19 +57,31 @@ static void put_escaped(const char *s)
 	fputc('"', js.out);
 	for (; *s; s++) {
 		unsigned char c = *s;
+		const char *esc = NULL;
 
 		switch (c) {
-		case '"': fputs("\\\"", js.out); break;
-		case '\\': fputs("\\\\", js.out); break;
-		case '\n': fputs("\\n", js.out); break;
-		case '\r': fputs("\\r", js.out); break;
-		case '\t': fputs("\\t", js.out); break;
-		default:
-			if (c < 0x20)
-				fprintf(js.out, "\\u%04x", c);
-			else
-				fputc(c, js.out);
+		case '"':
+			esc = "\\\"";
+			break;
+		case '\\':
+			esc = "\\\\";
+			break;
+		case '\n':
+			esc = "\\n";
+			break;
+		case '\r':
+			esc = "\\r";
+			break;
+		case '\t':
+			esc = "\\t";
+			break;
 		}
+		if (esc)
+			fputs(esc, js.out);
+		else if (c < 0x20)
+			fprintf(js.out, "\\u%04x", c);
+		else
+			fputc(c, js.out);
 	}
 	fputc('"', js.out);
 }

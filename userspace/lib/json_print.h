@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "compiler.h"
+
 enum output_type { PRINT_FP = 1, PRINT_JSON = 2, PRINT_ANY = 3 };
 
 void json_init(FILE *out, bool json, bool pretty);
@@ -33,6 +35,6 @@ void print_hex(enum output_type t, const char *key, const char *fmt,
 void print_bool(enum output_type t, const char *key, const char *fmt,
 		bool val);
 /* Text only. */
-void print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void print_text(const char *fmt, ...) __printf(1, 2);
 
 #endif

@@ -15,6 +15,7 @@
 #include <linux/migvisor.h>
 
 #include "mvctl.h"
+#include "../lib/compiler.h"
 #include "../lib/json_print.h"
 
 #ifndef MV_VERSION
@@ -101,7 +102,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(objects); i++) {
 		if (argv_match(&ctl, objects[i].name)) {
 			json_init(stdout, ctl.json, ctl.pretty);
 			ret = objects[i].fn(&ctl);

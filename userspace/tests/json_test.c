@@ -52,10 +52,10 @@ TEST(json_output_is_valid_and_exact)
 	EXPECT_EQ(0, mv_json_validate(s)) {
 		TH_LOG("%s", s);
 	}
-	EXPECT_STREQ("{\"name\":\"a\\\"b\\\\c\\n\\u0001\",\"n\":18446744073709551615,"
-		     "\"i\":-5,\"x\":\"0xdeadbeefcafe\",\"b\":true,"
-		     "\"list\":[\"one\",\"two\"],\"empty\":{},"
-		     "\"objs\":[{\"k\":1},{\"k\":2}]}\n", s);
+	static const char want[] =
+		"{\"name\":\"a\\\"b\\\\c\\n\\u0001\",\"n\":18446744073709551615,\"i\":-5,\"x\":\"0xdeadbeefcafe\",\"b\":true,\"list\":[\"one\",\"two\"],\"empty\":{},\"objs\":[{\"k\":1},{\"k\":2}]}\n";
+
+	EXPECT_STREQ(want, s);
 	free(s);
 }
 
