@@ -5,6 +5,7 @@
  * changed mode must not widen access to guest memory).
  */
 #include <linux/kernel.h>
+#include <linux/anon_inodes.h>
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
@@ -14,6 +15,7 @@
 #include <linux/migvisor.h>
 
 #include "chardev.h"
+#include "guest.h"
 
 static int mv_dev_open(struct inode *inode, struct file *file)
 {
@@ -37,6 +39,93 @@ static long get_version(struct mv_version __user *uarg)
 	return 0;
 }
 
+/* --- per-guest file: its lifetime holds a guest reference --- */
+
+static int guest_release(struct inode *inode, struct file *file)
+{
+	mv_guest_put(file->private_data);
+	return 0;
+}
+
+static ssize_t guest_write(struct file *file, const char __user *buf,
+			   size_t len, loff_t *pos)
+{
+	struct mv_guest *g = file->private_data;
+	int ret;
+
+	if (*pos < 0)
+		return -EINVAL;
+	ret = mv_guest_load(g, *pos, buf, len);
+	if (ret)
+		return ret;
+	*pos += len;
+	return len;
+}
+
+static ssize_t guest_read(struct file *file, char __user *buf, size_t len,
+			  loff_t *pos)
+{
+	struct mv_guest *g = file->private_data;
+	int ret;
+
+	if (*pos < 0 || *pos >= g->mem.size)
+		return 0;
+	len = min_t(u64, len, g->mem.size - *pos);
+	ret = mv_mem_read(&g->mem, *pos, (void __force *)buf, len, true);
+	if (ret)
+		return ret;
+	*pos += len;
+	return len;
+}
+
+static long guest_ioctl(struct file *file, unsigned int cmd,
+			unsigned long arg)
+{
+	struct mv_guest *g = file->private_data;
+	struct mv_guest_entry e;
+
+	switch (cmd) {
+	case MV_IOC_SET_ENTRY:
+		if (copy_from_user(&e, (void __user *)arg, sizeof(e)))
+			return -EFAULT;
+		if (memchr_inv(e.reserved, 0, sizeof(e.reserved)))
+			return -EINVAL;
+		return mv_guest_set_entry(g, e.rip);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations mv_guest_fops = {
+	.owner		= THIS_MODULE,
+	.release	= guest_release,
+	.read		= guest_read,
+	.write		= guest_write,
+	.unlocked_ioctl	= guest_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= default_llseek,
+};
+
+static long guest_open(struct mv_guest_open __user *uarg)
+{
+	struct mv_guest_open o;
+	struct mv_guest *g;
+	int fd;
+
+	if (copy_from_user(&o, uarg, sizeof(o)))
+		return -EFAULT;
+	if (o.flags || o.reserved || !memchr(o.name, 0, sizeof(o.name)))
+		return -EINVAL;
+	g = mv_guest_get(o.name);
+	if (!g)
+		return -ENOENT;
+	fd = anon_inode_getfd("migvisor-guest", &mv_guest_fops, g,
+			      O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		mv_guest_put(g);
+	return fd;
+}
+
 static long mv_dev_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
@@ -45,6 +134,8 @@ static long mv_dev_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case MV_IOC_GET_VERSION:
 		return get_version(uarg);
+	case MV_IOC_GUEST_OPEN:
+		return guest_open(uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -13,8 +13,11 @@
 #include <linux/migvisor.h>
 
 #include "chardev.h"
+#include "guest.h"
 #include "netlink.h"
 #include "vmx/capabilities.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmx.h"
 
 static int __init mv_mod_init(void)
 {
@@ -24,6 +27,15 @@ static int __init mv_mod_init(void)
 	if (ret)
 		return ret;
 
+	ret = mv_vmx_init();
+	if (ret)
+		return ret;
+	ret = mv_vpid_init();
+	if (ret)
+		goto err_vpid;
+	ret = mv_guests_init();
+	if (ret)
+		goto err_guests;
 	ret = mv_chardev_init();
 	if (ret)
 		goto err_chardev;
@@ -40,6 +52,11 @@ static int __init mv_mod_init(void)
 err_genl:
 	mv_chardev_uninit();
 err_chardev:
+	mv_guests_uninit();
+err_guests:
+	mv_vpid_uninit();
+err_vpid:
+	mv_vmx_uninit();
 	return ret;
 }
 
@@ -47,6 +64,9 @@ static void __exit mv_mod_exit(void)
 {
 	mv_genl_uninit();
 	mv_chardev_uninit();
+	mv_guests_uninit();
+	mv_vpid_uninit();
+	mv_vmx_uninit();
 }
 
 module_init(mv_mod_init);

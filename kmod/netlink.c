@@ -11,6 +11,7 @@
 
 #include <linux/migvisor.h>
 
+#include "guest.h"
 #include "netlink.h"
 #include "cpuid/host.h"
 #include "vmx/capabilities.h"
@@ -23,16 +24,46 @@
  */
 #define MV_CMD_ANSWERED_MAX	63
 
+static const struct genl_multicast_group mv_mcgrps[] = {
+	{ .name = MV_MCGRP_EVENTS },
+};
+
 /* ops are filled in by mv_genl_init(), see MV_CMD_ANSWERED_MAX */
 static struct genl_family mv_genl_family __ro_after_init = {
 	.name = MV_GENL_NAME,
 	.version = MV_GENL_VERSION,
 	.module = THIS_MODULE,
 	.netnsok = false,
+	.mcgrps = mv_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(mv_mcgrps),
 };
 
 /* HOST_GET takes no attributes: strict parsing rejects any it is given. */
 static const struct nla_policy mv_host_get_policy[MV_A_MAX + 1] = {};
+
+static const struct nla_policy mv_guest_name_policy[MV_A_MAX + 1] = {
+	[MV_A_GUEST_NAME] = { .type = NLA_NUL_STRING,
+			      .len = MV_GUEST_NAME_MAX - 1 },
+};
+
+/* Not const: the 6.1 policy holds a plain pointer to it. */
+static struct netlink_range_validation mv_mem_range = {
+	.min = MV_GUEST_MEM_MIN,
+	.max = MV_GUEST_MEM_MAX,
+};
+
+static const struct nla_policy mv_guest_new_policy[MV_A_MAX + 1] = {
+	[MV_A_GUEST_NAME] = { .type = NLA_NUL_STRING,
+			      .len = MV_GUEST_NAME_MAX - 1 },
+	[MV_A_GUEST_MEMORY] = NLA_POLICY_FULL_RANGE(NLA_U64, &mv_mem_range),
+};
+
+static const struct nla_policy mv_guest_console_policy[MV_A_MAX + 1] = {
+	[MV_A_GUEST_NAME] = { .type = NLA_NUL_STRING,
+			      .len = MV_GUEST_NAME_MAX - 1 },
+	[MV_A_GUEST_CONSOLE_OFFSET] = { .type = NLA_U64 },
+};
+
 
 static bool version_ok(struct genl_info *info)
 {
@@ -152,6 +183,258 @@ out_free_cpuid:
 	return ret;
 }
 
+/* Names: printable ASCII, no spaces or slashes (they end up in paths). */
+static bool name_ok(const char *n)
+{
+	if (!*n)
+		return false;
+	for (; *n; n++)
+		if (*n <= ' ' || *n > '~' || *n == '/')
+			return false;
+	return true;
+}
+
+static struct mv_guest *lookup(struct genl_info *info)
+{
+	struct mv_guest *g;
+
+	if (GENL_REQ_ATTR_CHECK(info, MV_A_GUEST_NAME))
+		return ERR_PTR(-EINVAL);
+	g = mv_guest_get(nla_data(info->attrs[MV_A_GUEST_NAME]));
+	if (!g) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MV_A_GUEST_NAME],
+				    "no guest with this name");
+		return ERR_PTR(-ENOENT);
+	}
+	return g;
+}
+
+static int put_guest(struct sk_buff *skb, struct mv_guest *g)
+{
+	struct nlattr *nest;
+	u32 state = READ_ONCE(g->state);
+	int i;
+
+	smp_rmb();
+	if (nla_put_string(skb, MV_A_GUEST_NAME, g->name) ||
+	    nla_put_u64_64bit(skb, MV_A_GUEST_MEMORY, g->mem.size, MV_A_PAD) ||
+	    nla_put_u32(skb, MV_A_GUEST_STATE, state) ||
+	    nla_put_u64_64bit(skb, MV_A_GUEST_ENTRY, g->entry, MV_A_PAD) ||
+	    nla_put_u64_64bit(skb, MV_A_GUEST_CONSOLE_SIZE,
+			      mv_console_total(&g->con), MV_A_PAD) ||
+	    nla_put_u32(skb, MV_A_GUEST_VCPU_CPU, g->vcpu.last_cpu))
+		return -EMSGSIZE;
+	if (state == MV_GUEST_STOPPED &&
+	    (nla_put_u32(skb, MV_A_GUEST_STOP_REASON, g->stop_reason) ||
+	     nla_put_u64_64bit(skb, MV_A_GUEST_STOP_INFO, g->stop_info,
+			       MV_A_PAD) ||
+	     nla_put_u64_64bit(skb, MV_A_GUEST_STOP_RIP, g->stop_rip,
+			       MV_A_PAD)))
+		return -EMSGSIZE;
+	for (i = 0; i < MV_EXIT_REASONS; i++) {
+		u64 n = READ_ONCE(g->vcpu.exits[i]);
+
+		if (!n)
+			continue;
+		nest = nla_nest_start(skb, MV_A_GUEST_EXITS);
+		if (!nest || nla_put_u32(skb, MV_A_EXIT_REASON, i) ||
+		    nla_put_u64_64bit(skb, MV_A_EXIT_COUNT, n, MV_A_EXIT_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
+static int reply_guest(struct genl_info *info, struct mv_guest *g, u8 cmd)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	void *hdr;
+
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &mv_genl_family, 0, cmd);
+	if (!hdr || put_guest(msg, g)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int mv_nl_guest_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *name = info->attrs[MV_A_GUEST_NAME];
+	struct mv_guest *g;
+	u64 mem;
+	int ret;
+
+	if (!version_ok(info))
+		return -EOPNOTSUPP;
+	if (GENL_REQ_ATTR_CHECK(info, MV_A_GUEST_NAME) ||
+	    GENL_REQ_ATTR_CHECK(info, MV_A_GUEST_MEMORY))
+		return -EINVAL;
+	if (!name_ok(nla_data(name))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name,
+				    "guest names are printable, without spaces or '/'");
+		return -EINVAL;
+	}
+	mem = nla_get_u64(info->attrs[MV_A_GUEST_MEMORY]);
+	if (mem & (SZ_64K - 1)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MV_A_GUEST_MEMORY],
+				    "guest memory must be a multiple of 64 KiB");
+		return -EINVAL;
+	}
+	g = mv_guest_create(nla_data(name), mem, info->extack);
+	if (IS_ERR(g)) {
+		if (PTR_ERR(g) == -EEXIST)
+			NL_SET_ERR_MSG_ATTR(info->extack, name,
+					    "a guest with this name exists");
+		return PTR_ERR(g);
+	}
+	ret = reply_guest(info, g, MV_CMD_GUEST_NEW);
+	mv_guest_put(g);
+	return ret;
+}
+
+static int mv_nl_guest_del(struct sk_buff *skb, struct genl_info *info)
+{
+	if (!version_ok(info))
+		return -EOPNOTSUPP;
+	if (GENL_REQ_ATTR_CHECK(info, MV_A_GUEST_NAME))
+		return -EINVAL;
+	return mv_guest_delete(nla_data(info->attrs[MV_A_GUEST_NAME]),
+			       info->extack);
+}
+
+static int mv_nl_guest_ctl(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mv_guest *g;
+	int ret;
+
+	if (!version_ok(info))
+		return -EOPNOTSUPP;
+	g = lookup(info);
+	if (IS_ERR(g))
+		return PTR_ERR(g);
+	switch (info->genlhdr->cmd) {
+	case MV_CMD_GUEST_START:
+		ret = mv_guest_start(g, info->extack);
+		break;
+	case MV_CMD_GUEST_PAUSE:
+		ret = mv_guest_pause(g, info->extack);
+		break;
+	default:
+		ret = mv_guest_resume(g, info->extack);
+	}
+	mv_guest_put(g);
+	return ret;
+}
+
+static int mv_nl_guest_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mv_guest *g;
+	int ret;
+
+	if (!version_ok(info))
+		return -EOPNOTSUPP;
+	g = lookup(info);
+	if (IS_ERR(g))
+		return PTR_ERR(g);
+	ret = reply_guest(info, g, MV_CMD_GUEST_GET);
+	mv_guest_put(g);
+	return ret;
+}
+
+static int mv_nl_guest_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	unsigned long idx = cb->args[0];
+	struct mv_guest *g;
+	void *hdr;
+
+	for (; (g = mv_guest_nth(idx)); idx++) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &mv_genl_family,
+				  NLM_F_MULTI, MV_CMD_GUEST_GET);
+		if (!hdr || put_guest(skb, g)) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			mv_guest_put(g);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		mv_guest_put(g);
+	}
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+static int mv_nl_guest_console(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *offa = info->attrs[MV_A_GUEST_CONSOLE_OFFSET];
+	struct mv_guest *g;
+	struct sk_buff *msg;
+	struct nlattr *data;
+	u64 off = offa ? nla_get_u64(offa) : 0;
+	size_t n;
+	void *hdr;
+	int ret = -EMSGSIZE;
+
+	if (!version_ok(info))
+		return -EOPNOTSUPP;
+	g = lookup(info);
+	if (IS_ERR(g))
+		return PTR_ERR(g);
+	msg = genlmsg_new(MV_CONSOLE_CHUNK + 256, GFP_KERNEL);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	hdr = genlmsg_put_reply(msg, info, &mv_genl_family, 0,
+				MV_CMD_GUEST_CONSOLE);
+	if (!hdr)
+		goto out_free;
+	data = nla_reserve(msg, MV_A_GUEST_CONSOLE_DATA, MV_CONSOLE_CHUNK);
+	if (!data)
+		goto out_free;
+	n = mv_console_read(&g->con, &off, nla_data(data), MV_CONSOLE_CHUNK);
+	nlmsg_trim(msg, (u8 *)data + nla_total_size(n));
+	data->nla_len = nla_attr_size(n);
+	if (nla_put_u64_64bit(msg, MV_A_GUEST_CONSOLE_OFFSET, off, MV_A_PAD) ||
+	    nla_put_u64_64bit(msg, MV_A_GUEST_CONSOLE_SIZE,
+			      mv_console_total(&g->con), MV_A_PAD) ||
+	    nla_put_u32(msg, MV_A_GUEST_STATE, READ_ONCE(g->state)))
+		goto out_free;
+	genlmsg_end(msg, hdr);
+	mv_guest_put(g);
+	return genlmsg_reply(msg, info);
+
+out_free:
+	nlmsg_free(msg);
+out_put:
+	mv_guest_put(g);
+	return ret;
+}
+
+void mv_nl_event(struct mv_guest *g, u32 event)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&mv_genl_family, &init_net, 0))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &mv_genl_family, 0, MV_CMD_GUEST_EVENT);
+	if (!hdr || nla_put_u32(msg, MV_A_GUEST_EVENT, event) ||
+	    put_guest(msg, g)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&mv_genl_family, msg, 0, 0, GFP_KERNEL);
+}
+
 static int mv_nl_unknown_cmd(struct sk_buff *skb, struct genl_info *info)
 {
 	GENL_SET_ERR_MSG(info, "unknown migvisor command (module older than the tool?)");
@@ -164,6 +447,56 @@ static const struct genl_ops mv_genl_ops_impl[] = {
 		.doit = mv_nl_host_get,
 		.policy = mv_host_get_policy,
 		.maxattr = MV_A_MAX,
+	},
+	{
+		.cmd = MV_CMD_GUEST_NEW,
+		.doit = mv_nl_guest_new,
+		.policy = mv_guest_new_policy,
+		.maxattr = MV_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MV_CMD_GUEST_DEL,
+		.doit = mv_nl_guest_del,
+		.policy = mv_guest_name_policy,
+		.maxattr = MV_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MV_CMD_GUEST_GET,
+		.doit = mv_nl_guest_get,
+		.dumpit = mv_nl_guest_dump,
+		.policy = mv_guest_name_policy,
+		.maxattr = MV_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MV_CMD_GUEST_START,
+		.doit = mv_nl_guest_ctl,
+		.policy = mv_guest_name_policy,
+		.maxattr = MV_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MV_CMD_GUEST_PAUSE,
+		.doit = mv_nl_guest_ctl,
+		.policy = mv_guest_name_policy,
+		.maxattr = MV_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MV_CMD_GUEST_RESUME,
+		.doit = mv_nl_guest_ctl,
+		.policy = mv_guest_name_policy,
+		.maxattr = MV_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MV_CMD_GUEST_CONSOLE,
+		.doit = mv_nl_guest_console,
+		.policy = mv_guest_console_policy,
+		.maxattr = MV_A_MAX,
+		.flags = GENL_ADMIN_PERM,
 	},
 };
 

@@ -107,7 +107,11 @@ static int io_full(int fd, void *buf, size_t n, bool wr, double deadline)
 	return 0;
 }
 
-/* connect() that gives up at @deadline instead of blocking for good. */
+/*
+ * connect() that gives up at @deadline instead of blocking for good. The
+ * per-attempt limit is long because slirp answers in wall time while an
+ * idle emulated host's clock races ahead.
+ */
 static int connect_timeout(int fd, const struct sockaddr_in *to,
 			   double deadline)
 {
@@ -120,7 +124,7 @@ static int connect_timeout(int fd, const struct sockaddr_in *to,
 	if (connect(fd, (const struct sockaddr *)to, sizeof(*to)) &&
 	    errno != EINPROGRESS)
 		return -errno;
-	if (poll(&p, 1, left > 10000 ? 10000 : left) <= 0)
+	if (poll(&p, 1, left > 300000 ? 300000 : left) <= 0)
 		return -ETIMEDOUT;
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) || err)
 		return err ? -err : -errno;

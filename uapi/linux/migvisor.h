@@ -14,6 +14,17 @@
  *    - Requests whose genlmsghdr.version is newer than MV_GENL_VERSION are
  *      refused with -EOPNOTSUPP: the module is older than the tool.
  *
+ *    Guests (every command needs CAP_NET_ADMIN except GUEST_GET and
+ *    GUEST_CONSOLE, which need it too because they reveal guest data):
+ *      GUEST_NEW     NAME, MEMORY (bytes)      create a stopped guest
+ *      GUEST_DEL     NAME                      stop it and free it
+ *      GUEST_START   NAME                      run from its entry point
+ *      GUEST_PAUSE   NAME / GUEST_RESUME NAME
+ *      GUEST_GET     [NAME]                    one guest, or dump all
+ *      GUEST_CONSOLE NAME, [CONSOLE_OFFSET]    console bytes from offset
+ *    Events go to the multicast group MV_MCGRP_EVENTS as MV_CMD_GUEST_EVENT
+ *    with NAME, EVENT and, for stops, STOP_REASON and STOP_INFO.
+ *
  *    MV_CMD_HOST_GET (do, unprivileged): describe this host. No request
  *    attributes. The reply carries:
  *      MV_A_HOST_VENDOR, _MODEL_NAME       string
@@ -43,8 +54,18 @@
 #define MV_GENL_NAME		"migvisor"
 #define MV_GENL_VERSION		1
 
+#define MV_MCGRP_EVENTS		"events"
+
 enum mv_cmd {
 	MV_CMD_HOST_GET = 1,
+	MV_CMD_GUEST_NEW,
+	MV_CMD_GUEST_DEL,
+	MV_CMD_GUEST_GET,
+	MV_CMD_GUEST_START,
+	MV_CMD_GUEST_PAUSE,
+	MV_CMD_GUEST_RESUME,
+	MV_CMD_GUEST_CONSOLE,
+	MV_CMD_GUEST_EVENT,		/* notification only */
 
 	__MV_CMD_MAX,
 	MV_CMD_MAX = __MV_CMD_MAX - 1
@@ -62,6 +83,19 @@ enum mv_attr {
 	MV_A_HOST_VMX_MSR,		/* nest (multi-attr): mv_msr_a */
 	MV_A_HOST_CPUID,		/* nest (multi-attr): mv_cpuid_a */
 	MV_A_PAD,			/* padding for 64-bit attributes */
+	MV_A_GUEST_NAME,		/* string, < MV_GUEST_NAME_MAX bytes */
+	MV_A_GUEST_MEMORY,		/* u64, bytes */
+	MV_A_GUEST_STATE,		/* u32, enum mv_guest_state */
+	MV_A_GUEST_ENTRY,		/* u64, guest-physical entry point */
+	MV_A_GUEST_STOP_REASON,		/* u32, enum mv_stop_reason */
+	MV_A_GUEST_STOP_INFO,		/* u64, meaning per reason */
+	MV_A_GUEST_STOP_RIP,		/* u64, guest RIP at the stop */
+	MV_A_GUEST_EXITS,		/* nest (multi-attr): mv_exit_a */
+	MV_A_GUEST_CONSOLE_SIZE,	/* u64, bytes written since creation */
+	MV_A_GUEST_CONSOLE_OFFSET,	/* u64, offset of CONSOLE_DATA */
+	MV_A_GUEST_CONSOLE_DATA,	/* binary */
+	MV_A_GUEST_EVENT,		/* u32, enum mv_event */
+	MV_A_GUEST_VCPU_CPU,		/* u32, host CPU it last ran on */
 
 	__MV_A_MAX,
 	MV_A_MAX = __MV_A_MAX - 1
@@ -78,6 +112,88 @@ enum mv_caps_attr {
 
 	__MV_A_CAPS_MAX,
 	MV_A_CAPS_MAX = __MV_A_CAPS_MAX - 1
+};
+
+/* Per exit reason (SDM Vol. 3D, Appendix C) count */
+enum mv_exit_attr {
+	MV_A_EXIT_REASON = 1,		/* u32 */
+	MV_A_EXIT_COUNT,		/* u64 */
+	MV_A_EXIT_PAD,
+
+	__MV_A_EXIT_MAX,
+	MV_A_EXIT_MAX = __MV_A_EXIT_MAX - 1
+};
+
+#define MV_GUEST_NAME_MAX	32
+#define MV_GUEST_MEM_MIN	(1ULL << 20)
+#define MV_GUEST_MEM_MAX	(1ULL << 30)
+/* Console bytes kept per guest; older ones are dropped. */
+#define MV_CONSOLE_SIZE		(64 * 1024)
+/* Most console bytes one MV_CMD_GUEST_CONSOLE reply carries. */
+#define MV_CONSOLE_CHUNK	3072
+
+enum mv_guest_state {
+	MV_GUEST_CREATED = 1,		/* memory and entry can be set */
+	MV_GUEST_RUNNING,
+	MV_GUEST_PAUSED,
+	MV_GUEST_STOPPED,		/* see the stop reason */
+};
+
+enum mv_stop_reason {
+	MV_STOP_NONE = 0,
+	MV_STOP_EXIT,			/* MV_HC_EXIT; info = status */
+	MV_STOP_HALT,			/* HLT; info = RFLAGS.IF */
+	MV_STOP_TRIPLE_FAULT,
+	MV_STOP_INVALID_STATE,		/* VM entry failed; info = reason */
+	MV_STOP_EPT_VIOLATION,		/* info = guest-physical address */
+	MV_STOP_EPT_MISCONFIG,		/* info = guest-physical address */
+	MV_STOP_VMFAIL,			/* info = VM-instruction error */
+	MV_STOP_UNHANDLED,		/* info = exit reason */
+	MV_STOP_HOST,			/* host rebooting or CPU lost */
+};
+
+enum mv_event {
+	MV_EVENT_CREATED = 1,
+	MV_EVENT_STARTED,
+	MV_EVENT_PAUSED,
+	MV_EVENT_RESUMED,
+	MV_EVENT_STOPPED,		/* a clean exit (MV_STOP_EXIT, HALT) */
+	MV_EVENT_CRASHED,		/* any other stop */
+	MV_EVENT_DELETED,
+};
+
+/*
+ * Guest start-up, all guest-physical: migvisor writes identity page tables
+ * for the first 1 GiB (2 MiB pages) at MV_GPA_PML4.., a GDT at MV_GPA_GDT
+ * (code 0x08, data 0x10, TSS MV_GDT_TSS) and a TSS at MV_GPA_TSS, then
+ * starts the vCPU in 64-bit mode at the entry point with RSP at the top of
+ * RAM, RFLAGS 0x2, CR4.PAE|OSFXSR|OSXMMEXCPT, EFER.LME|LMA|NXE and an
+ * empty IDT. Images load at or above MV_GPA_LOAD_MIN.
+ */
+#define MV_GPA_PML4		0x1000
+#define MV_GPA_PDPT		0x2000
+#define MV_GPA_PD		0x3000
+#define MV_GPA_GDT		0x4000
+#define MV_GPA_TSS		0x5000
+#define MV_GPA_LOAD_MIN		0x10000
+#define MV_GDT_CODE		0x08
+#define MV_GDT_DATA		0x10
+#define MV_GDT_TSS		0x18
+
+/*
+ * Hypercalls: VMCALL with the number in RAX and arguments in RDI, RSI,
+ * RDX; the result comes back in RAX (negative errno on failure). Unknown
+ * numbers return -ENOSYS. The debug console is also reachable with
+ * "out %al, $MV_CONSOLE_PORT".
+ */
+#define MV_HC_ABI_VERSION	1
+#define MV_CONSOLE_PORT		0xe9
+
+enum mv_hypercall {
+	MV_HC_EXIT = 0,			/* RDI: status; does not return */
+	MV_HC_CONSOLE_WRITE = 1,	/* RDI: GPA, RSI: length; -> length */
+	MV_HC_ABI = 2,			/* -> MV_HC_ABI_VERSION */
+	MV_HC_TSC_KHZ = 3,		/* -> the guest's TSC frequency, kHz */
 };
 
 enum mv_msr_attr {
@@ -121,5 +237,35 @@ struct mv_version {
 };
 
 #define MV_IOC_GET_VERSION	_IOWR(MV_IOC_MAGIC, 0x00, struct mv_version)
+
+/**
+ * struct mv_guest_open - MV_IOC_GUEST_OPEN argument
+ * @name: guest name, NUL-terminated
+ * @flags: must be zero
+ * @reserved: must be zero
+ *
+ * Returns a new O_CLOEXEC file descriptor for the guest; it holds a
+ * reference that keeps the guest's memory alive. pwrite() at a
+ * guest-physical offset loads memory (only while the guest is
+ * MV_GUEST_CREATED); pread() reads it in any state.
+ */
+struct mv_guest_open {
+	char name[MV_GUEST_NAME_MAX];
+	__u32 flags;
+	__u32 reserved;
+};
+
+/**
+ * struct mv_guest_entry - MV_IOC_SET_ENTRY argument (on a guest fd)
+ * @rip: guest-physical entry point, inside RAM
+ * @reserved: must be zero
+ */
+struct mv_guest_entry {
+	__u64 rip;
+	__u64 reserved[3];
+};
+
+#define MV_IOC_GUEST_OPEN	_IOW(MV_IOC_MAGIC, 0x01, struct mv_guest_open)
+#define MV_IOC_SET_ENTRY	_IOW(MV_IOC_MAGIC, 0x02, struct mv_guest_entry)
 
 #endif /* _UAPI_LINUX_MIGVISOR_H */

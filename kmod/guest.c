@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest objects: creation with all-or-nothing setup, the state machine
+ * (created -> running <-> paused -> stopped), and deletion.
+ */
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <net/netlink.h>
+
+#include "guest.h"
+#include "netlink.h"
+#include "vmx/vmx.h"
+
+DEFINE_MUTEX(mv_guests_lock);
+static LIST_HEAD(mv_guests);
+
+static struct mv_guest *find(const char *name)
+{
+	struct mv_guest *g;
+
+	lockdep_assert_held(&mv_guests_lock);
+	list_for_each_entry(g, &mv_guests, node)
+		if (!strcmp(g->name, name))
+			return g;
+	return NULL;
+}
+
+struct mv_guest *mv_guest_get(const char *name)
+{
+	struct mv_guest *g;
+
+	mutex_lock(&mv_guests_lock);
+	g = find(name);
+	if (g)
+		kref_get(&g->ref);
+	mutex_unlock(&mv_guests_lock);
+	return g;
+}
+
+struct mv_guest *mv_guest_nth(unsigned long idx)
+{
+	struct mv_guest *g;
+
+	mutex_lock(&mv_guests_lock);
+	list_for_each_entry(g, &mv_guests, node) {
+		if (!idx--) {
+			kref_get(&g->ref);
+			mutex_unlock(&mv_guests_lock);
+			return g;
+		}
+	}
+	mutex_unlock(&mv_guests_lock);
+	return NULL;
+}
+
+int mv_guest_count(void)
+{
+	struct mv_guest *g;
+	int n = 0;
+
+	mutex_lock(&mv_guests_lock);
+	list_for_each_entry(g, &mv_guests, node)
+		n++;
+	mutex_unlock(&mv_guests_lock);
+	return n;
+}
+
+static void guest_free(struct kref *ref)
+{
+	struct mv_guest *g = container_of(ref, struct mv_guest, ref);
+
+	mv_vcpu_destroy(&g->vcpu);
+	if (g->vmx_held)
+		mv_vmx_put();
+	mv_mem_free(&g->mem);
+	mv_console_free(&g->con);
+	kfree(g);
+	module_put(THIS_MODULE);
+}
+
+void mv_guest_put(struct mv_guest *g)
+{
+	kref_put(&g->ref, guest_free);
+}
+
+struct mv_guest *mv_guest_create(const char *name, u64 mem,
+				 struct netlink_ext_ack *extack)
+{
+	struct mv_guest *g;
+	int ret;
+
+	if (!try_module_get(THIS_MODULE))
+		return ERR_PTR(-ENODEV);
+	g = kzalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
+	if (!g) {
+		module_put(THIS_MODULE);
+		return ERR_PTR(-ENOMEM);
+	}
+	kref_init(&g->ref);
+	INIT_LIST_HEAD(&g->node);
+	strscpy(g->name, name, sizeof(g->name));
+	mutex_init(&g->lock);
+	init_waitqueue_head(&g->wq);
+	g->state = MV_GUEST_CREATED;
+
+	ret = mv_console_init(&g->con);
+	if (ret)
+		goto err_put;
+	ret = mv_mem_alloc(&g->mem, mem);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "cannot allocate guest memory");
+		goto err_put;
+	}
+	ret = mv_mem_setup_boot(&g->mem);
+	if (ret)
+		goto err_put;
+	ret = mv_vcpu_create(&g->vcpu, g, 0);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "cannot allocate the vCPU");
+		goto err_put;
+	}
+
+	/* Publish last, under the lock that makes the name unique. */
+	mutex_lock(&mv_guests_lock);
+	if (find(name)) {
+		mutex_unlock(&mv_guests_lock);
+		NL_SET_ERR_MSG(extack, "a guest with this name exists");
+		ret = -EEXIST;
+		goto err_put;
+	}
+	list_add_tail(&g->node, &mv_guests);
+	kref_get(&g->ref);	/* the registry's reference */
+	mutex_unlock(&mv_guests_lock);
+	mv_nl_event(g, MV_EVENT_CREATED);
+	return g;
+
+err_put:
+	mv_guest_put(g);
+	return ERR_PTR(ret);
+}
+
+/* Stop the vCPU thread, if any; guest->lock held. */
+static void stop_thread(struct mv_guest *g)
+{
+	lockdep_assert_held(&g->lock);
+	if (!g->thread)
+		return;
+	kthread_stop(g->thread);
+	put_task_struct(g->thread);
+	g->thread = NULL;
+}
+
+int mv_guest_delete(const char *name, struct netlink_ext_ack *extack)
+{
+	struct mv_guest *g;
+
+	mutex_lock(&mv_guests_lock);
+	g = find(name);
+	if (!g) {
+		mutex_unlock(&mv_guests_lock);
+		NL_SET_ERR_MSG(extack, "no guest with this name");
+		return -ENOENT;
+	}
+	list_del_init(&g->node);
+	mutex_unlock(&mv_guests_lock);
+
+	mutex_lock(&g->lock);
+	stop_thread(g);
+	if (g->state != MV_GUEST_STOPPED) {
+		g->state = MV_GUEST_STOPPED;
+		g->stop_reason = MV_STOP_NONE;
+	}
+	mutex_unlock(&g->lock);
+	mv_nl_event(g, MV_EVENT_DELETED);
+	mv_guest_put(g);	/* the registry's reference */
+	return 0;
+}
+
+static int vcpu_thread(void *arg)
+{
+	struct mv_guest *g = arg;
+
+	mv_vcpu_run(&g->vcpu);
+	/* Stay until deleted: kthread_stop() expects a live thread. */
+	while (!kthread_should_stop()) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!kthread_should_stop())
+			schedule();
+		__set_current_state(TASK_RUNNING);
+	}
+	return 0;
+}
+
+int mv_guest_start(struct mv_guest *g, struct netlink_ext_ack *extack)
+{
+	struct task_struct *t;
+	int ret = 0;
+
+	mutex_lock(&g->lock);
+	if (g->state != MV_GUEST_CREATED) {
+		NL_SET_ERR_MSG(extack, "guest was already started");
+		ret = -EBUSY;
+		goto out_unlock;
+	}
+	if (!g->entry_set) {
+		NL_SET_ERR_MSG(extack, "guest has no image loaded (no entry point)");
+		ret = -ENOEXEC;
+		goto out_unlock;
+	}
+	if (!g->vmx_held) {
+		ret = mv_vmx_get(extack);
+		if (ret)
+			goto out_unlock;
+		g->vmx_held = true;
+	}
+	g->vcpu.regs.rsp = g->mem.size;
+	t = kthread_create(vcpu_thread, g, "mv-%s", g->name);
+	if (IS_ERR(t)) {
+		ret = PTR_ERR(t);
+		goto out_unlock;
+	}
+	get_task_struct(t);
+	g->thread = t;
+	g->state = MV_GUEST_RUNNING;
+	wake_up_process(t);
+	mutex_unlock(&g->lock);
+	mv_nl_event(g, MV_EVENT_STARTED);
+	return 0;
+
+out_unlock:
+	mutex_unlock(&g->lock);
+	return ret;
+}
+
+int mv_guest_pause(struct mv_guest *g, struct netlink_ext_ack *extack)
+{
+	int ret = 0;
+
+	mutex_lock(&g->lock);
+	if (g->state != MV_GUEST_RUNNING) {
+		NL_SET_ERR_MSG(extack, "guest is not running");
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	WRITE_ONCE(g->pause_req, true);
+	wake_up_process(g->thread);
+	/* A spinning guest exits at the next host tick or timer expiry. */
+	ret = wait_event_interruptible_timeout(g->wq,
+			READ_ONCE(g->paused) ||
+			READ_ONCE(g->state) == MV_GUEST_STOPPED, 5 * HZ);
+	if (ret <= 0) {
+		WRITE_ONCE(g->pause_req, false);
+		NL_SET_ERR_MSG(extack, "guest did not pause in time");
+		ret = ret ? ret : -ETIMEDOUT;
+		goto out_unlock;
+	}
+	ret = 0;
+	if (g->state == MV_GUEST_RUNNING) {
+		g->state = MV_GUEST_PAUSED;
+		mutex_unlock(&g->lock);
+		mv_nl_event(g, MV_EVENT_PAUSED);
+		return 0;
+	}
+	NL_SET_ERR_MSG(extack, "guest stopped before it could pause");
+	ret = -EINVAL;
+out_unlock:
+	mutex_unlock(&g->lock);
+	return ret;
+}
+
+int mv_guest_resume(struct mv_guest *g, struct netlink_ext_ack *extack)
+{
+	mutex_lock(&g->lock);
+	if (g->state != MV_GUEST_PAUSED) {
+		mutex_unlock(&g->lock);
+		NL_SET_ERR_MSG(extack, "guest is not paused");
+		return -EINVAL;
+	}
+	g->state = MV_GUEST_RUNNING;
+	WRITE_ONCE(g->pause_req, false);
+	wake_up_all(&g->wq);
+	mutex_unlock(&g->lock);
+	mv_nl_event(g, MV_EVENT_RESUMED);
+	return 0;
+}
+
+void mv_guest_stopped(struct mv_guest *g, u32 reason, u64 info, u64 rip)
+{
+	/*
+	 * The thread cannot take g->lock here: delete holds it while it
+	 * waits in kthread_stop(). State is published with WRITE_ONCE and
+	 * readers that need consistency take the lock.
+	 */
+	g->stop_reason = reason;
+	g->stop_info = info;
+	g->stop_rip = rip;
+	smp_wmb();
+	WRITE_ONCE(g->state, MV_GUEST_STOPPED);
+	wake_up_all(&g->wq);
+	mv_nl_event(g, reason == MV_STOP_EXIT || reason == MV_STOP_HALT ?
+		    MV_EVENT_STOPPED : MV_EVENT_CRASHED);
+}
+
+int mv_guest_set_entry(struct mv_guest *g, u64 rip)
+{
+	int ret = 0;
+
+	mutex_lock(&g->lock);
+	if (g->state != MV_GUEST_CREATED)
+		ret = -EBUSY;
+	else if (rip < MV_GPA_LOAD_MIN || rip >= g->mem.size)
+		ret = -EINVAL;
+	else {
+		g->entry = rip;
+		g->entry_set = true;
+		g->vcpu.regs.rsp = g->mem.size;
+	}
+	mutex_unlock(&g->lock);
+	return ret;
+}
+
+int mv_guest_load(struct mv_guest *g, u64 gpa, const void __user *src,
+		  size_t len)
+{
+	int ret;
+
+	mutex_lock(&g->lock);
+	if (g->state != MV_GUEST_CREATED)
+		ret = -EBUSY;
+	else if (gpa < MV_GPA_LOAD_MIN || !mv_mem_range_ok(&g->mem, gpa, len))
+		ret = -EFAULT;
+	else
+		ret = mv_mem_write(&g->mem, gpa, (const void __force *)src,
+				   len, true);
+	mutex_unlock(&g->lock);
+	return ret;
+}
+
+int mv_guests_init(void)
+{
+	return 0;
+}
+
+void mv_guests_uninit(void)
+{
+	/* Guests hold module references: none can exist here. */
+	WARN_ON_ONCE(!list_empty(&mv_guests));
+}

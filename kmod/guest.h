@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guests: named, refcounted objects in one registry.
+ *
+ * Lock order (see LOCKING.rst): mv_guests_lock, then guest->lock, then
+ * mv_vmx_lock. The vCPU thread never takes mv_guests_lock.
+ */
+#ifndef _MV_GUEST_H
+#define _MV_GUEST_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/wait.h>
+
+#include <linux/migvisor.h>
+
+#include "console.h"
+#include "memory.h"
+#include "vmx/vcpu.h"
+
+struct task_struct;
+struct netlink_ext_ack;
+
+struct mv_guest {
+	struct kref ref;
+	struct list_head node;		/* in the registry, or empty */
+	char name[MV_GUEST_NAME_MAX];
+	struct mutex lock;		/* state changes, loading, start/stop */
+	enum mv_guest_state state;	/* written under @lock */
+	struct mv_mem mem;
+	u64 entry;
+	bool entry_set;
+	bool vmx_held;			/* holds a mv_vmx_get() reference */
+	struct mv_vcpu vcpu;
+	struct task_struct *thread;
+	wait_queue_head_t wq;		/* pause/resume/stop handshakes */
+	bool pause_req;			/* asked to pause; read by the thread */
+	bool paused;			/* the thread is parked */
+	u32 stop_reason;
+	u64 stop_info;
+	u64 stop_rip;
+	struct mv_console con;
+};
+
+extern struct mutex mv_guests_lock;
+
+int mv_guests_init(void);
+void mv_guests_uninit(void);
+
+struct mv_guest *mv_guest_get(const char *name);	/* NULL if none */
+void mv_guest_put(struct mv_guest *g);
+int mv_guest_count(void);
+
+struct mv_guest *mv_guest_create(const char *name, u64 mem,
+				 struct netlink_ext_ack *extack);
+int mv_guest_delete(const char *name, struct netlink_ext_ack *extack);
+int mv_guest_start(struct mv_guest *g, struct netlink_ext_ack *extack);
+int mv_guest_pause(struct mv_guest *g, struct netlink_ext_ack *extack);
+int mv_guest_resume(struct mv_guest *g, struct netlink_ext_ack *extack);
+int mv_guest_set_entry(struct mv_guest *g, u64 rip);
+int mv_guest_load(struct mv_guest *g, u64 gpa, const void __user *src,
+		  size_t len);
+
+/* Called by the vCPU thread when the guest stops for good. */
+void mv_guest_stopped(struct mv_guest *g, u32 reason, u64 info, u64 rip);
+/* The @idx-th guest in creation order, held, or NULL; for dumps. */
+struct mv_guest *mv_guest_nth(unsigned long idx);
+
+#endif /* _MV_GUEST_H */

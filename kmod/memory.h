@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest RAM: kernel pages mapped at guest-physical 0..size by a 4-level
+ * EPT with 4 KiB write-back mappings.
+ */
+#ifndef _MV_MEMORY_H
+#define _MV_MEMORY_H
+
+#include <linux/types.h>
+
+struct page;
+
+struct mv_mem {
+	u64 size;
+	unsigned long npages;
+	struct page **pages;
+	/* EPT paging structures, [0] is the PML4 */
+	unsigned long n_ept;
+	struct page **ept;
+	u64 eptp;
+};
+
+int mv_mem_alloc(struct mv_mem *m, u64 size);
+void mv_mem_free(struct mv_mem *m);
+bool mv_mem_range_ok(const struct mv_mem *m, u64 gpa, u64 len);
+/* Copy between guest RAM and a kernel or user buffer; 0 or -errno. */
+int mv_mem_write(struct mv_mem *m, u64 gpa, const void *src, size_t len,
+		 bool user);
+int mv_mem_read(struct mv_mem *m, u64 gpa, void *dst, size_t len, bool user);
+/* Identity page tables, GDT and TSS at the uapi's MV_GPA_* addresses. */
+int mv_mem_setup_boot(struct mv_mem *m);
+
+#endif /* _MV_MEMORY_H */

@@ -1,0 +1,550 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM exits. Every exit reason has a defined outcome: emulated, reflected
+ * into the guest as an exception, or the guest is stopped with a reason.
+ * Nothing a guest does reaches the host except through these handlers.
+ * All of this runs with interrupts disabled and the VMCS current.
+ */
+#include <linux/kernel.h>
+#include <asm/msr.h>
+#include <asm/trapnr.h>
+#include <asm/processor.h>
+#include <asm/tsc.h>
+#include <asm/vmx.h>
+
+#include "../guest.h"
+#include "capabilities.h"
+#include "exit.h"
+#include "vcpu.h"
+#include "vmx_ops.h"
+#include "../cpuid/exit.h"
+
+#define MV_EXIT_REASON_GETSEC	11	/* not in 6.1's asm/vmx.h */
+#define INTR_TYPE_HW_EXC	(3 << 8)
+#define INTR_TYPE_NMI		(2 << 8)
+#define INTR_DELIVER_CODE	BIT(11)
+#define INTR_VALID		BIT(31)
+
+void mv_exit_read(struct mv_vcpu *v, struct mv_exit *e)
+{
+	e->reason = mv_vmread(VM_EXIT_REASON);
+	e->qual = mv_vmread(EXIT_QUALIFICATION);
+	e->intr_info = mv_vmread(VM_EXIT_INTR_INFO);
+	e->vectoring = mv_vmread(IDT_VECTORING_INFO_FIELD);
+	if (e->vectoring & VECTORING_INFO_DELIVER_CODE_MASK)
+		e->vectoring_err = mv_vmread(IDT_VECTORING_ERROR_CODE);
+	e->insn_len = mv_vmread(VM_EXIT_INSTRUCTION_LEN);
+	e->rip = mv_vmread(GUEST_RIP);
+	if ((u16)e->reason == EXIT_REASON_EPT_VIOLATION ||
+	    (u16)e->reason == EXIT_REASON_EPT_MISCONFIG)
+		e->gpa = mv_vmread(GUEST_PHYSICAL_ADDRESS);
+}
+
+static void skip(struct mv_exit *e)
+{
+	mv_vmwrite(GUEST_RIP, e->rip + e->insn_len);
+	/* Clear STI/MOV-SS blocking, as executing the instruction would. */
+	mv_vmwrite(GUEST_INTERRUPTIBILITY_INFO,
+		   mv_vmread(GUEST_INTERRUPTIBILITY_INFO) & ~3ul);
+}
+
+static void inject(unsigned int vector, bool has_code, u32 code)
+{
+	u32 info = vector | INTR_TYPE_HW_EXC | INTR_VALID;
+
+	if (has_code) {
+		info |= INTR_DELIVER_CODE;
+		mv_vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, code);
+	}
+	mv_vmwrite(VM_ENTRY_INTR_INFO_FIELD, info);
+}
+
+static void inject_gp(void)
+{
+	inject(X86_TRAP_GP, true, 0);
+}
+
+static void inject_ud(void)
+{
+	inject(X86_TRAP_UD, false, 0);
+}
+
+static u64 *gpr(struct mv_vcpu *v, unsigned int n)
+{
+	/* SDM encoding: RAX RCX RDX RBX RSP RBP RSI RDI R8..R15 */
+	return &((u64 *)&v->regs)[n & 15];
+}
+
+/* RSP lives in the VMCS, not in regs. */
+static u64 get_gpr(struct mv_vcpu *v, unsigned int n)
+{
+	return (n & 15) == 4 ? mv_vmread(GUEST_RSP) : *gpr(v, n);
+}
+
+static void set_gpr(struct mv_vcpu *v, unsigned int n, u64 val)
+{
+	if ((n & 15) == 4)
+		mv_vmwrite(GUEST_RSP, val);
+	else
+		*gpr(v, n) = val;
+}
+
+static bool canonical(u64 a)
+{
+	return (u64)(((s64)a << 16) >> 16) == a;
+}
+
+static void console_bytes(struct mv_vcpu *v, const u8 *p, size_t n)
+{
+	mv_console_write(&v->guest->con, p, n);
+}
+
+/* --- hypercalls --- */
+
+static void hc_console(struct mv_vcpu *v)
+{
+	u64 gpa = v->regs.rdi, len = v->regs.rsi, done = 0;
+	u8 buf[256];
+
+	if (!mv_mem_range_ok(&v->guest->mem, gpa, len)) {
+		v->regs.rax = -EFAULT;
+		return;
+	}
+	while (done < len) {
+		size_t n = min_t(u64, sizeof(buf), len - done);
+
+		mv_mem_read(&v->guest->mem, gpa + done, buf, n, false);
+		console_bytes(v, buf, n);
+		done += n;
+	}
+	v->regs.rax = len;
+}
+
+static void handle_vmcall(struct mv_vcpu *v, struct mv_exit *e)
+{
+	switch (v->regs.rax) {
+	case MV_HC_EXIT:
+		e->stop = MV_STOP_EXIT;
+		e->stop_info = v->regs.rdi;
+		return;
+	case MV_HC_CONSOLE_WRITE:
+		hc_console(v);
+		break;
+	case MV_HC_ABI:
+		v->regs.rax = MV_HC_ABI_VERSION;
+		break;
+	case MV_HC_TSC_KHZ:
+		v->regs.rax = tsc_khz;
+		break;
+	default:
+		v->regs.rax = -ENOSYS;
+	}
+	skip(e);
+}
+
+/* --- I/O: every port exits; only the debug console does anything --- */
+
+static void handle_io(struct mv_vcpu *v, struct mv_exit *e)
+{
+	unsigned int size = (e->qual & 7) + 1, port = e->qual >> 16;
+	bool in = e->qual & BIT(3), string = e->qual & BIT(4);
+
+	if (string) {
+		/* INS/OUTS are not emulated: the instruction is skipped. */
+		skip(e);
+		return;
+	}
+	if (in) {
+		/* No devices: reads float high, as on an empty bus. */
+		u64 mask = size == 8 ? ~0ull : (1ull << (size * 8)) - 1;
+
+		v->regs.rax = (v->regs.rax & ~mask) | mask;
+		if (size == 4)
+			v->regs.rax &= 0xffffffffull;
+	} else if (port == MV_CONSOLE_PORT) {
+		u8 b[4];
+
+		memcpy(b, &v->regs.rax, sizeof(b));
+		console_bytes(v, b, size);
+	}
+	skip(e);
+}
+
+/* --- MSRs: deny by default --- */
+
+static int msr_slot(u32 index)
+{
+	switch (index) {
+	case MSR_STAR: return MV_GMSR_STAR;
+	case MSR_LSTAR: return MV_GMSR_LSTAR;
+	case MSR_CSTAR: return MV_GMSR_CSTAR;
+	case MSR_SYSCALL_MASK: return MV_GMSR_SFMASK;
+	case MSR_KERNEL_GS_BASE: return MV_GMSR_KERNEL_GS_BASE;
+	}
+	return -1;
+}
+
+static bool read_msr(struct mv_vcpu *v, u32 index, u64 *val)
+{
+	int slot = msr_slot(index);
+
+	if (slot >= 0) {
+		*val = v->msr[slot];
+		return true;
+	}
+	switch (index) {
+	case MSR_IA32_TSC:
+		*val = rdtsc();
+		return true;
+	case MSR_EFER:
+		*val = mv_vmread(GUEST_IA32_EFER);
+		return true;
+	case MSR_FS_BASE:
+		*val = mv_vmread(GUEST_FS_BASE);
+		return true;
+	case MSR_GS_BASE:
+		*val = mv_vmread(GUEST_GS_BASE);
+		return true;
+	}
+	return false;
+}
+
+static bool write_msr(struct mv_vcpu *v, u32 index, u64 val)
+{
+	int slot = msr_slot(index);
+	u64 efer;
+
+	switch (index) {
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+	case MSR_KERNEL_GS_BASE:
+		if (!canonical(val))
+			return false;
+		break;
+	case MSR_SYSCALL_MASK:
+		if (val >> 32)
+			return false;
+		break;
+	case MSR_STAR:
+		break;
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+		if (!canonical(val))
+			return false;
+		mv_vmwrite(index == MSR_FS_BASE ? GUEST_FS_BASE : GUEST_GS_BASE,
+			   val);
+		return true;
+	case MSR_EFER:
+		/* Long mode stays on; SCE and NXE (if the host has NX) may move. */
+		efer = mv_vmread(GUEST_IA32_EFER);
+		if ((val ^ efer) & ~(u64)(EFER_SCE |
+			(boot_cpu_has(X86_FEATURE_NX) ? EFER_NX : 0)))
+			return false;
+		mv_vmwrite(GUEST_IA32_EFER, val);
+		return true;
+	default:
+		return false;
+	}
+	v->msr[slot] = val;
+	return true;
+}
+
+static void handle_msr(struct mv_vcpu *v, struct mv_exit *e, bool wr)
+{
+	u32 index = v->regs.rcx;
+	u64 val;
+
+	if (wr) {
+		val = (v->regs.rdx << 32) | (u32)v->regs.rax;
+		if (!write_msr(v, index, val)) {
+			inject_gp();
+			return;
+		}
+	} else {
+		if (!read_msr(v, index, &val)) {
+			inject_gp();
+			return;
+		}
+		v->regs.rax = (u32)val;
+		v->regs.rdx = val >> 32;
+	}
+	skip(e);
+}
+
+/* --- control and debug registers --- */
+
+#define CR4_GUEST_ALLOWED (X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | \
+			   X86_CR4_DE | X86_CR4_PSE | X86_CR4_PAE | \
+			   X86_CR4_MCE | X86_CR4_PGE | X86_CR4_PCE | \
+			   X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
+
+static u64 cr4_allowed(void)
+{
+	u64 a = CR4_GUEST_ALLOWED;
+
+	if (boot_cpu_has(X86_FEATURE_FSGSBASE))
+		a |= X86_CR4_FSGSBASE;
+	if (boot_cpu_has(X86_FEATURE_SMEP))
+		a |= X86_CR4_SMEP;
+	if (boot_cpu_has(X86_FEATURE_SMAP))
+		a |= X86_CR4_SMAP;
+	if (boot_cpu_has(X86_FEATURE_UMIP))
+		a |= X86_CR4_UMIP;
+	return a & mv_vmx.msr[MV_MSR_CR4_FIXED1];
+}
+
+static bool set_cr0(u64 val)
+{
+	/* Reserved bits, leaving paging/protection in long mode, NW without CD */
+	if ((val >> 32) || !(val & X86_CR0_PG) || !(val & X86_CR0_PE) ||
+	    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)))
+		return false;
+	if (val & ~(u64)(X86_CR0_PE | X86_CR0_MP | X86_CR0_EM | X86_CR0_TS |
+			 X86_CR0_ET | X86_CR0_NE | X86_CR0_WP | X86_CR0_AM |
+			 X86_CR0_NW | X86_CR0_CD | X86_CR0_PG))
+		return false;
+	mv_vmwrite(CR0_READ_SHADOW, val);
+	mv_vmwrite(GUEST_CR0, (val | mv_vmx.msr[MV_MSR_CR0_FIXED0]) &
+			      mv_vmx.msr[MV_MSR_CR0_FIXED1]);
+	return true;
+}
+
+static bool set_cr4(u64 val)
+{
+	if ((val & ~cr4_allowed()) || !(val & X86_CR4_PAE))
+		return false;
+	mv_vmwrite(CR4_READ_SHADOW, val);
+	mv_vmwrite(GUEST_CR4, (val | mv_vmx.msr[MV_MSR_CR4_FIXED0]) &
+			      mv_vmx.msr[MV_MSR_CR4_FIXED1]);
+	return true;
+}
+
+static void handle_cr(struct mv_vcpu *v, struct mv_exit *e)
+{
+	unsigned int cr = e->qual & 15, type = (e->qual >> 4) & 3;
+	unsigned int reg = (e->qual >> 8) & 15;
+	u64 val, cr0;
+	bool ok = true;
+
+	switch (type) {
+	case 0:		/* MOV to CR */
+		val = get_gpr(v, reg);
+		if (cr == 0)
+			ok = set_cr0(val);
+		else if (cr == 4)
+			ok = set_cr4(val);
+		else if (cr == 8 && !(val >> 4))
+			v->cr8 = val;
+		else
+			ok = false;
+		break;
+	case 1:		/* MOV from CR (only CR8 exits) */
+		if (cr != 8) {
+			inject_ud();
+			return;
+		}
+		set_gpr(v, reg, v->cr8);
+		break;
+	case 2:		/* CLTS */
+		cr0 = mv_vmread(CR0_READ_SHADOW) & ~X86_CR0_TS;
+		ok = set_cr0(cr0);
+		break;
+	case 3:		/* LMSW: low four bits; PE cannot be cleared */
+		cr0 = mv_vmread(CR0_READ_SHADOW);
+		val = (e->qual >> 16) & 0xf;
+		ok = set_cr0((cr0 & ~0xeull) | val | (cr0 & X86_CR0_PE));
+		break;
+	}
+	if (!ok) {
+		inject_gp();
+		return;
+	}
+	skip(e);
+}
+
+static void handle_dr(struct mv_vcpu *v, struct mv_exit *e)
+{
+	unsigned int dr = e->qual & 7, reg = (e->qual >> 8) & 15;
+	bool from = e->qual & BIT(4);
+	u64 val;
+
+	/* DR4/5 alias DR6/7 unless CR4.DE, which makes them #UD. */
+	if (dr == 4 || dr == 5) {
+		if (mv_vmread(CR4_READ_SHADOW) & X86_CR4_DE) {
+			inject_ud();
+			return;
+		}
+		dr += 2;
+	}
+	if (from) {
+		set_gpr(v, reg, v->dr[dr]);
+	} else {
+		val = get_gpr(v, reg);
+		if (dr >= 6 && (val >> 32)) {
+			inject_gp();
+			return;
+		}
+		/* Virtual only: breakpoints never arm in hardware. */
+		v->dr[dr] = dr == 6 ? val | MV_DR6_FIXED :
+			    dr == 7 ? val | MV_DR7_FIXED : val;
+	}
+	skip(e);
+}
+
+static void handle_xsetbv(struct mv_vcpu *v, struct mv_exit *e)
+{
+	u64 val = (v->regs.rdx << 32) | (u32)v->regs.rax;
+
+	/* FXSAVE-only guests for now: x87 and SSE are all there is. */
+	if (v->regs.rcx || val != (XFEATURE_MASK_FP | XFEATURE_MASK_SSE)) {
+		inject_gp();
+		return;
+	}
+	v->xcr0 = val;
+	skip(e);
+}
+
+/* --- exceptions and events --- */
+
+static void handle_exception(struct mv_vcpu *v, struct mv_exit *e)
+{
+	unsigned int vector = e->intr_info & 0xff;
+	unsigned int type = (e->intr_info >> 8) & 7;
+
+	if (type == 2) {	/* NMI: handled before interrupts came back on */
+		return;
+	}
+	switch (vector) {
+	case X86_TRAP_MC:
+		/* A machine check belongs to the host's handler. */
+		asm volatile("int $18");
+		return;
+	case X86_TRAP_DB:
+		/* Reflect, with DR6 as the exit qualification reports it. */
+		v->dr[6] = (v->dr[6] & ~0xf) | (e->qual & 0x400f) | MV_DR6_FIXED;
+		inject(X86_TRAP_DB, false, 0);
+		return;
+	case X86_TRAP_AC:
+		inject(X86_TRAP_AC, true, 0);
+		return;
+	default:
+		inject(vector, e->intr_info & INTR_DELIVER_CODE,
+		       mv_vmread(VM_EXIT_INTR_ERROR_CODE));
+	}
+}
+
+/* An event the exit interrupted must still be delivered (SDM 27.2.4). */
+static void redeliver(struct mv_exit *e)
+{
+	u32 type = e->vectoring & VECTORING_INFO_TYPE_MASK;
+
+	/* Bits 30:12 are reserved in the entry field. */
+	mv_vmwrite(VM_ENTRY_INTR_INFO_FIELD, e->vectoring & 0x80000fffu);
+	if (e->vectoring & VECTORING_INFO_DELIVER_CODE_MASK)
+		mv_vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, e->vectoring_err);
+	if (type == INTR_TYPE_SOFT_INTR || type == INTR_TYPE_SOFT_EXCEPTION ||
+	    type == INTR_TYPE_PRIV_SW_EXCEPTION)
+		mv_vmwrite(VM_ENTRY_INSTRUCTION_LEN, e->insn_len);
+}
+
+void mv_exit_handle(struct mv_vcpu *v, struct mv_exit *e)
+{
+	u16 basic = e->reason;
+
+	if (e->reason & VMX_EXIT_REASONS_FAILED_VMENTRY) {
+		e->stop = MV_STOP_INVALID_STATE;
+		e->stop_info = basic;
+		return;
+	}
+	if (basic < MV_EXIT_REASONS)
+		v->exits[basic]++;
+
+	/* The host's NMI handler runs now, with interrupts still off. */
+	if (basic == EXIT_REASON_EXCEPTION_NMI &&
+	    ((e->intr_info >> 8) & 7) == 2) {
+		asm volatile("int $2");
+	}
+	if ((e->vectoring & VECTORING_INFO_VALID_MASK) &&
+	    basic != EXIT_REASON_EXCEPTION_NMI &&
+	    basic != EXIT_REASON_EPT_VIOLATION)
+		redeliver(e);
+
+	switch (basic) {
+	case EXIT_REASON_EXCEPTION_NMI:
+		handle_exception(v, e);
+		break;
+	case EXIT_REASON_EXTERNAL_INTERRUPT:
+	case EXIT_REASON_PREEMPTION_TIMER:
+		/* The host takes the interrupt when it re-enables them. */
+		break;
+	case EXIT_REASON_TRIPLE_FAULT:
+		e->stop = MV_STOP_TRIPLE_FAULT;
+		break;
+	case EXIT_REASON_CPUID:
+		mv_exit_cpuid(v, e);
+		skip(e);
+		break;
+	case EXIT_REASON_HLT:
+		e->stop = MV_STOP_HALT;
+		e->stop_info = !!(mv_vmread(GUEST_RFLAGS) & X86_EFLAGS_IF);
+		break;
+	case EXIT_REASON_VMCALL:
+		handle_vmcall(v, e);
+		break;
+	case EXIT_REASON_VMCLEAR:
+	case EXIT_REASON_VMLAUNCH:
+	case EXIT_REASON_VMPTRLD:
+	case EXIT_REASON_VMPTRST:
+	case EXIT_REASON_VMREAD:
+	case EXIT_REASON_VMRESUME:
+	case EXIT_REASON_VMWRITE:
+	case EXIT_REASON_VMOFF:
+	case EXIT_REASON_VMON:
+	case EXIT_REASON_INVEPT:
+	case EXIT_REASON_INVVPID:
+	case EXIT_REASON_VMFUNC:
+	case MV_EXIT_REASON_GETSEC:
+	case EXIT_REASON_MWAIT_INSTRUCTION:
+	case EXIT_REASON_MONITOR_INSTRUCTION:
+	case EXIT_REASON_ENCLS:
+		inject_ud();
+		break;
+	case EXIT_REASON_RDPMC:
+		inject_gp();
+		break;
+	case EXIT_REASON_CR_ACCESS:
+		handle_cr(v, e);
+		break;
+	case EXIT_REASON_DR_ACCESS:
+		handle_dr(v, e);
+		break;
+	case EXIT_REASON_IO_INSTRUCTION:
+		handle_io(v, e);
+		break;
+	case EXIT_REASON_MSR_READ:
+		handle_msr(v, e, false);
+		break;
+	case EXIT_REASON_MSR_WRITE:
+		handle_msr(v, e, true);
+		break;
+	case EXIT_REASON_XSETBV:
+		handle_xsetbv(v, e);
+		break;
+	case EXIT_REASON_INVD:
+	case EXIT_REASON_WBINVD:
+		/* Guest RAM is write-back and coherent: nothing to flush. */
+		skip(e);
+		break;
+	case EXIT_REASON_EPT_VIOLATION:
+		e->stop = MV_STOP_EPT_VIOLATION;
+		e->stop_info = e->gpa;
+		break;
+	case EXIT_REASON_EPT_MISCONFIG:
+		e->stop = MV_STOP_EPT_MISCONFIG;
+		e->stop_info = e->gpa;
+		break;
+	default:
+		e->stop = MV_STOP_UNHANDLED;
+		e->stop_info = basic;
+	}
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _MV_EXIT_H
+#define _MV_EXIT_H
+
+#include <linux/types.h>
+
+struct mv_vcpu;
+
+/* Preemption-timer budget per entry, in timer ticks (TSC >> MISC[4:0]). */
+#define MV_TIME_SLICE	200000
+
+/* What one VM exit was, and what to do about it. */
+struct mv_exit {
+	u32 reason;
+	u64 qual;
+	u32 intr_info;
+	u32 vectoring;
+	u32 vectoring_err;
+	u32 insn_len;
+	u64 gpa;
+	u64 rip;
+	/* Outcome: non-zero stops the guest with this enum mv_stop_reason. */
+	u32 stop;
+	u64 stop_info;
+};
+
+/* Read the exit information of the current VMCS (interrupts off). */
+void mv_exit_read(struct mv_vcpu *v, struct mv_exit *e);
+/* Handle it; sets e->stop to end the guest. */
+void mv_exit_handle(struct mv_vcpu *v, struct mv_exit *e);
+
+#endif

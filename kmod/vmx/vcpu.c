@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vCPU: VMCS set-up for a guest that starts in 64-bit mode, and the
+ * run loop of its kernel thread. Exit handling is in exit.c.
+ *
+ * What the guest may touch is decided here: every I/O port and MSR exits
+ * (deny by default), CR0/CR4 are host-owned, CR8 and debug registers are
+ * virtual, #DB and #AC always exit, and host state (MSRs, XCR0, FPU,
+ * debug registers) never reaches the guest or the other way round.
+ */
+#include <linux/highmem.h>
+#include <linux/idr.h>
+#include <linux/kthread.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <asm/cpu_entry_area.h>
+#include <asm/desc.h>
+#include <asm/fpu/api.h>
+#include <asm/msr.h>
+#include <asm/trapnr.h>
+#include <asm/tlbflush.h>
+
+#include "../guest.h"
+#include "capabilities.h"
+#include "exit.h"
+#include "vcpu.h"
+#include "vmx_ops.h"
+
+int __mv_vmx_vcpu_run(struct mv_vcpu_regs *regs, bool launched);
+void mv_vmx_vmexit(void);
+
+static DEFINE_IDA(mv_vpids);
+/* One all-ones page each: deny every MSR and every I/O port. */
+static void *mv_msr_bitmap, *mv_io_bitmap;
+
+static const u32 mv_gmsr_index[MV_GMSR_COUNT] = {
+	[MV_GMSR_STAR]		= MSR_STAR,
+	[MV_GMSR_LSTAR]		= MSR_LSTAR,
+	[MV_GMSR_CSTAR]		= MSR_CSTAR,
+	[MV_GMSR_SFMASK]	= MSR_SYSCALL_MASK,
+	[MV_GMSR_KERNEL_GS_BASE] = MSR_KERNEL_GS_BASE,
+};
+
+int mv_vpid_init(void)
+{
+	mv_msr_bitmap = (void *)__get_free_page(GFP_KERNEL);
+	mv_io_bitmap = (void *)__get_free_pages(GFP_KERNEL, 1);
+	if (!mv_msr_bitmap || !mv_io_bitmap) {
+		free_page((unsigned long)mv_msr_bitmap);
+		free_pages((unsigned long)mv_io_bitmap, 1);
+		return -ENOMEM;
+	}
+	memset(mv_msr_bitmap, 0xff, PAGE_SIZE);
+	memset(mv_io_bitmap, 0xff, 2 * PAGE_SIZE);
+	return 0;
+}
+
+void mv_vpid_uninit(void)
+{
+	free_page((unsigned long)mv_msr_bitmap);
+	free_pages((unsigned long)mv_io_bitmap, 1);
+}
+
+/* Allowed-0/allowed-1 adjustment of a control word (SDM A.3). */
+static u32 adjust(u32 want, enum mv_vmx_msr plain, enum mv_vmx_msr true_msr)
+{
+	u64 msr = mv_vmx_msr_valid(true_msr) ? mv_vmx.msr[true_msr] :
+					       mv_vmx.msr[plain];
+
+	want &= msr >> 32;	/* bit clear in high word: must be 0 */
+	want |= (u32)msr;	/* bit set in low word: must be 1 */
+	return want;
+}
+
+static u64 fixed_cr0(u64 cr0)
+{
+	return (cr0 | mv_vmx.msr[MV_MSR_CR0_FIXED0]) &
+	       mv_vmx.msr[MV_MSR_CR0_FIXED1];
+}
+
+static u64 fixed_cr4(u64 cr4)
+{
+	return (cr4 | mv_vmx.msr[MV_MSR_CR4_FIXED0]) &
+	       mv_vmx.msr[MV_MSR_CR4_FIXED1];
+}
+
+static void setup_controls(struct mv_vcpu *v)
+{
+	u32 pin, proc, proc2, exit, entry;
+
+	pin = PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING;
+	if (mv_cpu_has_preemption_timer())
+		pin |= PIN_BASED_VMX_PREEMPTION_TIMER;
+	proc = CPU_BASED_HLT_EXITING | CPU_BASED_CR8_LOAD_EXITING |
+	       CPU_BASED_CR8_STORE_EXITING | CPU_BASED_MOV_DR_EXITING |
+	       CPU_BASED_USE_IO_BITMAPS | CPU_BASED_USE_MSR_BITMAPS |
+	       CPU_BASED_RDPMC_EXITING | CPU_BASED_MWAIT_EXITING |
+	       CPU_BASED_MONITOR_EXITING |
+	       CPU_BASED_ACTIVATE_SECONDARY_CONTROLS;
+	proc2 = SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_WBINVD_EXITING;
+	if (v->vpid)
+		proc2 |= SECONDARY_EXEC_ENABLE_VPID;
+	exit = VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER |
+	       VM_EXIT_LOAD_IA32_EFER | VM_EXIT_SAVE_DEBUG_CONTROLS;
+	entry = VM_ENTRY_IA32E_MODE | VM_ENTRY_LOAD_IA32_EFER |
+		VM_ENTRY_LOAD_DEBUG_CONTROLS;
+
+	mv_vmwrite(PIN_BASED_VM_EXEC_CONTROL,
+		   adjust(pin, MV_MSR_PIN, MV_MSR_TRUE_PIN));
+	mv_vmwrite(CPU_BASED_VM_EXEC_CONTROL,
+		   adjust(proc, MV_MSR_PROC, MV_MSR_TRUE_PROC));
+	mv_vmwrite(SECONDARY_VM_EXEC_CONTROL,
+		   adjust(proc2, MV_MSR_PROC2, MV_MSR_PROC2));
+	mv_vmwrite(VM_EXIT_CONTROLS, adjust(exit, MV_MSR_EXIT, MV_MSR_TRUE_EXIT));
+	mv_vmwrite(VM_ENTRY_CONTROLS,
+		   adjust(entry, MV_MSR_ENTRY, MV_MSR_TRUE_ENTRY));
+	/* #DB and #AC always exit (CVE-2015-5307/8104); #MC goes to the host. */
+	mv_vmwrite(EXCEPTION_BITMAP, BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) |
+				     BIT(X86_TRAP_MC));
+	mv_vmwrite(PAGE_FAULT_ERROR_CODE_MASK, 0);
+	mv_vmwrite(PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	mv_vmwrite(CR3_TARGET_COUNT, 0);
+	mv_vmwrite(VM_EXIT_MSR_STORE_COUNT, 0);
+	mv_vmwrite(VM_EXIT_MSR_LOAD_COUNT, 0);
+	mv_vmwrite(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	mv_vmwrite(VM_ENTRY_INTR_INFO_FIELD, 0);
+	mv_vmwrite(MSR_BITMAP, __pa(mv_msr_bitmap));
+	mv_vmwrite(IO_BITMAP_A, __pa(mv_io_bitmap));
+	mv_vmwrite(IO_BITMAP_B, __pa(mv_io_bitmap) + PAGE_SIZE);
+	mv_vmwrite(EPT_POINTER, v->guest->mem.eptp);
+	if (v->vpid)
+		mv_vmwrite(VIRTUAL_PROCESSOR_ID, v->vpid);
+	mv_vmwrite(VMCS_LINK_POINTER, -1ull);
+	/* Every CR0 and CR4 bit is the host's: writes exit, reads see shadows. */
+	mv_vmwrite(CR0_GUEST_HOST_MASK, ~0ul);
+	mv_vmwrite(CR4_GUEST_HOST_MASK, ~0ul);
+}
+
+static void setup_host_constant(void)
+{
+	struct desc_ptr idt;
+	u64 efer;
+
+	mv_vmwrite(HOST_CR0, read_cr0());
+	mv_vmwrite(HOST_CS_SELECTOR, __KERNEL_CS);
+	mv_vmwrite(HOST_SS_SELECTOR, __KERNEL_DS);
+	mv_vmwrite(HOST_DS_SELECTOR, 0);
+	mv_vmwrite(HOST_ES_SELECTOR, 0);
+	mv_vmwrite(HOST_FS_SELECTOR, 0);
+	mv_vmwrite(HOST_GS_SELECTOR, 0);
+	mv_vmwrite(HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
+	store_idt(&idt);
+	mv_vmwrite(HOST_IDTR_BASE, idt.address);
+	mv_vmwrite(HOST_RIP, (unsigned long)mv_vmx_vmexit);
+	rdmsrl(MSR_EFER, efer);
+	mv_vmwrite(HOST_IA32_EFER, efer);
+}
+
+/* What differs per CPU: redone when the VMCS moves to another CPU. */
+static void setup_host_per_cpu(void)
+{
+	int cpu = smp_processor_id();
+	u64 v;
+
+	mv_vmwrite(HOST_TR_BASE,
+		   (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
+	mv_vmwrite(HOST_GDTR_BASE, (unsigned long)get_current_gdt_ro());
+	rdmsrl(MSR_GS_BASE, v);
+	mv_vmwrite(HOST_GS_BASE, v);
+	rdmsrl(MSR_IA32_SYSENTER_CS, v);
+	mv_vmwrite(HOST_IA32_SYSENTER_CS, v);
+	rdmsrl(MSR_IA32_SYSENTER_ESP, v);
+	mv_vmwrite(HOST_IA32_SYSENTER_ESP, v);
+	rdmsrl(MSR_IA32_SYSENTER_EIP, v);
+	mv_vmwrite(HOST_IA32_SYSENTER_EIP, v);
+}
+
+static void seg(unsigned long sel_f, unsigned long base_f,
+		unsigned long limit_f, unsigned long ar_f,
+		u16 sel, u64 base, u32 limit, u32 ar)
+{
+	mv_vmwrite(sel_f, sel);
+	mv_vmwrite(base_f, base);
+	mv_vmwrite(limit_f, limit);
+	mv_vmwrite(ar_f, ar);
+}
+
+static void setup_guest(struct mv_vcpu *v)
+{
+	struct mv_guest *g = v->guest;
+	u64 cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
+		  X86_CR0_WP | X86_CR0_PG;
+	u64 cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+	u64 efer = EFER_SCE | EFER_LME | EFER_LMA;
+
+	if (boot_cpu_has(X86_FEATURE_NX))
+		efer |= EFER_NX;
+	mv_vmwrite(GUEST_CR0, fixed_cr0(cr0));
+	mv_vmwrite(CR0_READ_SHADOW, cr0);
+	mv_vmwrite(GUEST_CR3, MV_GPA_PML4);
+	mv_vmwrite(GUEST_CR4, fixed_cr4(cr4));
+	mv_vmwrite(CR4_READ_SHADOW, cr4);
+	mv_vmwrite(GUEST_IA32_EFER, efer);
+	mv_vmwrite(GUEST_DR7, MV_DR7_FIXED);
+	mv_vmwrite(GUEST_IA32_DEBUGCTL, 0);
+
+	/* Access rights: code 64-bit (L=1), data, busy 64-bit TSS (SDM 24.4.1) */
+	seg(GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT, GUEST_CS_AR_BYTES,
+	    MV_GDT_CODE, 0, 0xffffffff, 0xa09b);
+	seg(GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_AR_BYTES,
+	    MV_GDT_DATA, 0, 0xffffffff, 0xc093);
+	seg(GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT, GUEST_ES_AR_BYTES,
+	    MV_GDT_DATA, 0, 0xffffffff, 0xc093);
+	seg(GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_AR_BYTES,
+	    MV_GDT_DATA, 0, 0xffffffff, 0xc093);
+	seg(GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT, GUEST_FS_AR_BYTES,
+	    MV_GDT_DATA, 0, 0xffffffff, 0xc093);
+	seg(GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_AR_BYTES,
+	    MV_GDT_DATA, 0, 0xffffffff, 0xc093);
+	seg(GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_AR_BYTES,
+	    MV_GDT_TSS, MV_GPA_TSS, 0x67, 0x008b);
+	/* LDTR unusable (bit 16) */
+	seg(GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT,
+	    GUEST_LDTR_AR_BYTES, 0, 0, 0, 0x10000);
+	mv_vmwrite(GUEST_GDTR_BASE, MV_GPA_GDT);
+	mv_vmwrite(GUEST_GDTR_LIMIT, 4 * 8 + 7);
+	mv_vmwrite(GUEST_IDTR_BASE, 0);
+	mv_vmwrite(GUEST_IDTR_LIMIT, 0);
+	mv_vmwrite(GUEST_SYSENTER_CS, 0);
+	mv_vmwrite(GUEST_SYSENTER_ESP, 0);
+	mv_vmwrite(GUEST_SYSENTER_EIP, 0);
+
+	mv_vmwrite(GUEST_RSP, v->regs.rsp & ~0xfull);
+	mv_vmwrite(GUEST_RIP, g->entry);
+	mv_vmwrite(GUEST_RFLAGS, X86_EFLAGS_FIXED);
+	mv_vmwrite(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+	mv_vmwrite(GUEST_INTERRUPTIBILITY_INFO, 0);
+	mv_vmwrite(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+}
+
+int mv_vcpu_create(struct mv_vcpu *v, struct mv_guest *g, unsigned int id)
+{
+	struct fxregs_state *fx;
+	int ret;
+
+	memset(v, 0, sizeof(*v));
+	v->guest = g;
+	v->id = id;
+	v->last_cpu = -1;
+	v->xcr0 = XFEATURE_MASK_FP | XFEATURE_MASK_SSE;
+	v->dr[6] = MV_DR6_FIXED;
+	v->dr[7] = MV_DR7_FIXED;
+	ret = mv_loaded_vmcs_alloc(&v->lv);
+	if (ret)
+		return ret;
+	/* FXSAVE image: legacy region only; XSAVE guests are for later. */
+	v->fpu = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!v->fpu) {
+		mv_loaded_vmcs_free(&v->lv);
+		return -ENOMEM;
+	}
+	fx = v->fpu;
+	fx->cwd = 0x37f;
+	fx->mxcsr = 0x1f80;
+	if (mv_cpu_has_vpid()) {
+		ret = ida_alloc_range(&mv_vpids, 1, 0xffff, GFP_KERNEL);
+		if (ret > 0)
+			v->vpid = ret;
+	}
+	return 0;
+}
+
+void mv_vcpu_destroy(struct mv_vcpu *v)
+{
+	if (!v->guest)
+		return;
+	mv_loaded_vmcs_free(&v->lv);
+	/*
+	 * Another guest may get this EPT root's address or this VPID next:
+	 * drop what the CPUs cached for them. Needs VMX on; a guest that
+	 * never ran cached nothing.
+	 */
+	if (v->last_cpu >= 0)
+		mv_vmx_flush_all(v->guest->mem.eptp, v->vpid);
+	if (v->vpid)
+		ida_free(&mv_vpids, v->vpid);
+	free_page((unsigned long)v->fpu);
+	v->guest = NULL;
+}
+
+/* Host values of the guest-owned MSRs, saved around one entry. */
+struct host_msrs {
+	u64 v[MV_GMSR_COUNT];
+};
+
+static void swap_in(struct mv_vcpu *v, struct host_msrs *h)
+{
+	int i;
+
+	for (i = 0; i < MV_GMSR_COUNT; i++) {
+		rdmsrl(mv_gmsr_index[i], h->v[i]);
+		if (h->v[i] != v->msr[i])
+			wrmsrl(mv_gmsr_index[i], v->msr[i]);
+	}
+	asm volatile("fxrstor64 %0" : : "m" (*(struct fxregs_state *)v->fpu));
+}
+
+static void swap_out(struct mv_vcpu *v, struct host_msrs *h)
+{
+	int i;
+
+	asm volatile("fxsave64 %0" : "=m" (*(struct fxregs_state *)v->fpu));
+	/* SWAPGS is the one way the guest changes these without an exit. */
+	rdmsrl(MSR_KERNEL_GS_BASE, v->msr[MV_GMSR_KERNEL_GS_BASE]);
+	for (i = 0; i < MV_GMSR_COUNT; i++)
+		if (h->v[i] != v->msr[i])
+			wrmsrl(mv_gmsr_index[i], h->v[i]);
+}
+
+/*
+ * One entry and exit. Preemption is disabled throughout, and interrupts
+ * from just before the entry until the exit is handled, so that nothing
+ * can VMCLEAR or turn off VMX while the VMCS is in use.
+ */
+static int enter_once(struct mv_vcpu *v, struct mv_exit *e)
+{
+	struct host_msrs h;
+	unsigned long cr3, cr4, ds, es;
+	int ret;
+
+	preempt_disable();
+	ret = mv_loaded_vmcs_load(&v->lv);
+	if (ret < 0) {
+		preempt_enable();
+		e->stop = MV_STOP_HOST;
+		e->stop_info = -ret;
+		return ret;
+	}
+	if (v->last_cpu < 0) {
+		setup_controls(v);
+		setup_host_constant();
+		setup_guest(v);
+		v->host_cr3 = v->host_cr4 = 0;
+	}
+	if (ret == 1)
+		setup_host_per_cpu();
+	v->last_cpu = smp_processor_id();
+
+	kernel_fpu_begin();
+	local_irq_disable();
+	if (need_resched() || READ_ONCE(v->guest->pause_req) ||
+	    mv_vmx_dying()) {
+		ret = 1;
+		goto out_irq;
+	}
+	/* The kthread may be running on a borrowed mm; CR4 bits change. */
+	cr3 = __read_cr3();
+	if (cr3 != v->host_cr3) {
+		mv_vmwrite(HOST_CR3, cr3);
+		v->host_cr3 = cr3;
+	}
+	cr4 = cr4_read_shadow();
+	if (cr4 != v->host_cr4) {
+		mv_vmwrite(HOST_CR4, cr4);
+		v->host_cr4 = cr4;
+	}
+	if (mv_cpu_has_preemption_timer())
+		mv_vmwrite(VMX_PREEMPTION_TIMER_VALUE, MV_TIME_SLICE);
+	savesegment(ds, ds);
+	savesegment(es, es);
+	swap_in(v, &h);
+
+	ret = __mv_vmx_vcpu_run(&v->regs, v->lv.launched);
+
+	swap_out(v, &h);
+	loadsegment(ds, ds);
+	loadsegment(es, es);
+	/* A VM exit leaves the GDT limit at 0xffff and the TSS limit at 0x67. */
+	load_fixmap_gdt(smp_processor_id());
+	invalidate_tss_limit();
+
+	if (ret) {
+		e->stop = MV_STOP_VMFAIL;
+		e->stop_info = mv_vmread(VM_INSTRUCTION_ERROR);
+		e->rip = mv_vmread(GUEST_RIP);
+		ret = 0;
+	} else {
+		v->lv.launched = true;
+		mv_exit_read(v, e);
+		mv_exit_handle(v, e);
+	}
+out_irq:
+	local_irq_enable();
+	kernel_fpu_end();
+	preempt_enable();
+	return ret;
+}
+
+int mv_vcpu_run(struct mv_vcpu *v)
+{
+	struct mv_guest *g = v->guest;
+	struct mv_exit e;
+
+	allow_signal(SIGKILL);
+	for (;;) {
+		if (kthread_should_stop())
+			return 0;
+		if (fatal_signal_pending(current)) {
+			mv_guest_stopped(g, MV_STOP_HOST, 0, 0);
+			return 0;
+		}
+		if (mv_vmx_dying()) {
+			mv_guest_stopped(g, MV_STOP_HOST, 0, 0);
+			return 0;
+		}
+		if (READ_ONCE(g->pause_req)) {
+			WRITE_ONCE(g->paused, true);
+			wake_up_all(&g->wq);
+			wait_event_interruptible(g->wq, !READ_ONCE(g->pause_req) ||
+						 kthread_should_stop());
+			WRITE_ONCE(g->paused, false);
+			continue;
+		}
+		memset(&e, 0, sizeof(e));
+		enter_once(v, &e);
+		if (e.stop) {
+			mv_guest_stopped(g, e.stop, e.stop_info, e.rip);
+			return 0;
+		}
+		cond_resched();
+	}
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A guest vCPU: its VMCS, its registers, and the kernel thread that runs
+ * it. One per guest for now; nothing here assumes that.
+ */
+#ifndef _MV_VCPU_H
+#define _MV_VCPU_H
+
+#include <linux/types.h>
+
+#include <linux/migvisor.h>
+
+#include "vmx.h"
+
+/* Keep in sync with the offsets at the top of vmenter.S. */
+struct mv_vcpu_regs {
+	u64 rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi;
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+/* MSRs the guest may own, swapped around each entry (never leaked). */
+enum mv_guest_msr {
+	MV_GMSR_STAR,
+	MV_GMSR_LSTAR,
+	MV_GMSR_CSTAR,
+	MV_GMSR_SFMASK,
+	MV_GMSR_KERNEL_GS_BASE,
+	MV_GMSR_COUNT
+};
+
+#define MV_EXIT_REASONS		80
+
+/* Architectural fixed bits of DR6 and DR7 (SDM 18.2.3, 18.2.4). */
+#define MV_DR6_FIXED		0xffff0ff0ull
+#define MV_DR7_FIXED		0x400ull
+
+struct mv_guest;
+
+struct mv_vcpu {
+	struct mv_guest *guest;
+	unsigned int id;
+	struct mv_loaded_vmcs lv;
+	struct mv_vcpu_regs regs;
+	u64 msr[MV_GMSR_COUNT];
+	u64 xcr0;
+	u64 cr8;
+	u64 dr[8];			/* virtual DR0-3, DR6, DR7 */
+	void *fpu;			/* FXSAVE/XSAVE image, 64-byte aligned */
+	u16 vpid;
+	int last_cpu;
+	u64 exits[MV_EXIT_REASONS];
+	/* Host state at the last load, rewritten only when it changes. */
+	unsigned long host_cr3, host_cr4, host_fs_base;
+};
+
+int mv_vcpu_create(struct mv_vcpu *v, struct mv_guest *g, unsigned int id);
+void mv_vcpu_destroy(struct mv_vcpu *v);
+/* The vCPU thread's body; returns when the guest stops or is deleted. */
+int mv_vcpu_run(struct mv_vcpu *v);
+
+int mv_vpid_init(void);
+void mv_vpid_uninit(void);
+
+#endif /* _MV_VCPU_H */
