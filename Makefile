@@ -17,7 +17,7 @@ PREFIX ?= /usr/local
 FLAVOURS := cloud-amd64 amd64
 KSRC_FILES := Kbuild kmod common uapi
 
-all: modules tools selftests
+all: modules tools selftests guests
 
 need-kdir:
 	@test -n "$(KDIR)" -a -d "$(KDIR)" || { \
@@ -32,6 +32,9 @@ tools:
 
 selftests:
 	$(MAKE) -C selftests/migvisor
+
+guests:
+	$(MAKE) -C guests
 
 # The module for each kernel flavour the test hosts boot, built from a copy
 # of the sources so that flavours do not share objects.
@@ -63,7 +66,8 @@ clean:
 	$(MAKE) -C userspace clean
 	$(MAKE) -C userspace/tests clean
 	$(MAKE) -C selftests/migvisor clean
+	$(MAKE) -C guests clean
 	rm -rf build
 
 FORCE:
-.PHONY: all need-kdir modules tools selftests ko unit check style install clean FORCE
+.PHONY: all need-kdir modules tools selftests guests ko unit check style install clean FORCE

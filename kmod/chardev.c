@@ -7,6 +7,7 @@
 #include <linux/kernel.h>
 #include <linux/anon_inodes.h>
 #include <linux/capability.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -110,6 +111,7 @@ static long guest_open(struct mv_guest_open __user *uarg)
 {
 	struct mv_guest_open o;
 	struct mv_guest *g;
+	struct file *file;
 	int fd;
 
 	if (copy_from_user(&o, uarg, sizeof(o)))
@@ -119,10 +121,22 @@ static long guest_open(struct mv_guest_open __user *uarg)
 	g = mv_guest_get(o.name);
 	if (!g)
 		return -ENOENT;
-	fd = anon_inode_getfd("migvisor-guest", &mv_guest_fops, g,
-			      O_RDWR | O_CLOEXEC);
+	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0)
-		mv_guest_put(g);
+		goto out_put;
+	file = anon_inode_getfile("migvisor-guest", &mv_guest_fops, g, O_RDWR);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		fd = PTR_ERR(file);
+		goto out_put;
+	}
+	/* Guest-physical addresses are file offsets: pread/pwrite work. */
+	file->f_mode |= FMODE_PREAD | FMODE_PWRITE | FMODE_LSEEK;
+	fd_install(fd, file);
+	return fd;
+
+out_put:
+	mv_guest_put(g);
 	return fd;
 }
 

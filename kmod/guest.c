@@ -297,6 +297,7 @@ void mv_guest_stopped(struct mv_guest *g, u32 reason, u64 info, u64 rip)
 	g->stop_reason = reason;
 	g->stop_info = info;
 	g->stop_rip = rip;
+	/* Reason before state: pairs with smp_rmb() in put_guest(). */
 	smp_wmb();
 	WRITE_ONCE(g->state, MV_GUEST_STOPPED);
 	wake_up_all(&g->wq);

@@ -215,6 +215,7 @@ static int put_guest(struct sk_buff *skb, struct mv_guest *g)
 	u32 state = READ_ONCE(g->state);
 	int i;
 
+	/* State before reason: pairs with smp_wmb() in mv_guest_stopped(). */
 	smp_rmb();
 	if (nla_put_string(skb, MV_A_GUEST_NAME, g->name) ||
 	    nla_put_u64_64bit(skb, MV_A_GUEST_MEMORY, g->mem.size, MV_A_PAD) ||

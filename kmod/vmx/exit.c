@@ -137,7 +137,7 @@ static void handle_vmcall(struct mv_vcpu *v, struct mv_exit *e)
 		v->regs.rax = tsc_khz;
 		break;
 	default:
-		v->regs.rax = -ENOSYS;
+		v->regs.rax = -MV_HC_ENOSYS;
 	}
 	skip(e);
 }
@@ -420,17 +420,21 @@ static void handle_exception(struct mv_vcpu *v, struct mv_exit *e)
 		asm volatile("int $18");
 		return;
 	case X86_TRAP_DB:
-		/* Reflect, with DR6 as the exit qualification reports it. */
+		/* DR6 as the exit qualification reports it (SDM 27.2.1). */
 		v->dr[6] = (v->dr[6] & ~0xf) | (e->qual & 0x400f) | MV_DR6_FIXED;
-		inject(X86_TRAP_DB, false, 0);
-		return;
-	case X86_TRAP_AC:
-		inject(X86_TRAP_AC, true, 0);
-		return;
-	default:
-		inject(vector, e->intr_info & INTR_DELIVER_CODE,
-		       mv_vmread(VM_EXIT_INTR_ERROR_CODE));
+		break;
 	}
+	/*
+	 * Reflect the exception as it came: same vector, type and error
+	 * code; software ones (INT1, INT3, INTO) with their length so that
+	 * delivery pushes the address after the instruction.
+	 */
+	mv_vmwrite(VM_ENTRY_INTR_INFO_FIELD, e->intr_info & 0x80000fffu);
+	if (e->intr_info & INTR_DELIVER_CODE)
+		mv_vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE,
+			   mv_vmread(VM_EXIT_INTR_ERROR_CODE));
+	if (type >= 4 && type <= 6)
+		mv_vmwrite(VM_ENTRY_INSTRUCTION_LEN, e->insn_len);
 }
 
 /* An event the exit interrupted must still be delivered (SDM 27.2.4). */

@@ -26,9 +26,6 @@
 #include "vcpu.h"
 #include "vmx_ops.h"
 
-int __mv_vmx_vcpu_run(struct mv_vcpu_regs *regs, bool launched);
-void mv_vmx_vmexit(void);
-
 static DEFINE_IDA(mv_vpids);
 /* One all-ones page each: deny every MSR and every I/O port. */
 static void *mv_msr_bitmap, *mv_io_bitmap;
@@ -167,6 +164,8 @@ static void setup_host_per_cpu(void)
 	mv_vmwrite(HOST_GDTR_BASE, (unsigned long)get_current_gdt_ro());
 	rdmsrl(MSR_GS_BASE, v);
 	mv_vmwrite(HOST_GS_BASE, v);
+	rdmsrl(MSR_FS_BASE, v);
+	mv_vmwrite(HOST_FS_BASE, v);
 	rdmsrl(MSR_IA32_SYSENTER_CS, v);
 	mv_vmwrite(HOST_IA32_SYSENTER_CS, v);
 	rdmsrl(MSR_IA32_SYSENTER_ESP, v);

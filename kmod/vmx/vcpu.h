@@ -58,6 +58,10 @@ void mv_vcpu_destroy(struct mv_vcpu *v);
 /* The vCPU thread's body; returns when the guest stops or is deleted. */
 int mv_vcpu_run(struct mv_vcpu *v);
 
+/* vmenter.S */
+int __mv_vmx_vcpu_run(struct mv_vcpu_regs *regs, bool launched);
+void mv_vmx_vmexit(void);
+
 int mv_vpid_init(void);
 void mv_vpid_uninit(void);
 

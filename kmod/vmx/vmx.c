@@ -310,6 +310,7 @@ static void clear_ipi(void *arg)
 	mv_vmclear(__pa(lv->vmcs));
 	list_del_init(&lv->cpu_link);
 	lv->launched = false;
+	/* Pairs with the smp_rmb() in mv_loaded_vmcs_load(). */
 	smp_wmb();
 	WRITE_ONCE(lv->cpu, -1);
 }

@@ -6,6 +6,8 @@
  *
  *   MV_XFER_ROLE=recv MV_XFER_PORT=5555          net_xfer_test
  *   MV_XFER_ROLE=send MV_XFER_PEER=10.0.2.2:5555 net_xfer_test
+ *   MV_XFER_ROLE=send MV_XFER_PORT=5555          net_xfer_test (waits for
+ *	a connection, e.g. from rig/tcp-relay, instead of making one)
  *   (no role: both ends in this process, over loopback)
  *
  * The sender retries until MV_XFER_DEADLINE seconds have passed, because
@@ -80,19 +82,29 @@ static uint64_t fnv(uint64_t h, const unsigned char *p, size_t n)
 	return h;
 }
 
+/* Milliseconds to wait in one poll(): capped, so no int overflow. */
+static int wait_ms(double deadline)
+{
+	double left = deadline - now();
+
+	if (left <= 0)
+		return 0;
+	return left > 60 ? 60000 : (int)(left * 1000) + 1;
+}
+
 static int io_full(int fd, void *buf, size_t n, bool wr, double deadline)
 {
 	size_t done = 0;
 
 	while (done < n) {
 		struct pollfd p = { .fd = fd, .events = wr ? POLLOUT : POLLIN };
-		int left = (int)((deadline - now()) * 1000);
+		int ms = wait_ms(deadline);
 		ssize_t r;
 
-		if (left <= 0)
+		if (!ms)
 			return -ETIMEDOUT;
-		if (poll(&p, 1, left) <= 0)
-			return -ETIMEDOUT;
+		if (poll(&p, 1, ms) <= 0)
+			continue;
 		r = wr ? send(fd, (char *)buf + done, n - done, MSG_NOSIGNAL)
 		       : recv(fd, (char *)buf + done, n - done, 0);
 		if (r == 0)
@@ -118,36 +130,32 @@ static int connect_timeout(int fd, const struct sockaddr_in *to,
 	struct pollfd p = { .fd = fd, .events = POLLOUT };
 	int flags = fcntl(fd, F_GETFL), err = 0;
 	socklen_t len = sizeof(err);
-	int left = (int)((deadline - now()) * 1000);
+	double end = now() + 300;
 
 	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 	if (connect(fd, (const struct sockaddr *)to, sizeof(*to)) &&
 	    errno != EINPROGRESS)
 		return -errno;
-	if (poll(&p, 1, left > 300000 ? 300000 : left) <= 0)
-		return -ETIMEDOUT;
+	if (end > deadline)
+		end = deadline;
+	while (poll(&p, 1, wait_ms(end)) == 0)
+		if (!wait_ms(end))
+			return -ETIMEDOUT;
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) || err)
 		return err ? -err : -errno;
 	return 0;
 }
 
-/* One attempt. 0 when the receiver acked the exact stream. */
-static int send_once(const struct sockaddr_in *to, uint32_t seed,
-		     uint64_t len, double deadline)
+/* Stream on a connected socket; 0 when the receiver acked it exactly. */
+static int send_stream(int fd, uint32_t seed, uint64_t len, double deadline)
 {
 	static unsigned char buf[65536];
 	uint64_t state = seed | 1ULL << 40, hash = 0xcbf29ce484222325ULL;
 	struct hdr h = { HDR_MAGIC, seed, len };
 	struct ack a;
 	uint64_t left = len;
-	int fd, ret;
+	int ret;
 
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	ret = connect_timeout(fd, to, deadline);
-	if (ret)
-		goto out;
 	ret = io_full(fd, &h, sizeof(h), true, deadline);
 	while (!ret && left) {
 		size_t n = left < sizeof(buf) ? left : sizeof(buf);
@@ -165,7 +173,21 @@ static int send_once(const struct sockaddr_in *to, uint32_t seed,
 	if (!ret)
 		fprintf(stderr, "# sent %llu bytes, fnv1a %016llx, acked\n",
 		       (unsigned long long)len, (unsigned long long)hash);
-out:
+	return ret;
+}
+
+/* One attempt. 0 when the receiver acked the exact stream. */
+static int send_once(const struct sockaddr_in *to, uint32_t seed,
+		     uint64_t len, double deadline)
+{
+	int fd, ret;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	ret = connect_timeout(fd, to, deadline);
+	if (!ret)
+		ret = send_stream(fd, seed, len, deadline);
 	close(fd);
 	return ret;
 }
@@ -193,6 +215,34 @@ static int do_send(const char *peer, uint32_t seed, uint64_t len,
 			fprintf(stderr, "# attempt %d: %s\n", tries, strerror(-ret));
 		sleep(1);
 	} while (now() < deadline);
+	fprintf(stderr, "# %d attempt(s), last result %d\n", tries, ret);
+	return ret;
+}
+
+static int listen_on(uint16_t port);
+
+/* Sender that waits to be connected to; retries until one stream is acked. */
+static int send_accepted(int lfd, uint32_t seed, uint64_t len, double deadline)
+{
+	int tries = 0, ret = -ETIMEDOUT;
+
+	while (now() < deadline) {
+		struct pollfd p = { .fd = lfd, .events = POLLIN };
+		int fd;
+
+		if (poll(&p, 1, wait_ms(deadline)) <= 0)
+			continue;
+		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd < 0)
+			continue;
+		tries++;
+		ret = send_stream(fd, seed, len, deadline);
+		close(fd);
+		if (!ret)
+			break;
+		if (tries <= 3 || tries % 30 == 0)
+			fprintf(stderr, "# attempt %d: %s\n", tries, strerror(-ret));
+	}
 	fprintf(stderr, "# %d attempt(s), last result %d\n", tries, ret);
 	return ret;
 }
@@ -226,8 +276,8 @@ static int do_recv(int lfd, double deadline)
 		struct hdr h;
 		int fd, ret;
 
-		if (poll(&p, 1, (int)((deadline - now()) * 1000)) <= 0)
-			return -ETIMEDOUT;
+		if (poll(&p, 1, wait_ms(deadline)) <= 0)
+			continue;
 		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd < 0)
 			continue;
@@ -283,6 +333,13 @@ TEST_F_TIMEOUT(xfer, tcp_stream, 10000000)
 	int lfd, st;
 	pid_t pid;
 
+	if (role && !strcmp(role, "send") && !getenv("MV_XFER_PEER")) {
+		lfd = listen_on(env_u64("MV_XFER_PORT", 0));
+		ASSERT_GE(lfd, 0);
+		ASSERT_EQ(0, send_accepted(lfd, seed, len, deadline));
+		close(lfd);
+		return;
+	}
 	if (role && !strcmp(role, "send")) {
 		ASSERT_NE(NULL, getenv("MV_XFER_PEER"));
 		ASSERT_EQ(0, do_send(getenv("MV_XFER_PEER"), seed, len, deadline));

@@ -183,10 +183,11 @@ enum mv_event {
 /*
  * Hypercalls: VMCALL with the number in RAX and arguments in RDI, RSI,
  * RDX; the result comes back in RAX (negative errno on failure). Unknown
- * numbers return -ENOSYS. The debug console is also reachable with
+ * numbers return -MV_HC_ENOSYS. The debug console is also reachable with
  * "out %al, $MV_CONSOLE_PORT".
  */
 #define MV_HC_ABI_VERSION	1
+#define MV_HC_ENOSYS		38	/* returned negated for unknown numbers */
 #define MV_CONSOLE_PORT		0xe9
 
 enum mv_hypercall {

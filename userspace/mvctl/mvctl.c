@@ -26,7 +26,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: mvctl [ OPTIONS ] OBJECT { COMMAND | help }\n"
-		"where  OBJECT := { host }\n"
+		"where  OBJECT := { host | guest | monitor }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -d[etails] | -V[ersion] | -h[elp] }\n");
 }
 
@@ -52,6 +52,8 @@ static const struct {
 	int (*fn)(struct mvctl *ctl);
 } objects[] = {
 	{ "host", cmd_host },
+	{ "guest", cmd_guest },
+	{ "monitor", cmd_monitor },
 };
 
 int main(int argc, char **argv)

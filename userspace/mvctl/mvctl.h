@@ -15,5 +15,7 @@ bool argv_match(struct mvctl *ctl, const char *word);
 const char *argv_next(struct mvctl *ctl);
 
 int cmd_host(struct mvctl *ctl);
+int cmd_guest(struct mvctl *ctl);
+int cmd_monitor(struct mvctl *ctl);
 
 #endif

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * counter: counts forever in the page at MV_COUNTER_GPA (read it through
+ * the guest fd) and reports progress now and then. It never halts.
+ */
+#include "lib/mvguest.h"
+
+int main(void)
+{
+	uint64_t *c = (uint64_t *)MV_COUNTER_GPA;
+	uint64_t n;
+
+	mv_printf("counter: counting at 0x%x\n", MV_COUNTER_GPA);
+	for (;;) {
+		/* Visible to the host at every step, as a migration would see it. */
+		n = READ_ONCE(*c) + 1;
+		WRITE_ONCE(*c, n);
+		if (!(n & ((1u << 22) - 1)))
+			mv_printf("counter: %llu\n", (unsigned long long)n);
+	}
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The migvisor guest runtime: entry, console, hypercalls, and an IDT that
+ * reports exceptions (or lets a test catch an expected one).
+ */
+#ifndef MV_GUEST_RUNTIME_H
+#define MV_GUEST_RUNTIME_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#include <linux/migvisor.h>
+
+#include "compiler.h"
+
+/* Where the counter guest keeps its progress counter (guest-physical). */
+#define MV_COUNTER_GPA	0x200000
+
+static inline uint64_t mv_hypercall(uint64_t nr, uint64_t a, uint64_t b,
+				    uint64_t c)
+{
+	uint64_t ret;
+
+	asm volatile("vmcall" : "=a" (ret) : "a" (nr), "D" (a), "S" (b), "d" (c)
+		     : "memory");
+	return ret;
+}
+
+static inline void mv_outb(uint16_t port, uint8_t v)
+{
+	asm volatile("outb %0, %1" : : "a" (v), "Nd" (port));
+}
+
+static inline uint8_t mv_inb(uint16_t port)
+{
+	uint8_t v;
+
+	asm volatile("inb %1, %0" : "=a" (v) : "Nd" (port));
+	return v;
+}
+
+static inline void mv_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	asm volatile("cpuid" : "=a" (r[0]), "=b" (r[1]), "=c" (r[2]), "=d" (r[3])
+		     : "a" (leaf), "c" (sub));
+}
+
+static inline uint64_t mv_rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdtsc" : "=a" (lo), "=d" (hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+__noreturn void mv_exit(uint64_t status);
+void mv_puts(const char *s);
+int mv_printf(const char *fmt, ...) __printf(1, 2);
+int mv_vsnprintf(char *buf, unsigned long size, const char *fmt, va_list ap);
+int mv_snprintf(char *buf, unsigned long size, const char *fmt, ...)
+	__printf(3, 4);
+
+/*
+ * Catching expected exceptions: mv_fault holds the last caught vector plus
+ * 1 (0: none). The MV_SAFE_* helpers run one instruction with a recovery
+ * point; any exception there resumes after it.
+ */
+extern uint64_t mv_fixup_rip;
+extern uint32_t mv_fault;
+
+int mv_rdmsr_safe(uint32_t msr, uint64_t *val);
+int mv_wrmsr_safe(uint32_t msr, uint64_t val);
+int mv_write_cr0_safe(uint64_t v);
+int mv_write_cr4_safe(uint64_t v);
+int mv_vmxon_safe(void);
+int mv_vmread_safe(void);
+int mv_invept_safe(void);
+int mv_xsetbv_safe(uint32_t xcr, uint64_t v);
+
+/* Optional per-vector handler; returning resumes the guest. */
+struct mv_frame {
+	uint64_t vector, error, rip, cs, rflags, rsp, ss;
+};
+typedef void (*mv_handler_t)(struct mv_frame *f);
+void mv_set_handler(unsigned int vector, mv_handler_t h);
+
+int main(void);
+
+/* Internal to the runtime (start.S and runtime.c). */
+extern const uint64_t mv_stubs[22];
+void mv_runtime_init(void);
+void mv_exception(struct mv_frame *f);
+
+#endif

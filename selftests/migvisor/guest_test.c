@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Lightweight guests end to end, through mvctl and /dev/migvisor: the
+ * life cycle, two guests at once, the console, a guest that never halts,
+ * bad requests, hostile guests, kvm_intel side by side, and unload rules.
+ * The guest images come from guests/ (MV_GUESTS, default /rig/bin).
+ *
+ * Runs after module_test, with the module loaded by the "load" test here.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+
+#include <linux/kvm.h>
+#include <linux/migvisor.h>
+
+#include "kselftest_harness.h"
+#include "../lib/mv_util.h"
+
+static char out[65536];
+
+static const char *guests_dir(void)
+{
+	const char *d = getenv("MV_GUESTS");
+
+	return d ? d : "/rig/bin";
+}
+
+/* Run "mvctl ARGS", capture stdout+stderr into out; returns exit status. */
+static int run_mvctl(const char *fmt, ...)
+{
+	char cmd[512] = "mvctl ";
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd + 6, sizeof(cmd) - 6, fmt, ap);
+	va_end(ap);
+	return mv_run(cmd, out, sizeof(out), true);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Wait until "mvctl guest show NAME" contains @what (seconds of guest time). */
+static bool wait_for(const char *name, const char *what, double secs)
+{
+	double end = now() + secs;
+
+	do {
+		if (!run_mvctl("guest show %s", name) && strstr(out, what))
+			return true;
+		usleep(20000);
+	} while (now() < end);
+	return false;
+}
+
+static int setup_guest(const char *name, const char *mem, const char *elf)
+{
+	if (run_mvctl("guest add %s memory %s", name, mem))
+		return -1;
+	return run_mvctl("guest load %s %s/%s.elf", name, guests_dir(), elf);
+}
+
+static uint64_t read_counter(const char *name)
+{
+	struct mv_guest_open o = {};
+	uint64_t v = 0;
+	int fd = open("/dev/" MV_DEVICE_NAME, O_RDWR | O_CLOEXEC), gfd;
+
+	if (fd < 0)
+		return 0;
+	snprintf(o.name, sizeof(o.name), "%s", name);
+	gfd = ioctl(fd, MV_IOC_GUEST_OPEN, &o);
+	close(fd);
+	if (gfd < 0)
+		return 0;
+	if (pread(gfd, &v, sizeof(v), 0x200000) != sizeof(v))
+		v = 0;
+	close(gfd);
+	return v;
+}
+
+/* Delete every guest (what a failed test may have left behind). */
+static void delete_all_guests(void)
+{
+	static char list[65536];
+	char *p, name[MV_GUEST_NAME_MAX + 1];
+
+	if (run_mvctl("-j guest show"))
+		return;
+	snprintf(list, sizeof(list), "%s", out);
+	for (p = list; (p = strstr(p, "\"name\":\"")); ) {
+		p += 8;
+		if (sscanf(p, "%32[^\"]", name) == 1)
+			run_mvctl("guest del %s", name);
+	}
+}
+
+TEST(load)
+{
+	if (!mv_module_loaded())
+		ASSERT_EQ(0, mv_module_load());
+}
+
+/* Every guest test starts and ends with no guests. */
+FIXTURE(g) {};
+FIXTURE_SETUP(g)
+{
+	delete_all_guests();
+}
+
+FIXTURE_TEARDOWN(g)
+{
+	delete_all_guests();
+}
+
+TEST_F(g, lifecycle_hello)
+{
+	ASSERT_EQ(0, setup_guest("hello", "4M", "hello")) {
+		TH_LOG("%s", out);
+	}
+	ASSERT_EQ(0, run_mvctl("guest show hello"));
+	EXPECT_NE(NULL, strstr(out, "state created"));
+	ASSERT_EQ(0, run_mvctl("guest start hello")) {
+		TH_LOG("%s", out);
+	}
+	ASSERT_TRUE(wait_for("hello", "state stopped", 30)) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "stopped: exit info 0x0")) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "vmcall")) {
+		TH_LOG("%s", out);
+	}
+	ASSERT_EQ(0, run_mvctl("guest console hello"));
+	EXPECT_NE(NULL, strstr(out, "hello from a migvisor guest (hypercall ABI 1)"));
+	EXPECT_NE(NULL, strstr(out, "hello via port 0xe9"));
+	ASSERT_EQ(0, run_mvctl("-j guest show hello"));
+	EXPECT_EQ(0, mv_json_validate(out)) {
+		TH_LOG("%s", out);
+	}
+	ASSERT_EQ(0, run_mvctl("guest del hello"));
+	EXPECT_EQ(1, run_mvctl("guest show hello"));
+	EXPECT_NE(NULL, strstr(out, "no guest with this name"));
+}
+
+TEST_F(g, two_guests_and_a_spinner)
+{
+	uint64_t a, b, c;
+
+	ASSERT_EQ(0, setup_guest("spin", "4M", "counter"));
+	ASSERT_EQ(0, setup_guest("dump", "4M", "cpuid-dump"));
+	ASSERT_EQ(0, run_mvctl("guest start spin"));
+	ASSERT_EQ(0, run_mvctl("guest start dump"));
+	ASSERT_TRUE(wait_for("dump", "state stopped", 60));
+	EXPECT_NE(NULL, strstr(out, "stopped: exit info 0x0"));
+	ASSERT_EQ(0, run_mvctl("guest console dump"));
+	EXPECT_NE(NULL, strstr(out, "cpuid 40000000.0: 40000001 7667696d 726f7369 00000000"));
+	if (strstr(out, "cpuid-exit:"))
+		TH_LOG("%.60s", strstr(out, "cpuid-exit:"));
+
+	/* The spinner never halts but progresses, pauses and resumes. */
+	a = read_counter("spin");
+	usleep(200000);
+	b = read_counter("spin");
+	EXPECT_GT(b, a);
+	ASSERT_EQ(0, run_mvctl("guest pause spin")) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_TRUE(wait_for("spin", "state paused", 5));
+	a = read_counter("spin");
+	usleep(200000);
+	b = read_counter("spin");
+	EXPECT_EQ(a, b);
+	ASSERT_EQ(0, run_mvctl("guest resume spin"));
+	usleep(200000);
+	c = read_counter("spin");
+	EXPECT_GT(c, b);
+	ASSERT_EQ(0, run_mvctl("guest show spin"));
+	EXPECT_NE(NULL, strstr(out, "external_interrupt")) {
+		TH_LOG("%s", out);
+	}
+	/* The host stays responsive: this test is running. Delete it running. */
+	ASSERT_EQ(0, run_mvctl("guest del spin"));
+	ASSERT_EQ(0, run_mvctl("guest del dump"));
+}
+
+TEST_F(g, bad_requests)
+{
+	ASSERT_EQ(0, run_mvctl("guest add dup memory 2M"));
+	EXPECT_EQ(1, run_mvctl("guest add dup memory 2M"));
+	EXPECT_NE(NULL, strstr(out, "exists")) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_EQ(1, run_mvctl("guest add small memory 512K"));
+	EXPECT_NE(NULL, strstr(out, "Error")) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_EQ(1, run_mvctl("guest add huge memory 4G"));
+	EXPECT_EQ(1, run_mvctl("guest add odd memory 1048577"));
+	EXPECT_EQ(1, run_mvctl("guest add %s memory 2M",
+			   "a-name-that-is-longer-than-thirty-one-bytes"));
+	EXPECT_EQ(1, run_mvctl("guest start dup"));
+	EXPECT_NE(NULL, strstr(out, "no image")) {
+		TH_LOG("%s", out);
+	}
+	/* 2 MiB of RAM cannot hold an image linked at 1 MiB... it can; 1M cannot. */
+	ASSERT_EQ(0, run_mvctl("guest add tiny memory 1M"));
+	EXPECT_EQ(1, run_mvctl("guest load tiny %s/hello.elf", guests_dir()));
+	EXPECT_NE(NULL, strstr(out, "outside guest RAM")) {
+		TH_LOG("%s", out);
+	}
+	ASSERT_EQ(0, mv_run("head -c 100 /rig/bin/hello.elf > /tmp/trunc.elf", out,
+			    sizeof(out), true));
+	EXPECT_EQ(1, run_mvctl("guest load dup /tmp/trunc.elf"));
+	EXPECT_NE(NULL, strstr(out, "truncated")) {
+		TH_LOG("%s", out);
+	}
+	ASSERT_EQ(0, mv_run("cp /rig/bin/hello.elf /tmp/arm.elf && printf '\\050' | dd of=/tmp/arm.elf bs=1 seek=18 conv=notrunc 2>/dev/null",
+			    out, sizeof(out), true));
+	EXPECT_EQ(1, run_mvctl("guest load dup /tmp/arm.elf"));
+	EXPECT_NE(NULL, strstr(out, "wrong machine")) {
+		TH_LOG("%s", out);
+	}
+	/* Loading after start is refused. */
+	ASSERT_EQ(0, run_mvctl("guest load dup %s/hello.elf", guests_dir()));
+	ASSERT_EQ(0, run_mvctl("guest start dup"));
+	EXPECT_EQ(1, run_mvctl("guest load dup %s/hello.elf", guests_dir()));
+	EXPECT_EQ(1, run_mvctl("guest start dup"));
+	EXPECT_EQ(1, run_mvctl("guest del nosuch"));
+	EXPECT_NE(NULL, strstr(out, "no guest")) {
+		TH_LOG("%s", out);
+	}
+	ASSERT_EQ(0, run_mvctl("guest del dup"));
+	ASSERT_EQ(0, run_mvctl("guest del tiny"));
+}
+
+struct hostile {
+	const char *name;
+	const char *expect;	/* in "guest show" once stopped */
+	const char *console;	/* in the console */
+};
+
+static const struct hostile hostile[] = {
+	{ "triple", "stopped: triple-fault", "triple fault next" },
+	{ "vmx", "stopped: exit info 0x0", "vmx done, 0 failures" },
+	{ "vmcall", "stopped: exit info 0x0", "vmcall done" },
+	{ "io", "stopped: exit info 0x0", "of 65536 reads were 0xff" },
+	{ "msr", "stopped: exit info 0x0", "msr done" },
+	{ "cr", "stopped: exit info 0x0", "cr done, 0 failures" },
+	{ "beyond", "stopped: ept-violation info 0x20000000", "reading at 512 MiB" },
+	{ "hltcli", "stopped: halt info 0x0", "cli; hlt" },
+};
+
+TEST_F(g, hostile_guests)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(hostile); i++) {
+		const struct hostile *h = &hostile[i];
+		char elf[64];
+
+		snprintf(elf, sizeof(elf), "hostile-%s", h->name);
+		ASSERT_EQ(0, setup_guest(h->name, "4M", elf)) {
+			TH_LOG("%s: %s", h->name, out);
+		}
+		ASSERT_EQ(0, run_mvctl("guest start %s", h->name));
+		EXPECT_TRUE(wait_for(h->name, "state stopped", 120)) {
+			TH_LOG("%s: %s", h->name, out);
+		}
+		EXPECT_NE(NULL, strstr(out, h->expect)) {
+			TH_LOG("%s: %s", h->name, out);
+		}
+		run_mvctl("guest console %s", h->name);
+		EXPECT_NE(NULL, strstr(out, h->console)) {
+			TH_LOG("%s: console: %s", h->name, out);
+		}
+		ASSERT_EQ(0, run_mvctl("guest del %s", h->name));
+	}
+}
+
+TEST_F(g, hostile_debug_loop_is_contained)
+{
+	ASSERT_EQ(0, setup_guest("dbloop", "4M", "hostile-dbloop"));
+	ASSERT_EQ(0, run_mvctl("guest start dbloop"));
+	usleep(300000);
+	ASSERT_EQ(0, run_mvctl("guest show dbloop"));
+	EXPECT_NE(NULL, strstr(out, "state running")) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "exception_nmi")) {
+		TH_LOG("%s", out);
+	}
+	ASSERT_EQ(0, run_mvctl("guest pause dbloop")) {
+		TH_LOG("%s", out);
+	}
+	ASSERT_EQ(0, run_mvctl("guest del dbloop"));
+}
+
+/* A KVM VM holds VMX on every CPU while it exists. */
+static int kvm_vm(void)
+{
+	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC), vm;
+
+	if (kvm < 0)
+		return -errno;
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	vm = vm < 0 ? -errno : vm;
+	close(kvm);
+	return vm;
+}
+
+TEST_F(g, kvm_intel_both_orders)
+{
+	int vm;
+
+	if (mv_run("insmod /rig/irqbypass.ko; insmod /rig/kvm.ko; insmod /rig/kvm-intel.ko",
+		   out, sizeof(out), true) || access("/dev/kvm", F_OK))
+		SKIP(return, "kvm_intel not available: %.200s", out);
+
+	/* KVM first: our guest cannot start, and says why. */
+	vm = kvm_vm();
+	ASSERT_GE(vm, 0);
+	ASSERT_EQ(0, setup_guest("k1", "4M", "counter"));
+	EXPECT_EQ(1, run_mvctl("guest start k1"));
+	EXPECT_NE(NULL, strstr(out, "VMX is in use by another hypervisor")) {
+		TH_LOG("%s", out);
+	}
+	close(vm);
+
+	/* Then ours: KVM cannot create a VM while our guest runs. */
+	usleep(100000);
+	ASSERT_EQ(0, run_mvctl("guest start k1")) {
+		TH_LOG("%s", out);
+	}
+	vm = kvm_vm();
+	EXPECT_EQ(-EBUSY, vm);
+	if (vm >= 0)
+		close(vm);
+	ASSERT_EQ(0, run_mvctl("guest del k1"));
+
+	/* And KVM works again once we are idle. */
+	vm = kvm_vm();
+	EXPECT_GE(vm, 0);
+	if (vm >= 0)
+		close(vm);
+	mv_run("rmmod kvm_intel kvm irqbypass", out, sizeof(out), true);
+}
+
+TEST_F(g, unload_refused_then_allowed)
+{
+	struct mv_guest_open o = { .name = "keep" };
+	int fd, gfd;
+
+	ASSERT_EQ(0, run_mvctl("guest add keep memory 2M"));
+	EXPECT_EQ(-EWOULDBLOCK, mv_module_unload());
+	fd = open("/dev/" MV_DEVICE_NAME, O_RDWR | O_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	gfd = ioctl(fd, MV_IOC_GUEST_OPEN, &o);
+	ASSERT_GE(gfd, 0);
+	ASSERT_EQ(0, run_mvctl("guest del keep"));
+	/* The guest fd still holds the module. */
+	EXPECT_EQ(-EWOULDBLOCK, mv_module_unload());
+	close(gfd);
+	EXPECT_EQ(-EWOULDBLOCK, mv_module_unload());
+	close(fd);
+	ASSERT_EQ(0, mv_module_unload());
+	EXPECT_FALSE(mv_module_loaded());
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,516 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mvctl guest { add | load | start | pause | resume | del | show | console }
+ * mvctl monitor
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <netlink/genl/ctrl.h>
+
+#include <linux/migvisor.h>
+
+#include "mvctl.h"
+#include "../lib/elf_load.h"
+#include "../lib/json_print.h"
+#include "../lib/mvnl.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: mvctl guest add NAME memory SIZE\n"
+		"       mvctl guest load NAME FILE.elf\n"
+		"       mvctl guest { start | pause | resume | del } NAME\n"
+		"       mvctl guest show [ NAME ]\n"
+		"       mvctl guest console NAME [ -f ]\n"
+		"       mvctl monitor\n"
+		"SIZE := NUMBER[K|M|G]   (1M to 1G, a multiple of 64K)\n");
+}
+
+static const char *const state_names[] = {
+	[MV_GUEST_CREATED] = "created",
+	[MV_GUEST_RUNNING] = "running",
+	[MV_GUEST_PAUSED] = "paused",
+	[MV_GUEST_STOPPED] = "stopped",
+};
+
+static const char *const stop_names[] = {
+	[MV_STOP_NONE] = "deleted",
+	[MV_STOP_EXIT] = "exit",
+	[MV_STOP_HALT] = "halt",
+	[MV_STOP_TRIPLE_FAULT] = "triple-fault",
+	[MV_STOP_INVALID_STATE] = "invalid-guest-state",
+	[MV_STOP_EPT_VIOLATION] = "ept-violation",
+	[MV_STOP_EPT_MISCONFIG] = "ept-misconfig",
+	[MV_STOP_VMFAIL] = "vm-entry-failed",
+	[MV_STOP_UNHANDLED] = "unhandled-exit",
+	[MV_STOP_HOST] = "host",
+};
+
+static const char *const event_names[] = {
+	[MV_EVENT_CREATED] = "created",
+	[MV_EVENT_STARTED] = "started",
+	[MV_EVENT_PAUSED] = "paused",
+	[MV_EVENT_RESUMED] = "resumed",
+	[MV_EVENT_STOPPED] = "stopped",
+	[MV_EVENT_CRASHED] = "crashed",
+	[MV_EVENT_DELETED] = "deleted",
+};
+
+static const struct {
+	uint32_t reason;
+	const char *name;
+} exit_names[] = {
+#define MV_EXIT_REASON(nr, nm) { .reason = nr, .name = #nm },
+#include "../../common/exit_reasons.h"
+};
+
+static const char *exit_name(uint32_t r)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(exit_names); i++)
+		if (exit_names[i].reason == r)
+			return exit_names[i].name;
+	return NULL;
+}
+
+static const char *name_of(const char *const *tab, size_t n, uint32_t i)
+{
+	return i < n && tab[i] ? tab[i] : "unknown";
+}
+
+#define NAME_OF(tab, i) name_of(tab, ARRAY_SIZE(tab), i)
+
+/* "64M" -> bytes; -1 on a malformed size. */
+static long long parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 0);
+
+	if (end == s)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K':
+		v <<= 10;
+		end++;
+		break;
+	case 'm': case 'M':
+		v <<= 20;
+		end++;
+		break;
+	case 'g': case 'G':
+		v <<= 30;
+		end++;
+		break;
+	}
+	if (*end == 'i' || *end == 'B')
+		end += *end == 'i' && end[1] == 'B' ? 2 : 1;
+	return *end ? -1 : (long long)v;
+}
+
+int mv_nl_open_or_explain(struct mvnl *nl);
+
+static int simple(uint8_t cmd, const char *name, const char *what,
+		  struct nl_msg *(*extra)(struct mvnl *, struct nl_msg *, void *),
+		  void *arg)
+{
+	struct nl_msg *msg;
+	struct mvnl nl;
+	int ret;
+
+	ret = mv_nl_open_or_explain(&nl);
+	if (ret)
+		return ret;
+	msg = mvnl_msg(&nl, cmd, 0);
+	if (!msg || nla_put_string(msg, MV_A_GUEST_NAME, name) ||
+	    (extra && !extra(&nl, msg, arg))) {
+		mvnl_close(&nl);
+		return -ENOMEM;
+	}
+	ret = mvnl_request(&nl, msg, NULL, NULL);
+	if (ret)
+		mvnl_perror(&nl, ret, what);
+	mvnl_close(&nl);
+	return ret;
+}
+
+static struct nl_msg *put_memory(struct mvnl *nl, struct nl_msg *msg, void *arg)
+{
+	return nla_put_u64(msg, MV_A_GUEST_MEMORY, *(uint64_t *)arg) ? NULL : msg;
+}
+
+static int guest_add(struct mvctl *ctl)
+{
+	const char *name = argv_next(ctl), *size = NULL;
+	long long mem;
+
+	if (name && argv_match(ctl, "memory"))
+		size = argv_next(ctl);
+	if (!size) {
+		fprintf(stderr, "Error: usage: mvctl guest add NAME memory SIZE\n");
+		return -EINVAL;
+	}
+	if (ctl->argc) {
+		fprintf(stderr, "Error: unexpected argument \"%s\".\n", ctl->argv[0]);
+		return -EINVAL;
+	}
+	mem = parse_size(size);
+	if (mem <= 0) {
+		fprintf(stderr, "Error: \"%s\" is not a size (e.g. 16M).\n", size);
+		return -EINVAL;
+	}
+	return simple(MV_CMD_GUEST_NEW, name, "guest add", put_memory, &mem);
+}
+
+struct shown {
+	char name[MV_GUEST_NAME_MAX];
+	uint64_t mem;
+	uint32_t state;
+};
+
+static int on_guest(struct nlattr **tb, struct nlattr *head, int len, void *arg)
+{
+	struct shown *s = arg;
+	struct nlattr *a;
+	uint32_t state = tb[MV_A_GUEST_STATE] ? nla_get_u32(tb[MV_A_GUEST_STATE]) : 0;
+	int rem;
+
+	if (!tb[MV_A_GUEST_NAME])
+		return -EPROTO;
+	if (s) {
+		snprintf(s->name, sizeof(s->name), "%s", nla_get_string(tb[MV_A_GUEST_NAME]));
+		s->mem = tb[MV_A_GUEST_MEMORY] ? nla_get_u64(tb[MV_A_GUEST_MEMORY]) : 0;
+		s->state = state;
+		return 0;
+	}
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "name", "guest %s", nla_get_string(tb[MV_A_GUEST_NAME]));
+	print_string(PRINT_ANY, "state", " state %s", NAME_OF(state_names, state));
+	if (tb[MV_A_GUEST_MEMORY])
+		print_uint(PRINT_ANY, "memory", " memory %llu",
+			   nla_get_u64(tb[MV_A_GUEST_MEMORY]));
+	if (tb[MV_A_GUEST_ENTRY])
+		print_hex(PRINT_ANY, "entry", " entry 0x%llx",
+			  nla_get_u64(tb[MV_A_GUEST_ENTRY]));
+	if (tb[MV_A_GUEST_CONSOLE_SIZE])
+		print_uint(PRINT_ANY, "console_bytes", " console %llu",
+			   nla_get_u64(tb[MV_A_GUEST_CONSOLE_SIZE]));
+	print_text("\n");
+	if (tb[MV_A_GUEST_STOP_REASON]) {
+		uint32_t r = nla_get_u32(tb[MV_A_GUEST_STOP_REASON]);
+
+		open_json_object("stop");
+		print_string(PRINT_ANY, "reason", "  stopped: %s",
+			     NAME_OF(stop_names, r));
+		if (tb[MV_A_GUEST_STOP_INFO])
+			print_hex(PRINT_ANY, "info", " info 0x%llx",
+				  nla_get_u64(tb[MV_A_GUEST_STOP_INFO]));
+		if (tb[MV_A_GUEST_STOP_RIP])
+			print_hex(PRINT_ANY, "rip", " rip 0x%llx",
+				  nla_get_u64(tb[MV_A_GUEST_STOP_RIP]));
+		print_text("\n");
+		close_json_object();
+	}
+	open_json_object("exits");
+	print_text("  exits:");
+	nla_for_each_attr(a, head, len, rem) {
+		struct nlattr *e[MV_A_EXIT_MAX + 1];
+		const char *n;
+		char buf[32];
+		uint32_t r;
+
+		if (nla_type(a) != MV_A_GUEST_EXITS ||
+		    nla_parse_nested(e, MV_A_EXIT_MAX, a, NULL) < 0 ||
+		    !e[MV_A_EXIT_REASON] || !e[MV_A_EXIT_COUNT])
+			continue;
+		r = nla_get_u32(e[MV_A_EXIT_REASON]);
+		n = exit_name(r);
+		if (!n) {
+			snprintf(buf, sizeof(buf), "reason_%u", r);
+			n = buf;
+		}
+		print_text(" %s", n);
+		print_uint(PRINT_ANY, n, " %llu", nla_get_u64(e[MV_A_EXIT_COUNT]));
+	}
+	print_text("\n");
+	close_json_object();
+	close_json_object();
+	return 0;
+}
+
+static int guest_show(struct mvctl *ctl)
+{
+	const char *name = argv_next(ctl);
+	struct nl_msg *msg;
+	struct mvnl nl;
+	int ret;
+
+	ret = mv_nl_open_or_explain(&nl);
+	if (ret)
+		return ret;
+	msg = mvnl_msg(&nl, MV_CMD_GUEST_GET, name ? 0 : NLM_F_DUMP);
+	if (!msg || (name && nla_put_string(msg, MV_A_GUEST_NAME, name))) {
+		mvnl_close(&nl);
+		return -ENOMEM;
+	}
+	open_json_array(NULL);
+	ret = mvnl_request(&nl, msg, on_guest, NULL);
+	close_json_array();
+	if (ret)
+		mvnl_perror(&nl, ret, "guest show");
+	mvnl_close(&nl);
+	return ret;
+}
+
+static int get_guest(const char *name, struct shown *s)
+{
+	struct nl_msg *msg;
+	struct mvnl nl;
+	int ret;
+
+	ret = mv_nl_open_or_explain(&nl);
+	if (ret)
+		return ret;
+	msg = mvnl_msg(&nl, MV_CMD_GUEST_GET, 0);
+	if (!msg || nla_put_string(msg, MV_A_GUEST_NAME, name)) {
+		mvnl_close(&nl);
+		return -ENOMEM;
+	}
+	ret = mvnl_request(&nl, msg, on_guest, s);
+	if (ret)
+		mvnl_perror(&nl, ret, "guest load");
+	mvnl_close(&nl);
+	return ret;
+}
+
+static int guest_load(struct mvctl *ctl)
+{
+	const char *name = argv_next(ctl), *file = argv_next(ctl), *why = "";
+	struct mv_guest_open o = {};
+	struct mv_elf elf;
+	struct shown s;
+	struct stat st;
+	void *img;
+	int fd, gfd, ret;
+
+	if (!name || !file || ctl->argc) {
+		fprintf(stderr, "Error: usage: mvctl guest load NAME FILE.elf\n");
+		return -EINVAL;
+	}
+	ret = get_guest(name, &s);
+	if (ret)
+		return ret;
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) || !st.st_size) {
+		fprintf(stderr, "Error: cannot read %s: %s.\n", file,
+			fd < 0 ? strerror(errno) : "empty file");
+		if (fd >= 0)
+			close(fd);
+		return -EINVAL;
+	}
+	img = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (img == MAP_FAILED)
+		return -errno;
+	ret = mv_elf_check(img, st.st_size, s.mem, MV_GPA_LOAD_MIN, &elf, &why);
+	if (ret) {
+		fprintf(stderr, "Error: %s: %s.\n", file, why);
+		goto out_unmap;
+	}
+	fd = open("/dev/" MV_DEVICE_NAME, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		fprintf(stderr, "Error: /dev/%s: %s.\n", MV_DEVICE_NAME, strerror(errno));
+		goto out_unmap;
+	}
+	snprintf(o.name, sizeof(o.name), "%s", name);
+	gfd = ioctl(fd, MV_IOC_GUEST_OPEN, &o);
+	close(fd);
+	if (gfd < 0) {
+		ret = -errno;
+		fprintf(stderr, "Error: cannot open guest %s: %s.\n", name, strerror(errno));
+		goto out_unmap;
+	}
+	ret = mv_elf_load(gfd, img, &elf);
+	close(gfd);
+	if (ret)
+		fprintf(stderr, "Error: loading %s into %s: %s%s.\n", file, name,
+			strerror(-ret), ret == -EBUSY ? " (the guest was started already)" : "");
+	else
+		print_text("loaded %s into %s: %u segment(s), entry 0x%llx\n", file,
+			   name, elf.nseg, (unsigned long long)elf.entry);
+out_unmap:
+	munmap(img, st.st_size);
+	return ret;
+}
+
+struct con {
+	uint64_t next;
+	uint32_t state;
+	size_t got;
+};
+
+static int on_console(struct nlattr **tb, struct nlattr *head, int len, void *arg)
+{
+	struct con *c = arg;
+	struct nlattr *d = tb[MV_A_GUEST_CONSOLE_DATA];
+
+	if (!tb[MV_A_GUEST_CONSOLE_OFFSET])
+		return -EPROTO;
+	c->got = d ? nla_len(d) : 0;
+	if (c->got)
+		fwrite(nla_data(d), 1, c->got, stdout);
+	c->next = nla_get_u64(tb[MV_A_GUEST_CONSOLE_OFFSET]) + c->got;
+	c->state = tb[MV_A_GUEST_STATE] ? nla_get_u32(tb[MV_A_GUEST_STATE]) : 0;
+	return 0;
+}
+
+static int guest_console(struct mvctl *ctl)
+{
+	const char *name = argv_next(ctl);
+	bool follow = argv_match(ctl, "-f");
+	struct con c = {};
+	struct mvnl nl;
+	int ret;
+
+	if (!name || ctl->argc) {
+		fprintf(stderr, "Error: usage: mvctl guest console NAME [ -f ]\n");
+		return -EINVAL;
+	}
+	ret = mv_nl_open_or_explain(&nl);
+	if (ret)
+		return ret;
+	for (;;) {
+		struct nl_msg *msg = mvnl_msg(&nl, MV_CMD_GUEST_CONSOLE, 0);
+
+		if (!msg || nla_put_string(msg, MV_A_GUEST_NAME, name) ||
+		    nla_put_u64(msg, MV_A_GUEST_CONSOLE_OFFSET, c.next)) {
+			ret = -ENOMEM;
+			break;
+		}
+		ret = mvnl_request(&nl, msg, on_console, &c);
+		if (ret) {
+			mvnl_perror(&nl, ret, "guest console");
+			break;
+		}
+		fflush(stdout);
+		if (c.got)
+			continue;
+		/* Drained: stop, or wait for more while the guest can write. */
+		if (!follow || c.state == MV_GUEST_STOPPED)
+			break;
+		usleep(100 * 1000);
+	}
+	mvnl_close(&nl);
+	return ret;
+}
+
+static int on_event(struct nl_msg *m, void *arg)
+{
+	struct nlattr *tb[MV_A_MAX + 1];
+	uint32_t ev;
+
+	if (genlmsg_parse(nlmsg_hdr(m), 0, tb, MV_A_MAX, NULL) < 0 ||
+	    !tb[MV_A_GUEST_EVENT] || !tb[MV_A_GUEST_NAME])
+		return NL_OK;
+	ev = nla_get_u32(tb[MV_A_GUEST_EVENT]);
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "event", "%s", NAME_OF(event_names, ev));
+	print_string(PRINT_ANY, "guest", " guest %s", nla_get_string(tb[MV_A_GUEST_NAME]));
+	if (tb[MV_A_GUEST_STOP_REASON])
+		print_string(PRINT_ANY, "reason", " reason %s",
+			     NAME_OF(stop_names, nla_get_u32(tb[MV_A_GUEST_STOP_REASON])));
+	if (tb[MV_A_GUEST_STOP_INFO])
+		print_hex(PRINT_ANY, "info", " info 0x%llx",
+			  nla_get_u64(tb[MV_A_GUEST_STOP_INFO]));
+	close_json_object();
+	print_text("\n");
+	if (is_json())
+		printf("\n");
+	fflush(stdout);
+	return NL_OK;
+}
+
+int cmd_monitor(struct mvctl *ctl)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int grp, ret;
+
+	if (!sk || genl_connect(sk)) {
+		fprintf(stderr, "Error: cannot open a generic netlink socket.\n");
+		return -ECONNREFUSED;
+	}
+	grp = genl_ctrl_resolve_grp(sk, MV_GENL_NAME, MV_MCGRP_EVENTS);
+	if (grp < 0) {
+		fprintf(stderr, "Error: the migvisor module is not loaded (no generic netlink family \"%s\").\n",
+			MV_GENL_NAME);
+		nl_socket_free(sk);
+		return -ENOENT;
+	}
+	nl_socket_disable_seq_check(sk);
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_event, NULL);
+	ret = nl_socket_add_membership(sk, grp);
+	if (ret < 0) {
+		fprintf(stderr, "Error: cannot join the events group.\n");
+		nl_socket_free(sk);
+		return -EPERM;
+	}
+	/* Events are separate JSON objects, one per line, with -j. */
+	for (;;) {
+		ret = nl_recvmsgs_default(sk);
+		if (ret < 0 && ret != -NLE_INTR)
+			break;
+	}
+	nl_socket_free(sk);
+	return 0;
+}
+
+int cmd_guest(struct mvctl *ctl)
+{
+	static const struct {
+		const char *name;
+		uint8_t cmd;
+	} ctlcmds[] = {
+		{ "start", MV_CMD_GUEST_START },
+		{ "pause", MV_CMD_GUEST_PAUSE },
+		{ "resume", MV_CMD_GUEST_RESUME },
+		{ "del", MV_CMD_GUEST_DEL },
+	};
+	const char *name;
+	size_t i;
+
+	if (ctl->argc == 0 || argv_match(ctl, "show"))
+		return guest_show(ctl);
+	if (argv_match(ctl, "add"))
+		return guest_add(ctl);
+	if (argv_match(ctl, "load"))
+		return guest_load(ctl);
+	if (argv_match(ctl, "console"))
+		return guest_console(ctl);
+	if (argv_match(ctl, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(ctlcmds); i++) {
+		char what[32];
+
+		if (!argv_match(ctl, ctlcmds[i].name))
+			continue;
+		name = argv_next(ctl);
+		if (!name || ctl->argc) {
+			fprintf(stderr, "Error: usage: mvctl guest %s NAME\n",
+				ctlcmds[i].name);
+			return -EINVAL;
+		}
+		snprintf(what, sizeof(what), "guest %s", ctlcmds[i].name);
+		return simple(ctlcmds[i].cmd, name, what, NULL, NULL);
+	}
+	fprintf(stderr, "Error: unknown command \"guest %s\", try \"mvctl guest help\".\n",
+		ctl->argv[0]);
+	return -EINVAL;
+}
