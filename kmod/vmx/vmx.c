@@ -28,6 +28,8 @@ struct mv_vmx_cpu {
 	void *vmxon_region;
 	bool on;
 	struct list_head loaded;	/* struct mv_loaded_vmcs.cpu_link */
+	/* The one VMCS VMPTRLD made current here; others are only cached. */
+	struct mv_loaded_vmcs *current_vmcs;
 };
 
 static DEFINE_PER_CPU(struct mv_vmx_cpu, mv_vmx_cpu);
@@ -70,6 +72,7 @@ static void clear_loaded_on_this_cpu(void)
 	struct mv_vmx_cpu *c = this_cpu_ptr(&mv_vmx_cpu);
 	struct mv_loaded_vmcs *lv, *tmp;
 
+	c->current_vmcs = NULL;
 	list_for_each_entry_safe(lv, tmp, &c->loaded, cpu_link) {
 		mv_vmclear(__pa(lv->vmcs));
 		list_del_init(&lv->cpu_link);
@@ -304,9 +307,13 @@ static void clear_ipi(void *arg)
 {
 	struct mv_loaded_vmcs *lv = arg;
 
+	struct mv_vmx_cpu *c = this_cpu_ptr(&mv_vmx_cpu);
+
 	/* Hotplug or reboot may have cleared it meanwhile. */
 	if (READ_ONCE(lv->cpu) != smp_processor_id())
 		return;
+	if (c->current_vmcs == lv)
+		c->current_vmcs = NULL;
 	mv_vmclear(__pa(lv->vmcs));
 	list_del_init(&lv->cpu_link);
 	lv->launched = false;
@@ -339,8 +346,15 @@ int mv_loaded_vmcs_load(struct mv_loaded_vmcs *lv)
 	unsigned long flags;
 	int ret;
 
-	if (prev == cpu)
-		return 0;
+	if (prev == cpu) {
+		/* Cached here, but another vCPU's VMCS may be current. */
+		if (c->current_vmcs == lv)
+			return 0;
+		ret = mv_vmptrld(__pa(lv->vmcs));
+		if (!ret)
+			c->current_vmcs = lv;
+		return ret;
+	}
 	if (prev >= 0) {
 		/* The IPI waits; preemption is off but interrupts are on. */
 		smp_call_function_single(prev, clear_ipi, lv, 1);
@@ -355,6 +369,7 @@ int mv_loaded_vmcs_load(struct mv_loaded_vmcs *lv)
 	ret = mv_vmptrld(__pa(lv->vmcs));
 	if (!ret) {
 		list_add(&lv->cpu_link, &c->loaded);
+		c->current_vmcs = lv;
 		WRITE_ONCE(lv->cpu, cpu);
 	}
 	local_irq_restore(flags);

@@ -189,7 +189,9 @@ TEST_F(g, two_guests_and_a_spinner)
 	c = read_counter("spin");
 	EXPECT_GT(c, b);
 	ASSERT_EQ(0, run_mvctl("guest show spin"));
-	EXPECT_NE(NULL, strstr(out, "external_interrupt")) {
+	/* It was forced out by host interrupts or the preemption timer. */
+	EXPECT_TRUE(strstr(out, "external_interrupt") ||
+		    strstr(out, "preemption_timer")) {
 		TH_LOG("%s", out);
 	}
 	/* The host stays responsive: this test is running. Delete it running. */
