@@ -82,8 +82,24 @@ int main(void)
 #endif
 #ifdef HOSTILE_msr
 	static const uint32_t base[] = { 0, 0x40000000, 0xc0000000, 0xc0010000 };
+	static const uint32_t owned[] = { 0xc0000081, 0xc0000082, 0xc0000083,
+					  0xc0000084, 0xc0000102 };
 	unsigned int gp = 0, ok = 0, i, j;
 	uint64_t v;
+
+	/* The syscall MSRs and KERNEL_GS_BASE start as the guest's own (0),
+	 * never the host's, and keep what the guest writes.
+	 */
+	for (i = 0; i < 5; i++) {
+		if (mv_rdmsr_safe(owned[i], &v) || v) {
+			mv_printf("hostile: msr %x leaks 0x%llx\n", owned[i],
+				  (unsigned long long)v);
+			failures++;
+		}
+		if (mv_wrmsr_safe(owned[i], 0x1230 + i) ||
+		    mv_rdmsr_safe(owned[i], &v) || v != 0x1230 + i)
+			failures++;
+	}
 
 	for (i = 0; i < 4; i++)
 		for (j = 0; j < 0x2000; j++) {
@@ -99,8 +115,9 @@ int main(void)
 			else if (mv_wrmsr_safe(msr, 0))
 				gp++;
 		}
-	mv_printf("hostile: msr done, %u readable, %u #GP\n", ok, gp);
-	return 0;
+	mv_printf("hostile: msr done, %u readable, %u #GP, %d failures\n",
+		  ok, gp, failures);
+	return failures;
 #endif
 #ifdef HOSTILE_cr
 	uint64_t cr0, cr4, efer;

@@ -42,4 +42,6 @@ echo "MV-RIG: DMESG-END"
 echo "MV-RIG: END"
 # The serial tty drops what is still queued at power-off: drain it first.
 sleep 3
+# Show the shutdown path on the console: a hang there is diagnosable.
+echo 7 >/proc/sys/kernel/printk
 poweroff -f

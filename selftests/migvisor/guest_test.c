@@ -15,7 +15,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <grp.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 
 #include <linux/kvm.h>
 #include <linux/migvisor.h>
@@ -260,7 +262,7 @@ static const struct hostile hostile[] = {
 	{ "vmx", "stopped: exit info 0x0", "vmx done, 0 failures" },
 	{ "vmcall", "stopped: exit info 0x0", "vmcall done" },
 	{ "io", "stopped: exit info 0x0", "of 65536 reads were 0xff" },
-	{ "msr", "stopped: exit info 0x0", "msr done" },
+	{ "msr", "stopped: exit info 0x0", "0 failures" },
 	{ "cr", "stopped: exit info 0x0", "cr done, 0 failures" },
 	{ "beyond", "stopped: ept-violation info 0x20000000", "reading at 512 MiB" },
 	{ "hltcli", "stopped: halt info 0x0", "cli; hlt" },
@@ -359,6 +361,70 @@ TEST_F(g, kvm_intel_both_orders)
 	if (vm >= 0)
 		close(vm);
 	mv_run("rmmod kvm_intel kvm irqbypass", out, sizeof(out), true);
+}
+
+TEST_F(g, monitor_sees_events)
+{
+	ASSERT_EQ(0, mv_run("(mvctl monitor > /tmp/events 2>&1 &) ; sleep 1", out,
+			    sizeof(out), true));
+	ASSERT_EQ(0, setup_guest("ev", "2M", "hello"));
+	ASSERT_EQ(0, run_mvctl("guest start ev"));
+	ASSERT_TRUE(wait_for("ev", "state stopped", 30));
+	ASSERT_EQ(0, run_mvctl("guest del ev"));
+	usleep(300000);
+	mv_run("killall mvctl; cat /tmp/events", out, sizeof(out), true);
+	EXPECT_NE(NULL, strstr(out, "created guest ev")) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "started guest ev"));
+	EXPECT_NE(NULL, strstr(out, "stopped guest ev reason exit"));
+	EXPECT_NE(NULL, strstr(out, "deleted guest ev"));
+}
+
+/* Run @cmd as nobody (no capabilities); output in out, exit status back. */
+static int run_unprivileged(const char *cmd)
+{
+	int p[2], st;
+	ssize_t n, len = 0;
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (!pid) {
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		close(p[0]);
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(99);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(98);
+	}
+	close(p[1]);
+	while ((n = read(p[0], out + len, sizeof(out) - 1 - len)) > 0)
+		len += n;
+	out[len] = 0;
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+TEST_F(g, unprivileged_requests_refused)
+{
+	ASSERT_EQ(0, run_mvctl("guest add priv memory 2M"));
+	/* Without CAP_NET_ADMIN nothing changes and nothing is revealed. */
+	EXPECT_EQ(1, run_unprivileged("mvctl guest del priv"));
+	EXPECT_NE(NULL, strstr(out, "Operation not permitted")) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_EQ(1, run_unprivileged("mvctl guest show priv"));
+	/* Host facts are not secret. */
+	EXPECT_EQ(0, run_unprivileged("mvctl host show")) {
+		TH_LOG("%s", out);
+	}
+	ASSERT_EQ(0, run_mvctl("guest show priv"));
+	ASSERT_EQ(0, run_mvctl("guest del priv"));
 }
 
 TEST_F(g, unload_refused_then_allowed)
