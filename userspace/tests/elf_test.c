@@ -17,6 +17,17 @@ struct img {
 	unsigned char body[256];
 };
 
+static void seg(Elf64_Phdr *ph, uint32_t flags, uint64_t off, uint64_t gpa,
+		uint64_t filesz, uint64_t memsz)
+{
+	ph->p_type = PT_LOAD;
+	ph->p_flags = flags;
+	ph->p_offset = off;
+	ph->p_paddr = gpa;
+	ph->p_filesz = filesz;
+	ph->p_memsz = memsz;
+}
+
 /* A valid image: code at 1 MiB (entry there), data at 1 MiB + 4 KiB. */
 static void build(struct img *m)
 {
@@ -30,12 +41,9 @@ static void build(struct img *m)
 	m->eh.e_phoff = offsetof(struct img, ph);
 	m->eh.e_phentsize = sizeof(Elf64_Phdr);
 	m->eh.e_phnum = 2;
-	m->ph[0] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R | PF_X,
-		.p_offset = offsetof(struct img, body), .p_paddr = MB,
-		.p_filesz = 128, .p_memsz = 128 };
-	m->ph[1] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R | PF_W,
-		.p_offset = offsetof(struct img, body) + 128, .p_paddr = MB + 4096,
-		.p_filesz = 128, .p_memsz = 8192 };
+	seg(&m->ph[0], PF_R | PF_X, offsetof(struct img, body), MB, 128, 128);
+	seg(&m->ph[1], PF_R | PF_W, offsetof(struct img, body) + 128,
+	    MB + 4096, 128, 8192);
 }
 
 static int check(struct img *m, size_t len, uint64_t mem, const char **why)
