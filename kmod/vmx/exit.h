@@ -6,8 +6,8 @@
 
 struct mv_vcpu;
 
-/* Preemption-timer budget per entry, in timer ticks (TSC >> MISC[4:0]). */
-#define MV_TIME_SLICE	200000
+/* Longest a guest runs before the host gets the CPU back, in microseconds. */
+#define MV_TIME_SLICE_US	1000
 
 /* What one VM exit was, and what to do about it. */
 struct mv_exit {

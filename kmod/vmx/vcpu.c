@@ -19,6 +19,7 @@
 #include <asm/msr.h>
 #include <asm/trapnr.h>
 #include <asm/tlbflush.h>
+#include <asm/tsc.h>
 
 #include "../guest.h"
 #include "capabilities.h"
@@ -287,6 +288,19 @@ void mv_vcpu_destroy(struct mv_vcpu *v)
 	v->guest = NULL;
 }
 
+/*
+ * The preemption timer counts TSC ticks >> IA32_VMX_MISC[4:0] (SDM 25.5.1).
+ * A slice in TSC time, not a fixed count: on a fast TSC a fixed count is
+ * so short that exits, not the guest, would use the CPU.
+ */
+static u32 time_slice(void)
+{
+	u64 ticks = (u64)tsc_khz * MV_TIME_SLICE_US / 1000;
+
+	ticks >>= mv_vmx.msr[MV_MSR_MISC] & 0x1f;
+	return clamp_t(u64, ticks, 1000, U32_MAX);
+}
+
 /* Host values of the guest-owned MSRs, saved around one entry. */
 struct host_msrs {
 	u64 v[MV_GMSR_COUNT];
@@ -336,6 +350,7 @@ static int enter_once(struct mv_vcpu *v, struct mv_exit *e)
 		return ret;
 	}
 	if (v->last_cpu < 0) {
+		v->slice = time_slice();
 		setup_controls(v);
 		setup_host_constant();
 		setup_guest(v);
@@ -364,7 +379,7 @@ static int enter_once(struct mv_vcpu *v, struct mv_exit *e)
 		v->host_cr4 = cr4;
 	}
 	if (mv_cpu_has_preemption_timer())
-		mv_vmwrite(VMX_PREEMPTION_TIMER_VALUE, MV_TIME_SLICE);
+		mv_vmwrite(VMX_PREEMPTION_TIMER_VALUE, v->slice);
 	savesegment(ds, ds);
 	savesegment(es, es);
 	swap_in(v, &h);

@@ -47,6 +47,7 @@ struct mv_vcpu {
 	u64 dr[8];			/* virtual DR0-3, DR6, DR7 */
 	void *fpu;			/* FXSAVE/XSAVE image, 64-byte aligned */
 	u16 vpid;
+	u32 slice;			/* preemption-timer value per entry */
 	int last_cpu;
 	u64 exits[MV_EXIT_REASONS];
 	/* Host state at the last load, rewritten only when it changes. */
