@@ -126,8 +126,8 @@ struct mv_guest *mv_guest_create(const char *name, u64 mem,
 	/* Publish last, under the lock that makes the name unique. */
 	mutex_lock(&mv_guests_lock);
 	if (find(name)) {
+		/* The caller names the attribute in its extack message. */
 		mutex_unlock(&mv_guests_lock);
-		NL_SET_ERR_MSG(extack, "a guest with this name exists");
 		ret = -EEXIST;
 		goto err_put;
 	}
@@ -317,7 +317,6 @@ int mv_guest_set_entry(struct mv_guest *g, u64 rip)
 	else {
 		g->entry = rip;
 		g->entry_set = true;
-		g->vcpu.regs.rsp = g->mem.size;
 	}
 	mutex_unlock(&g->lock);
 	return ret;
@@ -338,11 +337,6 @@ int mv_guest_load(struct mv_guest *g, u64 gpa, const void __user *src,
 				   len, true);
 	mutex_unlock(&g->lock);
 	return ret;
-}
-
-int mv_guests_init(void)
-{
-	return 0;
 }
 
 void mv_guests_uninit(void)

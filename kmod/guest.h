@@ -45,7 +45,6 @@ struct mv_guest {
 
 extern struct mutex mv_guests_lock;
 
-int mv_guests_init(void);
 void mv_guests_uninit(void);
 
 struct mv_guest *mv_guest_get(const char *name);	/* NULL if none */

@@ -33,9 +33,6 @@ static int __init mv_mod_init(void)
 	ret = mv_vpid_init();
 	if (ret)
 		goto err_vpid;
-	ret = mv_guests_init();
-	if (ret)
-		goto err_guests;
 	ret = mv_chardev_init();
 	if (ret)
 		goto err_chardev;
@@ -52,8 +49,6 @@ static int __init mv_mod_init(void)
 err_genl:
 	mv_chardev_uninit();
 err_chardev:
-	mv_guests_uninit();
-err_guests:
 	mv_vpid_uninit();
 err_vpid:
 	mv_vmx_uninit();

@@ -307,7 +307,8 @@ static int mv_nl_guest_del(struct sk_buff *skb, struct genl_info *info)
 			       info->extack);
 }
 
-static int mv_nl_guest_ctl(struct sk_buff *skb, struct genl_info *info)
+/* The commands that act on one guest found by name. */
+static int mv_nl_guest_do(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mv_guest *g;
 	int ret;
@@ -324,24 +325,12 @@ static int mv_nl_guest_ctl(struct sk_buff *skb, struct genl_info *info)
 	case MV_CMD_GUEST_PAUSE:
 		ret = mv_guest_pause(g, info->extack);
 		break;
-	default:
+	case MV_CMD_GUEST_RESUME:
 		ret = mv_guest_resume(g, info->extack);
+		break;
+	default:
+		ret = reply_guest(info, g, MV_CMD_GUEST_GET);
 	}
-	mv_guest_put(g);
-	return ret;
-}
-
-static int mv_nl_guest_get(struct sk_buff *skb, struct genl_info *info)
-{
-	struct mv_guest *g;
-	int ret;
-
-	if (!version_ok(info))
-		return -EOPNOTSUPP;
-	g = lookup(info);
-	if (IS_ERR(g))
-		return PTR_ERR(g);
-	ret = reply_guest(info, g, MV_CMD_GUEST_GET);
 	mv_guest_put(g);
 	return ret;
 }
@@ -465,7 +454,7 @@ static const struct genl_ops mv_genl_ops_impl[] = {
 	},
 	{
 		.cmd = MV_CMD_GUEST_GET,
-		.doit = mv_nl_guest_get,
+		.doit = mv_nl_guest_do,
 		.dumpit = mv_nl_guest_dump,
 		.policy = mv_guest_name_policy,
 		.maxattr = MV_A_MAX,
@@ -473,21 +462,21 @@ static const struct genl_ops mv_genl_ops_impl[] = {
 	},
 	{
 		.cmd = MV_CMD_GUEST_START,
-		.doit = mv_nl_guest_ctl,
+		.doit = mv_nl_guest_do,
 		.policy = mv_guest_name_policy,
 		.maxattr = MV_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MV_CMD_GUEST_PAUSE,
-		.doit = mv_nl_guest_ctl,
+		.doit = mv_nl_guest_do,
 		.policy = mv_guest_name_policy,
 		.maxattr = MV_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MV_CMD_GUEST_RESUME,
-		.doit = mv_nl_guest_ctl,
+		.doit = mv_nl_guest_do,
 		.policy = mv_guest_name_policy,
 		.maxattr = MV_A_MAX,
 		.flags = GENL_ADMIN_PERM,

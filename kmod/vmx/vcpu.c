@@ -419,11 +419,7 @@ int mv_vcpu_run(struct mv_vcpu *v)
 	for (;;) {
 		if (kthread_should_stop())
 			return 0;
-		if (fatal_signal_pending(current)) {
-			mv_guest_stopped(g, MV_STOP_HOST, 0, 0);
-			return 0;
-		}
-		if (mv_vmx_dying()) {
+		if (fatal_signal_pending(current) || mv_vmx_dying()) {
 			mv_guest_stopped(g, MV_STOP_HOST, 0, 0);
 			return 0;
 		}

@@ -66,21 +66,27 @@ static void *alloc_vmx_page(void)
 	return p;
 }
 
+/* VMCLEAR @lv, which is loaded on this CPU; interrupts are off. */
+static void vmclear_here(struct mv_vmx_cpu *c, struct mv_loaded_vmcs *lv)
+{
+	if (c->current_vmcs == lv)
+		c->current_vmcs = NULL;
+	mv_vmclear(__pa(lv->vmcs));
+	list_del_init(&lv->cpu_link);
+	lv->launched = false;
+	/* Pairs with the smp_rmb() in mv_loaded_vmcs_load(). */
+	smp_wmb();
+	WRITE_ONCE(lv->cpu, -1);
+}
+
 /* VMCLEAR everything loaded on this CPU; interrupts are off. */
 static void clear_loaded_on_this_cpu(void)
 {
 	struct mv_vmx_cpu *c = this_cpu_ptr(&mv_vmx_cpu);
 	struct mv_loaded_vmcs *lv, *tmp;
 
-	c->current_vmcs = NULL;
-	list_for_each_entry_safe(lv, tmp, &c->loaded, cpu_link) {
-		mv_vmclear(__pa(lv->vmcs));
-		list_del_init(&lv->cpu_link);
-		lv->launched = false;
-		/* Pairs with the smp_rmb() in mv_loaded_vmcs_load(). */
-		smp_wmb();
-		WRITE_ONCE(lv->cpu, -1);
-	}
+	list_for_each_entry_safe(lv, tmp, &c->loaded, cpu_link)
+		vmclear_here(c, lv);
 }
 
 static int vmx_on_this_cpu(void)
@@ -307,19 +313,9 @@ static void clear_ipi(void *arg)
 {
 	struct mv_loaded_vmcs *lv = arg;
 
-	struct mv_vmx_cpu *c = this_cpu_ptr(&mv_vmx_cpu);
-
 	/* Hotplug or reboot may have cleared it meanwhile. */
-	if (READ_ONCE(lv->cpu) != smp_processor_id())
-		return;
-	if (c->current_vmcs == lv)
-		c->current_vmcs = NULL;
-	mv_vmclear(__pa(lv->vmcs));
-	list_del_init(&lv->cpu_link);
-	lv->launched = false;
-	/* Pairs with the smp_rmb() in mv_loaded_vmcs_load(). */
-	smp_wmb();
-	WRITE_ONCE(lv->cpu, -1);
+	if (READ_ONCE(lv->cpu) == smp_processor_id())
+		vmclear_here(this_cpu_ptr(&mv_vmx_cpu), lv);
 }
 
 void mv_loaded_vmcs_clear(struct mv_loaded_vmcs *lv)

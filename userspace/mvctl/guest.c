@@ -115,9 +115,12 @@ static long long parse_size(const char *s)
 
 int mv_nl_open_or_explain(struct mvnl *nl);
 
-static int simple(uint8_t cmd, const char *name, const char *what,
-		  struct nl_msg *(*extra)(struct mvnl *, struct nl_msg *, void *),
-		  void *arg)
+/*
+ * One request about guest @name (with @mem bytes if non-zero); @cb gets
+ * the reply. Errors are printed as "Error: @what: ...".
+ */
+static int guest_request(uint8_t cmd, const char *name, const char *what,
+			 uint64_t mem, mvnl_reply_cb cb, void *arg)
 {
 	struct nl_msg *msg;
 	struct mvnl nl;
@@ -128,20 +131,15 @@ static int simple(uint8_t cmd, const char *name, const char *what,
 		return ret;
 	msg = mvnl_msg(&nl, cmd, 0);
 	if (!msg || nla_put_string(msg, MV_A_GUEST_NAME, name) ||
-	    (extra && !extra(&nl, msg, arg))) {
+	    (mem && nla_put_u64(msg, MV_A_GUEST_MEMORY, mem))) {
 		mvnl_close(&nl);
 		return -ENOMEM;
 	}
-	ret = mvnl_request(&nl, msg, NULL, NULL);
+	ret = mvnl_request(&nl, msg, cb, arg);
 	if (ret)
 		mvnl_perror(&nl, ret, what);
 	mvnl_close(&nl);
 	return ret;
-}
-
-static struct nl_msg *put_memory(struct mvnl *nl, struct nl_msg *msg, void *arg)
-{
-	return nla_put_u64(msg, MV_A_GUEST_MEMORY, *(uint64_t *)arg) ? NULL : msg;
 }
 
 static int guest_add(struct mvctl *ctl)
@@ -164,7 +162,7 @@ static int guest_add(struct mvctl *ctl)
 		fprintf(stderr, "Error: \"%s\" is not a size (e.g. 16M).\n", size);
 		return -EINVAL;
 	}
-	return simple(MV_CMD_GUEST_NEW, name, "guest add", put_memory, &mem);
+	return guest_request(MV_CMD_GUEST_NEW, name, "guest add", mem, NULL, NULL);
 }
 
 struct shown {
@@ -267,27 +265,6 @@ static int guest_show(struct mvctl *ctl)
 	return ret;
 }
 
-static int get_guest(const char *name, struct shown *s)
-{
-	struct nl_msg *msg;
-	struct mvnl nl;
-	int ret;
-
-	ret = mv_nl_open_or_explain(&nl);
-	if (ret)
-		return ret;
-	msg = mvnl_msg(&nl, MV_CMD_GUEST_GET, 0);
-	if (!msg || nla_put_string(msg, MV_A_GUEST_NAME, name)) {
-		mvnl_close(&nl);
-		return -ENOMEM;
-	}
-	ret = mvnl_request(&nl, msg, on_guest, s);
-	if (ret)
-		mvnl_perror(&nl, ret, "guest load");
-	mvnl_close(&nl);
-	return ret;
-}
-
 static int guest_load(struct mvctl *ctl)
 {
 	const char *name = argv_next(ctl), *file = argv_next(ctl), *why = "";
@@ -302,7 +279,7 @@ static int guest_load(struct mvctl *ctl)
 		fprintf(stderr, "Error: usage: mvctl guest load NAME FILE.elf\n");
 		return -EINVAL;
 	}
-	ret = get_guest(name, &s);
+	ret = guest_request(MV_CMD_GUEST_GET, name, "guest load", 0, on_guest, &s);
 	if (ret)
 		return ret;
 	fd = open(file, O_RDONLY | O_CLOEXEC);
@@ -508,7 +485,7 @@ int cmd_guest(struct mvctl *ctl)
 			return -EINVAL;
 		}
 		snprintf(what, sizeof(what), "guest %s", ctlcmds[i].name);
-		return simple(ctlcmds[i].cmd, name, what, NULL, NULL);
+		return guest_request(ctlcmds[i].cmd, name, what, 0, NULL, NULL);
 	}
 	fprintf(stderr, "Error: unknown command \"guest %s\", try \"mvctl guest help\".\n",
 		ctl->argv[0]);
