@@ -10,6 +10,7 @@
 #include <linux/string.h>
 #include <net/netlink.h>
 
+#include "baseline.h"
 #include "guest.h"
 #include "netlink.h"
 #include "vmx/vmx.h"
@@ -56,6 +57,32 @@ struct mv_guest *mv_guest_nth(unsigned long idx)
 	return NULL;
 }
 
+/*
+ * How many registered guests use @bl; their names, comma-separated, in
+ * @buf (truncated with "..." if it is short).
+ */
+int mv_guests_using(const struct mv_baseline *bl, char *buf, size_t len)
+{
+	struct mv_guest *g;
+	size_t used = 0;
+	int n = 0;
+
+	buf[0] = 0;
+	mutex_lock(&mv_guests_lock);
+	list_for_each_entry(g, &mv_guests, node) {
+		if (g->baseline != bl)
+			continue;
+		if (used + strlen(g->name) + 6 < len)
+			used += scnprintf(buf + used, len - used, "%s%s",
+					  n ? ", " : "", g->name);
+		else if (used + 4 < len && !strstr(buf, "..."))
+			used += scnprintf(buf + used, len - used, "...");
+		n++;
+	}
+	mutex_unlock(&mv_guests_lock);
+	return n;
+}
+
 int mv_guest_count(void)
 {
 	struct mv_guest *g;
@@ -77,6 +104,7 @@ static void guest_free(struct kref *ref)
 		mv_vmx_put();
 	mv_mem_free(&g->mem);
 	mv_console_free(&g->con);
+	mv_baseline_put(g->baseline);
 	kfree(g);
 	module_put(THIS_MODULE);
 }
@@ -87,6 +115,8 @@ void mv_guest_put(struct mv_guest *g)
 }
 
 struct mv_guest *mv_guest_create(const char *name, u64 mem,
+				 struct mv_baseline *bl,
+				 const struct mv_policy *policy,
 				 struct netlink_ext_ack *extack)
 {
 	struct mv_guest *g;
@@ -105,6 +135,11 @@ struct mv_guest *mv_guest_create(const char *name, u64 mem,
 	mutex_init(&g->lock);
 	init_waitqueue_head(&g->wq);
 	g->state = MV_GUEST_CREATED;
+	g->policy = *policy;
+	if (bl) {
+		mv_baseline_get(bl);
+		g->baseline = bl;
+	}
 
 	ret = mv_console_init(&g->con);
 	if (ret)

@@ -2,8 +2,8 @@
 /*
  * Guests: named, refcounted objects in one registry.
  *
- * Lock order (see LOCKING.rst): mv_guests_lock, then guest->lock, then
- * mv_vmx_lock. The vCPU thread never takes mv_guests_lock.
+ * Lock order (see LOCKING.rst): mv_baselines_lock, then mv_guests_lock,
+ * then guest->lock, then mv_vmx_lock. The vCPU thread never takes mv_guests_lock.
  */
 #ifndef _MV_GUEST_H
 #define _MV_GUEST_H
@@ -15,12 +15,14 @@
 
 #include <linux/migvisor.h>
 
+#include "../common/policy.h"
 #include "console.h"
 #include "memory.h"
 #include "vmx/vcpu.h"
 
 struct task_struct;
 struct netlink_ext_ack;
+struct mv_baseline;
 
 struct mv_guest {
 	struct kref ref;
@@ -41,6 +43,9 @@ struct mv_guest {
 	u64 stop_info;
 	u64 stop_rip;
 	struct mv_console con;
+	struct mv_baseline *baseline;	/* held; NULL: the host's offer */
+	struct mv_policy policy;	/* what CPUID answers; fixed */
+	u64 violations[MV_F_COUNT];	/* hidden-feature uses, by feature */
 };
 
 extern struct mutex mv_guests_lock;
@@ -52,7 +57,10 @@ void mv_guest_put(struct mv_guest *g);
 int mv_guest_count(void);
 
 struct mv_guest *mv_guest_create(const char *name, u64 mem,
+				 struct mv_baseline *bl,
+				 const struct mv_policy *policy,
 				 struct netlink_ext_ack *extack);
+int mv_guests_using(const struct mv_baseline *bl, char *buf, size_t len);
 int mv_guest_delete(const char *name, struct netlink_ext_ack *extack);
 int mv_guest_start(struct mv_guest *g, struct netlink_ext_ack *extack);
 int mv_guest_pause(struct mv_guest *g, struct netlink_ext_ack *extack);

@@ -12,7 +12,9 @@
 
 #include <linux/migvisor.h>
 
+#include "baseline.h"
 #include "chardev.h"
+#include "cpuid/offer.h"
 #include "guest.h"
 #include "netlink.h"
 #include "vmx/capabilities.h"
@@ -27,6 +29,7 @@ static int __init mv_mod_init(void)
 	if (ret)
 		return ret;
 
+	mv_offer_init();
 	ret = mv_vmx_init();
 	if (ret)
 		return ret;
@@ -60,6 +63,7 @@ static void __exit mv_mod_exit(void)
 	mv_genl_uninit();
 	mv_chardev_uninit();
 	mv_guests_uninit();
+	mv_baselines_uninit();
 	mv_vpid_uninit();
 	mv_vmx_uninit();
 }

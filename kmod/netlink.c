@@ -11,9 +11,12 @@
 
 #include <linux/migvisor.h>
 
+#include "baseline.h"
 #include "guest.h"
 #include "netlink.h"
 #include "cpuid/host.h"
+#include "cpuid/offer.h"
+#include "cpuid/policy_nl.h"
 #include "vmx/capabilities.h"
 
 /*
@@ -38,6 +41,38 @@ static struct genl_family mv_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(mv_mcgrps),
 };
 
+struct genl_family *mv_nl_family(void)
+{
+	return &mv_genl_family;
+}
+
+/*
+ * Formatted extack messages. Linux 6.1 has no NL_SET_ERR_MSG_FMT: the
+ * message must outlive the handler until the core copies it into the ack.
+ * A ring of buffers does that; a slot is reused only after
+ * MV_ERRMSG_SLOTS later failures, long after its ack went out.
+ */
+#define MV_ERRMSG_SLOTS		16
+#define MV_ERRMSG_LEN		1024
+static char mv_errmsg[MV_ERRMSG_SLOTS][MV_ERRMSG_LEN];
+static atomic_t mv_errmsg_next = ATOMIC_INIT(0);
+
+void mv_nl_errmsg(struct netlink_ext_ack *extack, const char *fmt, ...)
+{
+	unsigned int slot;
+	va_list ap;
+	char *buf;
+
+	if (!extack)
+		return;
+	slot = (unsigned int)atomic_inc_return(&mv_errmsg_next) % MV_ERRMSG_SLOTS;
+	buf = mv_errmsg[slot];
+	va_start(ap, fmt);
+	vscnprintf(buf, MV_ERRMSG_LEN, fmt, ap);
+	va_end(ap);
+	extack->_msg = buf;
+}
+
 /* HOST_GET takes no attributes: strict parsing rejects any it is given. */
 static const struct nla_policy mv_host_get_policy[MV_A_MAX + 1] = {};
 
@@ -56,6 +91,8 @@ static const struct nla_policy mv_guest_new_policy[MV_A_MAX + 1] = {
 	[MV_A_GUEST_NAME] = { .type = NLA_NUL_STRING,
 			      .len = MV_GUEST_NAME_MAX - 1 },
 	[MV_A_GUEST_MEMORY] = NLA_POLICY_FULL_RANGE(NLA_U64, &mv_mem_range),
+	[MV_A_GUEST_BASELINE] = { .type = NLA_NUL_STRING,
+				  .len = MV_BASELINE_NAME_MAX - 1 },
 };
 
 static const struct nla_policy mv_guest_console_policy[MV_A_MAX + 1] = {
@@ -65,7 +102,7 @@ static const struct nla_policy mv_guest_console_policy[MV_A_MAX + 1] = {
 };
 
 
-static bool version_ok(struct genl_info *info)
+bool mv_nl_version_ok(struct genl_info *info)
 {
 	if (info->genlhdr->version <= MV_GENL_VERSION)
 		return true;
@@ -130,7 +167,8 @@ static size_t host_reply_size(unsigned int n_cpuid)
 			      nla_total_size_64bit(sizeof(u64))) +
 	       MV_MSR_COUNT * nla_total_size(nla_total_size(sizeof(u32)) +
 					     nla_total_size_64bit(sizeof(u64))) +
-	       n_cpuid * nla_total_size(6 * nla_total_size(sizeof(u32)));
+	       n_cpuid * nla_total_size(6 * nla_total_size(sizeof(u32))) +
+	       mv_policy_nl_size();
 }
 
 static int mv_nl_host_get(struct sk_buff *skb, struct genl_info *info)
@@ -141,7 +179,7 @@ static int mv_nl_host_get(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int i, n, ret;
 
-	if (!version_ok(info))
+	if (!mv_nl_version_ok(info))
 		return -EOPNOTSUPP;
 
 	cpuid = kmalloc_array(MV_CPUID_MAX_ENTRIES, sizeof(*cpuid), GFP_KERNEL);
@@ -167,7 +205,8 @@ static int mv_nl_host_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, MV_A_HOST_STEPPING, c->x86_stepping) ||
 	    nla_put_u32(msg, MV_A_HOST_MICROCODE, c->microcode))
 		goto out_free_msg;
-	if (put_vmx(msg))
+	if (put_vmx(msg) ||
+	    mv_policy_to_nl(msg, MV_A_HOST_OFFER, &mv_host_offer))
 		goto out_free_msg;
 	for (i = 0; i < n; i++)
 		if (put_cpuid(msg, &cpuid[i]))
@@ -184,7 +223,7 @@ out_free_cpuid:
 }
 
 /* Names: printable ASCII, no spaces or slashes (they end up in paths). */
-static bool name_ok(const char *n)
+bool mv_nl_name_ok(const char *n)
 {
 	if (!*n)
 		return false;
@@ -232,6 +271,25 @@ static int put_guest(struct sk_buff *skb, struct mv_guest *g)
 	     nla_put_u64_64bit(skb, MV_A_GUEST_STOP_RIP, g->stop_rip,
 			       MV_A_PAD)))
 		return -EMSGSIZE;
+	if ((g->baseline &&
+	     nla_put_string(skb, MV_A_GUEST_BASELINE, g->baseline->name)) ||
+	    nla_put_u64_64bit(skb, MV_A_GUEST_POLICY_HASH,
+			      mv_policy_hash(&g->policy), MV_A_PAD))
+		return -EMSGSIZE;
+	for (i = 0; i < MV_F_COUNT; i++) {
+		u64 n = READ_ONCE(g->violations[i]);
+
+		if (!n)
+			continue;
+		nest = nla_nest_start(skb, MV_A_GUEST_VIOLATION);
+		if (!nest ||
+		    nla_put_string(skb, MV_A_VIOLATION_FEATURE,
+				   mv_cpuid_features[i].name) ||
+		    nla_put_u64_64bit(skb, MV_A_VIOLATION_COUNT, n,
+				      MV_A_VIOLATION_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
 	for (i = 0; i < MV_EXIT_REASONS; i++) {
 		u64 n = READ_ONCE(g->vcpu.exits[i]);
 
@@ -262,6 +320,43 @@ static int reply_guest(struct genl_info *info, struct mv_guest *g, u8 cmd)
 	return genlmsg_reply(msg, info);
 }
 
+/*
+ * The baseline is looked up, checked against this host and the guest
+ * registered all under mv_baselines_lock, so that the baseline cannot be
+ * replaced or deleted in between.
+ */
+static struct mv_guest *guest_new(struct genl_info *info, const char *name,
+				  u64 mem)
+{
+	struct nlattr *bla = info->attrs[MV_A_GUEST_BASELINE];
+	const struct mv_policy *p = &mv_host_offer;
+	struct mv_baseline *bl;
+	struct mv_guest *g;
+	int ret;
+
+	mutex_lock(&mv_baselines_lock);
+	bl = bla ? mv_baseline_find(nla_data(bla)) : mv_baseline_default();
+	if (bla && !bl) {
+		NL_SET_ERR_MSG_ATTR(info->extack, bla, "no baseline with this name");
+		g = ERR_PTR(-ENOENT);
+		goto out;
+	}
+	if (bl) {
+		p = &bl->policy;
+		ret = mv_baseline_check_host(p, info->extack);
+		if (ret) {
+			if (bla)
+				info->extack->bad_attr = bla;
+			g = ERR_PTR(ret);
+			goto out;
+		}
+	}
+	g = mv_guest_create(name, mem, bl, p, info->extack);
+out:
+	mutex_unlock(&mv_baselines_lock);
+	return g;
+}
+
 static int mv_nl_guest_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *name = info->attrs[MV_A_GUEST_NAME];
@@ -269,12 +364,12 @@ static int mv_nl_guest_new(struct sk_buff *skb, struct genl_info *info)
 	u64 mem;
 	int ret;
 
-	if (!version_ok(info))
+	if (!mv_nl_version_ok(info))
 		return -EOPNOTSUPP;
 	if (GENL_REQ_ATTR_CHECK(info, MV_A_GUEST_NAME) ||
 	    GENL_REQ_ATTR_CHECK(info, MV_A_GUEST_MEMORY))
 		return -EINVAL;
-	if (!name_ok(nla_data(name))) {
+	if (!mv_nl_name_ok(nla_data(name))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, name,
 				    "guest names are printable, without spaces or '/'");
 		return -EINVAL;
@@ -285,7 +380,7 @@ static int mv_nl_guest_new(struct sk_buff *skb, struct genl_info *info)
 				    "guest memory must be a multiple of 64 KiB");
 		return -EINVAL;
 	}
-	g = mv_guest_create(nla_data(name), mem, info->extack);
+	g = guest_new(info, nla_data(name), mem);
 	if (IS_ERR(g)) {
 		if (PTR_ERR(g) == -EEXIST)
 			NL_SET_ERR_MSG_ATTR(info->extack, name,
@@ -299,7 +394,7 @@ static int mv_nl_guest_new(struct sk_buff *skb, struct genl_info *info)
 
 static int mv_nl_guest_del(struct sk_buff *skb, struct genl_info *info)
 {
-	if (!version_ok(info))
+	if (!mv_nl_version_ok(info))
 		return -EOPNOTSUPP;
 	if (GENL_REQ_ATTR_CHECK(info, MV_A_GUEST_NAME))
 		return -EINVAL;
@@ -313,7 +408,7 @@ static int mv_nl_guest_do(struct sk_buff *skb, struct genl_info *info)
 	struct mv_guest *g;
 	int ret;
 
-	if (!version_ok(info))
+	if (!mv_nl_version_ok(info))
 		return -EOPNOTSUPP;
 	g = lookup(info);
 	if (IS_ERR(g))
@@ -369,7 +464,7 @@ static int mv_nl_guest_console(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int ret = -EMSGSIZE;
 
-	if (!version_ok(info))
+	if (!mv_nl_version_ok(info))
 		return -EOPNOTSUPP;
 	g = lookup(info);
 	if (IS_ERR(g))
@@ -485,6 +580,34 @@ static const struct genl_ops mv_genl_ops_impl[] = {
 		.cmd = MV_CMD_GUEST_CONSOLE,
 		.doit = mv_nl_guest_console,
 		.policy = mv_guest_console_policy,
+		.maxattr = MV_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MV_CMD_BASELINE_NEW,
+		.doit = mv_nl_baseline_new,
+		.policy = mv_baseline_new_policy,
+		.maxattr = MV_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MV_CMD_BASELINE_DEL,
+		.doit = mv_nl_baseline_del,
+		.policy = mv_baseline_name_policy,
+		.maxattr = MV_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MV_CMD_BASELINE_GET,
+		.doit = mv_nl_baseline_get,
+		.dumpit = mv_nl_baseline_dump,
+		.policy = mv_baseline_name_policy,
+		.maxattr = MV_A_MAX,
+	},
+	{
+		.cmd = MV_CMD_BASELINE_SET_DEFAULT,
+		.doit = mv_nl_baseline_set_default,
+		.policy = mv_baseline_name_policy,
 		.maxattr = MV_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},

@@ -22,6 +22,18 @@
  *      GUEST_PAUSE   NAME / GUEST_RESUME NAME
  *      GUEST_GET     [NAME]                    one guest, or dump all
  *      GUEST_CONSOLE NAME, [CONSOLE_OFFSET]    console bytes from offset
+ *    GUEST_NEW takes an optional BASELINE name; without it the default
+ *    baseline applies, or none (the host's offer, not migratable).
+ *
+ *    Baselines (NEW, DEL and SET_DEFAULT need CAP_NET_ADMIN):
+ *      BASELINE_NEW  NAME, POLICY, [MODEL]     NLM_F_REPLACE replaces one
+ *      BASELINE_DEL  NAME
+ *      BASELINE_GET  [NAME]                    one, or dump all
+ *      BASELINE_SET_DEFAULT [NAME]             none: clear the default
+ *    A baseline some guest uses cannot be replaced or deleted (-EBUSY);
+ *    a guest cannot be created with one this host cannot satisfy
+ *    (-EOPNOTSUPP). Both name the reason in the extack message.
+ *
  *    Events go to the multicast group MV_MCGRP_EVENTS as MV_CMD_GUEST_EVENT
  *    with NAME, EVENT and, for stops, STOP_REASON and STOP_INFO.
  *
@@ -37,6 +49,9 @@
  *                                          every VMX capability MSR
  *      MV_A_HOST_CPUID                     multi-attr nest (mv_cpuid_a):
  *                                          raw CPUID of the boot CPU
+ *      MV_A_HOST_OFFER                     nest (mv_policy_attr): the
+ *                                          richest policy this host can
+ *                                          give a guest
  *
  * 2. The character device /dev/migvisor (mode 0600). ioctls use the magic
  *    MV_IOC_MAGIC and fixed-size structs whose reserved fields must be zero.
@@ -66,6 +81,10 @@ enum mv_cmd {
 	MV_CMD_GUEST_RESUME,
 	MV_CMD_GUEST_CONSOLE,
 	MV_CMD_GUEST_EVENT,		/* notification only */
+	MV_CMD_BASELINE_NEW,
+	MV_CMD_BASELINE_DEL,
+	MV_CMD_BASELINE_GET,
+	MV_CMD_BASELINE_SET_DEFAULT,
 
 	__MV_CMD_MAX,
 	MV_CMD_MAX = __MV_CMD_MAX - 1
@@ -96,6 +115,16 @@ enum mv_attr {
 	MV_A_GUEST_CONSOLE_DATA,	/* binary */
 	MV_A_GUEST_EVENT,		/* u32, enum mv_event */
 	MV_A_GUEST_VCPU_CPU,		/* u32, host CPU it last ran on */
+	MV_A_BASELINE_NAME,		/* string, < MV_BASELINE_NAME_MAX */
+	MV_A_BASELINE_MODEL,		/* string, where it came from */
+	MV_A_BASELINE_POLICY,		/* nest: mv_policy_attr */
+	MV_A_BASELINE_HASH,		/* u64, hash of the canonical policy */
+	MV_A_BASELINE_DEFAULT,		/* flag */
+	MV_A_BASELINE_USER,		/* string (multi-attr): a guest using it */
+	MV_A_HOST_OFFER,		/* nest: mv_policy_attr */
+	MV_A_GUEST_BASELINE,		/* string: baseline name */
+	MV_A_GUEST_VIOLATION,		/* nest (multi-attr): mv_violation_attr */
+	MV_A_GUEST_POLICY_HASH,		/* u64 */
 
 	__MV_A_MAX,
 	MV_A_MAX = __MV_A_MAX - 1
@@ -125,6 +154,7 @@ enum mv_exit_attr {
 };
 
 #define MV_GUEST_NAME_MAX	32
+#define MV_BASELINE_NAME_MAX	32
 #define MV_GUEST_MEM_MIN	(1ULL << 20)
 #define MV_GUEST_MEM_MAX	(1ULL << 30)
 /* Console bytes kept per guest; older ones are dropped. */
@@ -217,6 +247,46 @@ enum mv_cpuid_attr {
 
 	__MV_A_CPUID_MAX,
 	MV_A_CPUID_MAX = __MV_A_CPUID_MAX - 1
+};
+
+/*
+ * A CPUID policy (a baseline, or a host's offer). Feature words are sent
+ * as (leaf, subleaf, register, mask); a word the module does not know,
+ * or a bit its feature table does not name, is rejected. The module
+ * stores the canonical form (dependency closure applied), which is what
+ * BASELINE_GET returns and MV_A_BASELINE_HASH covers.
+ */
+enum mv_policy_attr {
+	MV_A_POLICY_WORD = 1,		/* nest (multi-attr): mv_word_attr */
+	MV_A_POLICY_XCR0,		/* u64 */
+	MV_A_POLICY_MAX_LEAF,		/* u32 */
+	MV_A_POLICY_SIGNATURE,		/* u32, CPUID.1:EAX */
+	MV_A_POLICY_PHYS_BITS,		/* u8 */
+	MV_A_POLICY_BRAND,		/* string, < 48 bytes */
+	MV_A_POLICY_PAD,
+
+	__MV_A_POLICY_MAX,
+	MV_A_POLICY_MAX = __MV_A_POLICY_MAX - 1
+};
+
+enum mv_word_attr {
+	MV_A_WORD_LEAF = 1,		/* u32 */
+	MV_A_WORD_SUBLEAF,		/* u32 */
+	MV_A_WORD_REG,			/* u32: 0 EAX, 1 EBX, 2 ECX, 3 EDX */
+	MV_A_WORD_MASK,			/* u32 */
+
+	__MV_A_WORD_MAX,
+	MV_A_WORD_MAX = __MV_A_WORD_MAX - 1
+};
+
+/* A guest's attempts to use a feature its baseline hides */
+enum mv_violation_attr {
+	MV_A_VIOLATION_FEATURE = 1,	/* string: /proc/cpuinfo name */
+	MV_A_VIOLATION_COUNT,		/* u64 */
+	MV_A_VIOLATION_PAD,
+
+	__MV_A_VIOLATION_MAX,
+	MV_A_VIOLATION_MAX = __MV_A_VIOLATION_MAX - 1
 };
 
 /* --- character device --- */

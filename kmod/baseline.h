@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Baselines: named CPUID policies that guests are created with.
+ *
+ * Lock order (see LOCKING.rst): mv_baselines_lock, then mv_guests_lock.
+ * A guest holds a reference on its baseline for its whole life; the
+ * registry holds one while the baseline is listed.
+ */
+#ifndef _MV_BASELINE_H
+#define _MV_BASELINE_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+
+#include <linux/migvisor.h>
+
+#include "../common/policy.h"
+
+struct netlink_ext_ack;
+
+struct mv_baseline {
+	struct kref ref;
+	struct list_head node;
+	char name[MV_BASELINE_NAME_MAX];
+	char model[MV_BASELINE_NAME_MAX];
+	struct mv_policy policy;	/* canonical; fixed while in use */
+	u64 hash;
+};
+
+extern struct mutex mv_baselines_lock;
+
+struct mv_baseline *mv_baseline_find(const char *name);
+struct mv_baseline *mv_baseline_default(void);
+struct mv_baseline *mv_baseline_nth(unsigned long idx);	/* held */
+void mv_baseline_get(struct mv_baseline *bl);
+void mv_baseline_put(struct mv_baseline *bl);
+int mv_baseline_add(const char *name, const char *model,
+		    const struct mv_policy *p, bool replace,
+		    struct netlink_ext_ack *extack);
+int mv_baseline_del(const char *name, struct netlink_ext_ack *extack);
+int mv_baseline_set_default(const char *name, struct netlink_ext_ack *extack);
+bool mv_baseline_is_default(const struct mv_baseline *bl);
+int mv_baseline_check_host(const struct mv_policy *p,
+			   struct netlink_ext_ack *extack);
+void mv_baselines_uninit(void);
+
+#endif /* _MV_BASELINE_H */

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The baseline commands of the "migvisor" family (uapi/linux/migvisor.h).
+ * The rules themselves are in baseline.c.
+ */
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+
+#include <linux/migvisor.h>
+
+#include "baseline.h"
+#include "cpuid/policy_nl.h"
+#include "guest.h"
+#include "netlink.h"
+
+const struct nla_policy mv_baseline_new_policy[MV_A_MAX + 1] = {
+	[MV_A_BASELINE_NAME] = { .type = NLA_NUL_STRING,
+				 .len = MV_BASELINE_NAME_MAX - 1 },
+	[MV_A_BASELINE_MODEL] = { .type = NLA_NUL_STRING,
+				  .len = MV_BASELINE_NAME_MAX - 1 },
+	[MV_A_BASELINE_POLICY] = { .type = NLA_NESTED },
+};
+
+const struct nla_policy mv_baseline_name_policy[MV_A_MAX + 1] = {
+	[MV_A_BASELINE_NAME] = { .type = NLA_NUL_STRING,
+				 .len = MV_BASELINE_NAME_MAX - 1 },
+};
+
+int mv_nl_baseline_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *name = info->attrs[MV_A_BASELINE_NAME];
+	struct nlattr *model = info->attrs[MV_A_BASELINE_MODEL];
+	struct mv_policy p;
+	int ret;
+
+	if (!mv_nl_version_ok(info))
+		return -EOPNOTSUPP;
+	if (GENL_REQ_ATTR_CHECK(info, MV_A_BASELINE_NAME) ||
+	    GENL_REQ_ATTR_CHECK(info, MV_A_BASELINE_POLICY))
+		return -EINVAL;
+	if (!mv_nl_name_ok(nla_data(name))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name,
+				    "baseline names are printable, without spaces or '/'");
+		return -EINVAL;
+	}
+	ret = mv_policy_from_nl(info->attrs[MV_A_BASELINE_POLICY], &p,
+				info->extack);
+	if (ret)
+		return ret;
+	return mv_baseline_add(nla_data(name), model ? nla_data(model) : "",
+			       &p, info->nlhdr->nlmsg_flags & NLM_F_REPLACE,
+			       info->extack);
+}
+
+int mv_nl_baseline_del(struct sk_buff *skb, struct genl_info *info)
+{
+	if (!mv_nl_version_ok(info))
+		return -EOPNOTSUPP;
+	if (GENL_REQ_ATTR_CHECK(info, MV_A_BASELINE_NAME))
+		return -EINVAL;
+	return mv_baseline_del(nla_data(info->attrs[MV_A_BASELINE_NAME]),
+			       info->extack);
+}
+
+int mv_nl_baseline_set_default(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *name = info->attrs[MV_A_BASELINE_NAME];
+
+	if (!mv_nl_version_ok(info))
+		return -EOPNOTSUPP;
+	return mv_baseline_set_default(name ? nla_data(name) : NULL,
+				       info->extack);
+}
+
+static int put_baseline(struct sk_buff *skb, struct mv_baseline *bl)
+{
+	struct mv_guest *g;
+	unsigned long i;
+	int ret = 0;
+
+	if (nla_put_string(skb, MV_A_BASELINE_NAME, bl->name) ||
+	    nla_put_string(skb, MV_A_BASELINE_MODEL, bl->model) ||
+	    nla_put_u64_64bit(skb, MV_A_BASELINE_HASH, bl->hash, MV_A_PAD) ||
+	    mv_policy_to_nl(skb, MV_A_BASELINE_POLICY, &bl->policy) ||
+	    (mv_baseline_is_default(bl) &&
+	     nla_put_flag(skb, MV_A_BASELINE_DEFAULT)))
+		return -EMSGSIZE;
+	for (i = 0; !ret && (g = mv_guest_nth(i)); i++) {
+		if (g->baseline == bl &&
+		    nla_put_string(skb, MV_A_BASELINE_USER, g->name))
+			ret = -EMSGSIZE;
+		mv_guest_put(g);
+	}
+	return ret;
+}
+
+static int reply_baseline(struct genl_info *info, struct mv_baseline *bl)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	void *hdr;
+
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, mv_nl_family(), 0,
+				MV_CMD_BASELINE_GET);
+	if (!hdr || put_baseline(msg, bl)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+int mv_nl_baseline_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *name = info->attrs[MV_A_BASELINE_NAME];
+	struct mv_baseline *bl;
+	int ret;
+
+	if (!mv_nl_version_ok(info))
+		return -EOPNOTSUPP;
+	if (GENL_REQ_ATTR_CHECK(info, MV_A_BASELINE_NAME))
+		return -EINVAL;
+	mutex_lock(&mv_baselines_lock);
+	bl = mv_baseline_find(nla_data(name));
+	if (bl)
+		mv_baseline_get(bl);
+	mutex_unlock(&mv_baselines_lock);
+	if (!bl) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name, "no baseline with this name");
+		return -ENOENT;
+	}
+	ret = reply_baseline(info, bl);
+	mv_baseline_put(bl);
+	return ret;
+}
+
+int mv_nl_baseline_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	unsigned long idx = cb->args[0];
+	struct mv_baseline *bl;
+	void *hdr;
+
+	for (; (bl = mv_baseline_nth(idx)); idx++) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, mv_nl_family(),
+				  NLM_F_MULTI, MV_CMD_BASELINE_GET);
+		if (!hdr || put_baseline(skb, bl)) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			mv_baseline_put(bl);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		mv_baseline_put(bl);
+	}
+	cb->args[0] = idx;
+	return skb->len;
+}
