@@ -5,11 +5,14 @@
  * pool computed by mvctl and a check done by the module cannot disagree.
  */
 #ifdef __KERNEL__
+#include <linux/bitops.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #else
 #include <string.h>
 #include "../userspace/lib/compiler.h"
+#define hweight32(x)	__builtin_popcount(x)
+#define hweight64(x)	__builtin_popcountll(x)
 #endif
 
 #include <linux/migvisor.h>
@@ -259,13 +262,13 @@ void mv_policy_diff(const struct mv_policy *a, const struct mv_policy *b,
 	for (i = 0; i < MV_W_COUNT; i++) {
 		d->missing[i] = a->word[i] & ~b->word[i];
 		d->extra[i] = b->word[i] & ~a->word[i];
-		d->count += __builtin_popcount(d->missing[i]) +
-			    __builtin_popcount(d->extra[i]);
+		d->count += hweight32(d->missing[i]) +
+			    hweight32(d->extra[i]);
 	}
 	d->xcr0_missing = a->xcr0 & ~b->xcr0;
 	d->xcr0_extra = b->xcr0 & ~a->xcr0;
-	d->count += __builtin_popcountll(d->xcr0_missing) +
-		    __builtin_popcountll(d->xcr0_extra);
+	d->count += hweight64(d->xcr0_missing) +
+		    hweight64(d->xcr0_extra);
 	d->phys_bits_short = b->phys_bits < a->phys_bits;
 	d->count += d->phys_bits_short;
 }

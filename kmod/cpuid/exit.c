@@ -1,54 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The CPUID exit: the host's values, with the hypervisor bit set, VMX and
- * OSXSAVE as the guest's own state says, the vCPU's APIC ID, and the
- * migvisor leaves at 0x40000000. (Baselines replace the host's values.)
+ * The CPUID exit: the answer comes from the guest's policy alone
+ * (common/policy.c), plus the guest's own CR4, XCR0 and APIC ID, so that
+ * it is the same on every host that satisfies the baseline.
  */
 #include <linux/kernel.h>
-#include <asm/processor.h>
 #include <asm/vmx.h>
 
-#include <linux/migvisor.h>
-
+#include "../guest.h"
 #include "../vmx/exit.h"
 #include "../vmx/vcpu.h"
 #include "../vmx/vmx_ops.h"
 #include "exit.h"
 
-/* "migvisor" and 4 NULs in EBX, ECX, EDX, as KVM's "KVMKVMKVM\0\0\0". */
-#define MV_SIG_EBX	0x7667696d	/* "migv" */
-#define MV_SIG_ECX	0x726f7369	/* "isor" */
-#define MV_SIG_EDX	0
-#define MV_CPUID_MAX_HV	0x40000001
-
 void mv_exit_cpuid(struct mv_vcpu *v, struct mv_exit *e)
 {
-	u32 leaf = v->regs.rax, sub = v->regs.rcx;
-	u32 a, b, c, d;
+	struct mv_cpuid_dyn dyn = {
+		.apic_id = v->id,
+		.cr4 = mv_vmread(CR4_READ_SHADOW),
+		.xcr0 = v->xcr0,
+	};
+	u32 r[4];
 
-	if (leaf >= 0x40000000 && leaf <= 0x400000ff) {
-		a = b = c = d = 0;
-		if (leaf == 0x40000000) {
-			a = MV_CPUID_MAX_HV;
-			b = MV_SIG_EBX;
-			c = MV_SIG_ECX;
-			d = MV_SIG_EDX;
-		} else if (leaf == 0x40000001) {
-			a = MV_HC_ABI_VERSION;
-		}
-	} else {
-		cpuid_count(leaf, sub, &a, &b, &c, &d);
-		if (leaf == 1) {
-			c |= BIT(31);			/* hypervisor */
-			c &= ~BIT(5);			/* VMX: not for guests */
-			c &= ~BIT(27);			/* OSXSAVE: guest CR4's */
-			if (mv_vmread(CR4_READ_SHADOW) & X86_CR4_OSXSAVE)
-				c |= BIT(27);
-			b = (b & 0x00ffffff) | (v->id << 24);
-		}
-	}
-	v->regs.rax = a;
-	v->regs.rbx = b;
-	v->regs.rcx = c;
-	v->regs.rdx = d;
+	mv_policy_cpuid(&v->guest->policy, v->regs.rax, v->regs.rcx, &dyn, r);
+	v->regs.rax = r[0];
+	v->regs.rbx = r[1];
+	v->regs.rcx = r[2];
+	v->regs.rdx = r[3];
 }

@@ -69,6 +69,17 @@ static void inject_ud(void)
 	inject(X86_TRAP_UD, false, 0);
 }
 
+static bool shown(struct mv_vcpu *v, unsigned int f)
+{
+	return mv_policy_has(&v->guest->policy, f);
+}
+
+/* The guest used a feature its baseline hides; it gets the fault. */
+static void violation(struct mv_vcpu *v, unsigned int f)
+{
+	WRITE_ONCE(v->guest->violations[f], v->guest->violations[f] + 1);
+}
+
 static u64 *gpr(struct mv_vcpu *v, unsigned int n)
 {
 	/* SDM encoding: RAX RCX RDX RBX RSP RBP RSI RDI R8..R15 */
@@ -184,6 +195,41 @@ static int msr_slot(u32 index)
 	return -1;
 }
 
+/* MSRs that exist only with a feature: using them while it is hidden counts. */
+static const struct { u32 index; u16 feature; } feature_msrs[] = {
+	{ MSR_IA32_SPEC_CTRL, MV_F_spec_ctrl },
+	{ MSR_IA32_PRED_CMD, MV_F_spec_ctrl },
+	{ MSR_IA32_ARCH_CAPABILITIES, MV_F_arch_capabilities },
+	{ MSR_IA32_TSC_DEADLINE, MV_F_tsc_deadline_timer },
+	{ MSR_IA32_BNDCFGS, MV_F_mpx },
+	{ MSR_IA32_XFD, MV_F_xfd },
+	{ MSR_IA32_XFD_ERR, MV_F_xfd },
+	{ MSR_IA32_XSS, MV_F_xsaves },
+	{ MSR_TSC_AUX, MV_F_rdtscp },
+	{ MSR_IA32_UMWAIT_CONTROL, MV_F_waitpkg },
+	{ MSR_IA32_RTIT_CTL, MV_F_intel_pt },
+	{ MSR_IA32_TSC_ADJUST, MV_F_tsc_adjust },
+};
+
+static void msr_fault(struct mv_vcpu *v, u32 index)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(feature_msrs); i++) {
+		if (feature_msrs[i].index != index)
+			continue;
+		if (!shown(v, feature_msrs[i].feature) &&
+		    !(index == MSR_TSC_AUX && shown(v, MV_F_rdpid)))
+			violation(v, feature_msrs[i].feature);
+		break;
+	}
+}
+
+static bool has_tsc_aux(struct mv_vcpu *v)
+{
+	return shown(v, MV_F_rdtscp) || shown(v, MV_F_rdpid);
+}
+
 static bool read_msr(struct mv_vcpu *v, u32 index, u64 *val)
 {
 	int slot = msr_slot(index);
@@ -193,6 +239,16 @@ static bool read_msr(struct mv_vcpu *v, u32 index, u64 *val)
 		return true;
 	}
 	switch (index) {
+	case MSR_TSC_AUX:
+		if (!has_tsc_aux(v))
+			return false;
+		*val = v->tsc_aux;
+		return true;
+	case MSR_IA32_XSS:
+		if (!shown(v, MV_F_xsaves))
+			return false;
+		*val = 0;
+		return true;
 	case MSR_IA32_TSC:
 		*val = rdtsc();
 		return true;
@@ -227,6 +283,14 @@ static bool write_msr(struct mv_vcpu *v, u32 index, u64 val)
 		break;
 	case MSR_STAR:
 		break;
+	case MSR_TSC_AUX:
+		if (!has_tsc_aux(v) || (val >> 32))
+			return false;
+		v->tsc_aux = val;
+		return true;
+	case MSR_IA32_XSS:
+		/* No supervisor state is offered: only 0 is valid. */
+		return shown(v, MV_F_xsaves) && !val;
 	case MSR_FS_BASE:
 	case MSR_GS_BASE:
 		if (!canonical(val))
@@ -235,10 +299,15 @@ static bool write_msr(struct mv_vcpu *v, u32 index, u64 val)
 			   val);
 		return true;
 	case MSR_EFER:
-		/* Long mode stays on; SCE and NXE (if the host has NX) may move. */
+		/* Long mode stays on; SCE and NXE may move if shown. */
 		efer = mv_vmread(GUEST_IA32_EFER);
-		if ((val ^ efer) & ~(u64)(EFER_SCE |
-			(boot_cpu_has(X86_FEATURE_NX) ? EFER_NX : 0)))
+		if ((val & EFER_NX) && !(efer & EFER_NX) && !shown(v, MV_F_nx))
+			violation(v, MV_F_nx);
+		if ((val & EFER_SCE) && !(efer & EFER_SCE) &&
+		    !shown(v, MV_F_syscall))
+			violation(v, MV_F_syscall);
+		if ((val ^ efer) & ~(u64)((shown(v, MV_F_syscall) ? EFER_SCE : 0) |
+					  (shown(v, MV_F_nx) ? EFER_NX : 0)))
 			return false;
 		mv_vmwrite(GUEST_IA32_EFER, val);
 		return true;
@@ -257,11 +326,13 @@ static void handle_msr(struct mv_vcpu *v, struct mv_exit *e, bool wr)
 	if (wr) {
 		val = (v->regs.rdx << 32) | (u32)v->regs.rax;
 		if (!write_msr(v, index, val)) {
+			msr_fault(v, index);
 			inject_gp();
 			return;
 		}
 	} else {
 		if (!read_msr(v, index, &val)) {
+			msr_fault(v, index);
 			inject_gp();
 			return;
 		}
@@ -273,23 +344,38 @@ static void handle_msr(struct mv_vcpu *v, struct mv_exit *e, bool wr)
 
 /* --- control and debug registers --- */
 
-#define CR4_GUEST_ALLOWED (X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | \
-			   X86_CR4_DE | X86_CR4_PSE | X86_CR4_PAE | \
-			   X86_CR4_MCE | X86_CR4_PGE | X86_CR4_PCE | \
-			   X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
+#define CR4_GUEST_ALLOWED (X86_CR4_TSD | X86_CR4_DE | X86_CR4_PSE | \
+			   X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE | \
+			   X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
 
-static u64 cr4_allowed(void)
+/* CR4 bits that exist only with a feature (SDM Vol. 3A, 2.5) */
+static const struct { u64 bit; u16 feature; } cr4_features[] = {
+	{ X86_CR4_VME | X86_CR4_PVI, MV_F_vme },
+	{ X86_CR4_FSGSBASE, MV_F_fsgsbase },
+	{ X86_CR4_PCIDE, MV_F_pcid },
+	{ X86_CR4_OSXSAVE, MV_F_xsave },
+	{ X86_CR4_SMEP, MV_F_smep },
+	{ X86_CR4_SMAP, MV_F_smap },
+	{ X86_CR4_UMIP, MV_F_umip },
+	{ X86_CR4_PKE, MV_F_pku },
+	{ X86_CR4_LA57, MV_F_la57 },
+	{ X86_CR4_VMXE, MV_F_vmx },
+	{ X86_CR4_SMXE, MV_F_smx },
+};
+
+/*
+ * The bits the guest may set: the base set, plus each feature bit its
+ * policy shows. LA57 cannot change in long mode, so it never may.
+ */
+static u64 cr4_allowed(struct mv_vcpu *v)
 {
 	u64 a = CR4_GUEST_ALLOWED;
+	unsigned int i;
 
-	if (boot_cpu_has(X86_FEATURE_FSGSBASE))
-		a |= X86_CR4_FSGSBASE;
-	if (boot_cpu_has(X86_FEATURE_SMEP))
-		a |= X86_CR4_SMEP;
-	if (boot_cpu_has(X86_FEATURE_SMAP))
-		a |= X86_CR4_SMAP;
-	if (boot_cpu_has(X86_FEATURE_UMIP))
-		a |= X86_CR4_UMIP;
+	for (i = 0; i < ARRAY_SIZE(cr4_features); i++)
+		if (shown(v, cr4_features[i].feature))
+			a |= cr4_features[i].bit;
+	a &= ~(u64)(X86_CR4_LA57 | X86_CR4_VMXE | X86_CR4_SMXE);
 	return a & mv_vmx.msr[MV_MSR_CR4_FIXED1];
 }
 
@@ -309,9 +395,20 @@ static bool set_cr0(u64 val)
 	return true;
 }
 
-static bool set_cr4(u64 val)
+static bool set_cr4(struct mv_vcpu *v, u64 val)
 {
-	if ((val & ~cr4_allowed()) || !(val & X86_CR4_PAE))
+	u64 old = mv_vmread(CR4_READ_SHADOW);
+	unsigned int i;
+
+	if ((val & ~cr4_allowed(v)) || !(val & X86_CR4_PAE)) {
+		for (i = 0; i < ARRAY_SIZE(cr4_features); i++)
+			if ((val & cr4_features[i].bit) &&
+			    !shown(v, cr4_features[i].feature))
+				violation(v, cr4_features[i].feature);
+		return false;
+	}
+	/* PCIDE needs CR3[11:0] = 0 when it is set (SDM 4.10.1). */
+	if ((val & ~old & X86_CR4_PCIDE) && (mv_vmread(GUEST_CR3) & 0xfff))
 		return false;
 	mv_vmwrite(CR4_READ_SHADOW, val);
 	mv_vmwrite(GUEST_CR4, (val | mv_vmx.msr[MV_MSR_CR4_FIXED0]) &
@@ -332,7 +429,7 @@ static void handle_cr(struct mv_vcpu *v, struct mv_exit *e)
 		if (cr == 0)
 			ok = set_cr0(val);
 		else if (cr == 4)
-			ok = set_cr4(val);
+			ok = set_cr4(v, val);
 		else if (cr == 8 && !(val >> 4))
 			v->cr8 = val;
 		else
@@ -391,17 +488,46 @@ static void handle_dr(struct mv_vcpu *v, struct mv_exit *e)
 	skip(e);
 }
 
+/*
+ * XSETBV: the architectural checks (SDM Vol. 2B, XSETBV), and nothing
+ * outside the policy's XCR0, so that hidden state (AVX, AVX-512, PKRU)
+ * cannot be enabled and its instructions stay #UD.
+ */
 static void handle_xsetbv(struct mv_vcpu *v, struct mv_exit *e)
 {
 	u64 val = (v->regs.rdx << 32) | (u32)v->regs.rax;
+	u64 allowed = v->guest->policy.xcr0, bad = val & ~allowed;
 
-	/* FXSAVE-only guests for now: x87 and SSE are all there is. */
-	if (v->regs.rcx || val != (XFEATURE_MASK_FP | XFEATURE_MASK_SSE)) {
+	if (bad) {
+		if (bad & MV_XFEATURE_YMM)
+			violation(v, MV_F_avx);
+		if (bad & MV_XFEATURE_AVX512)
+			violation(v, MV_F_avx512f);
+		if (bad & MV_XFEATURE_PKRU)
+			violation(v, MV_F_pku);
+		if (bad & MV_XFEATURE_MPX)
+			violation(v, MV_F_mpx);
+		if (bad & ~(MV_XFEATURE_YMM | MV_XFEATURE_AVX512 |
+			    MV_XFEATURE_PKRU | MV_XFEATURE_MPX))
+			violation(v, MV_F_xsave);
+	}
+	if (v->regs.rcx || bad || !(val & MV_XFEATURE_FP) ||
+	    ((val & MV_XFEATURE_YMM) && !(val & MV_XFEATURE_SSE)) ||
+	    ((val & MV_XFEATURE_AVX512) &&
+	     ((val & MV_XFEATURE_AVX512) != MV_XFEATURE_AVX512 ||
+	      !(val & MV_XFEATURE_YMM)))) {
 		inject_gp();
 		return;
 	}
 	v->xcr0 = val;
 	skip(e);
+}
+
+/* RDRAND/RDSEED exit only when the policy hides them (vcpu.c). */
+static void handle_rdrand(struct mv_vcpu *v, unsigned int f)
+{
+	violation(v, f);
+	inject_ud();
 }
 
 /* --- exceptions and events --- */
@@ -533,6 +659,12 @@ void mv_exit_handle(struct mv_vcpu *v, struct mv_exit *e)
 		break;
 	case EXIT_REASON_XSETBV:
 		handle_xsetbv(v, e);
+		break;
+	case EXIT_REASON_RDRAND:
+		handle_rdrand(v, MV_F_rdrand);
+		break;
+	case EXIT_REASON_RDSEED:
+		handle_rdrand(v, MV_F_rdseed);
 		break;
 	case EXIT_REASON_INVD:
 	case EXIT_REASON_WBINVD:

@@ -16,6 +16,7 @@
 #include <asm/cpu_entry_area.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
+#include <asm/fpu/xcr.h>
 #include <asm/msr.h>
 #include <asm/trapnr.h>
 #include <asm/tlbflush.h>
@@ -82,6 +83,30 @@ static u64 fixed_cr4(u64 cr4)
 	       mv_vmx.msr[MV_MSR_CR4_FIXED1];
 }
 
+/*
+ * Secondary controls from the guest's policy: an instruction of a hidden
+ * feature is #UD, either natively (RDTSCP, RDPID, INVPCID, XSAVES/XRSTORS
+ * without their enable control) or by exiting (RDRAND, RDSEED) where the
+ * CPU has the exiting control. The offer guarantees the enable controls.
+ */
+static u32 policy_controls(struct mv_vcpu *v)
+{
+	const struct mv_policy *p = &v->guest->policy;
+	u32 c = 0;
+
+	if (mv_policy_has(p, MV_F_rdtscp) || mv_policy_has(p, MV_F_rdpid))
+		c |= SECONDARY_EXEC_ENABLE_RDTSCP;
+	if (mv_policy_has(p, MV_F_invpcid))
+		c |= SECONDARY_EXEC_ENABLE_INVPCID;
+	if (mv_policy_has(p, MV_F_xsaves))
+		c |= SECONDARY_EXEC_XSAVES;
+	if (!mv_policy_has(p, MV_F_rdrand) && mv_vmx_has(MV_VCAP_rdrand_exiting))
+		c |= SECONDARY_EXEC_RDRAND_EXITING;
+	if (!mv_policy_has(p, MV_F_rdseed) && mv_vmx_has(MV_VCAP_rdseed_exiting))
+		c |= SECONDARY_EXEC_RDSEED_EXITING;
+	return c;
+}
+
 static void setup_controls(struct mv_vcpu *v)
 {
 	u32 pin, proc, proc2, exit, entry;
@@ -98,6 +123,7 @@ static void setup_controls(struct mv_vcpu *v)
 	proc2 = SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_WBINVD_EXITING;
 	if (v->vpid)
 		proc2 |= SECONDARY_EXEC_ENABLE_VPID;
+	proc2 |= policy_controls(v);
 	exit = VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER |
 	       VM_EXIT_LOAD_IA32_EFER | VM_EXIT_SAVE_DEBUG_CONTROLS;
 	entry = VM_ENTRY_IA32E_MODE | VM_ENTRY_LOAD_IA32_EFER |
@@ -129,6 +155,8 @@ static void setup_controls(struct mv_vcpu *v)
 	if (v->vpid)
 		mv_vmwrite(VIRTUAL_PROCESSOR_ID, v->vpid);
 	mv_vmwrite(VMCS_LINK_POINTER, -1ull);
+	if (mv_policy_has(&v->guest->policy, MV_F_xsaves))
+		mv_vmwrite(XSS_EXIT_BITMAP, 0);
 	/* Every CR0 and CR4 bit is the host's: writes exit, reads see shadows. */
 	mv_vmwrite(CR0_GUEST_HOST_MASK, ~0ul);
 	mv_vmwrite(CR4_GUEST_HOST_MASK, ~0ul);
@@ -248,12 +276,20 @@ int mv_vcpu_create(struct mv_vcpu *v, struct mv_guest *g, unsigned int id)
 	v->id = id;
 	v->last_cpu = -1;
 	v->xcr0 = XFEATURE_MASK_FP | XFEATURE_MASK_SSE;
+	v->xsave = !!g->policy.xcr0;
+	v->xss_owned = mv_policy_has(&g->policy, MV_F_xsaves) &&
+		       boot_cpu_has(X86_FEATURE_XSAVES);
+	v->tsc_aux_owned = mv_policy_has(&g->policy, MV_F_rdtscp) ||
+			   mv_policy_has(&g->policy, MV_F_rdpid);
 	v->dr[6] = MV_DR6_FIXED;
 	v->dr[7] = MV_DR7_FIXED;
 	ret = mv_loaded_vmcs_alloc(&v->lv);
 	if (ret)
 		return ret;
-	/* FXSAVE image: legacy region only; XSAVE guests are for later. */
+	/*
+	 * FXSAVE or standard-format XSAVE image; the largest offered XCR0
+	 * needs 2696 bytes. A zero XSAVE header means "all in init state".
+	 */
 	v->fpu = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!v->fpu) {
 		mv_loaded_vmcs_free(&v->lv);
@@ -304,7 +340,68 @@ static u32 time_slice(void)
 /* Host values of the guest-owned MSRs, saved around one entry. */
 struct host_msrs {
 	u64 v[MV_GMSR_COUNT];
+	u64 tsc_aux;
+	u64 xcr0;
+	u64 xss;
+	bool osxsave;
 };
+
+static inline void xsave_image(void *buf, u64 mask)
+{
+	asm volatile("xsave64 %0" : "+m" (*(u8 *)buf)
+		     : "a" ((u32)mask), "d" ((u32)(mask >> 32)) : "memory");
+}
+
+static inline void xrstor_image(void *buf, u64 mask)
+{
+	asm volatile("xrstor64 %0" : : "m" (*(u8 *)buf),
+		     "a" ((u32)mask), "d" ((u32)(mask >> 32)) : "memory");
+}
+
+/*
+ * The guest's extended state goes in and out with XCR0 at the policy's
+ * full set, a superset of whatever the guest enabled: saving with the
+ * guest's own XCR0 would drop XMM state while it has only x87 on. A host
+ * kernel that runs without XSAVE (Bochs' Skylake-X, where Linux finds the
+ * sizes inconsistent) gets CR4.OSXSAVE only for this window; the offer
+ * has checked that the standard layout is the architectural one.
+ */
+static void xstate_in(struct mv_vcpu *v, struct host_msrs *h)
+{
+	u64 full = v->guest->policy.xcr0;
+
+	h->osxsave = cr4_read_shadow() & X86_CR4_OSXSAVE;
+	if (!h->osxsave)
+		cr4_set_bits_irqsoff(X86_CR4_OSXSAVE);
+	else
+		h->xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	xsetbv(XCR_XFEATURE_ENABLED_MASK, full);
+	xrstor_image(v->fpu, full);
+	/* Guest XSAVES must not see the host's supervisor states. */
+	h->xss = 0;
+	if (v->xss_owned) {
+		rdmsrl(MSR_IA32_XSS, h->xss);
+		if (h->xss)
+			wrmsrl(MSR_IA32_XSS, 0);
+	}
+	if (v->xcr0 != full)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, v->xcr0);
+}
+
+static void xstate_out(struct mv_vcpu *v, struct host_msrs *h)
+{
+	u64 full = v->guest->policy.xcr0;
+
+	if (h->xss)
+		wrmsrl(MSR_IA32_XSS, h->xss);
+	if (v->xcr0 != full)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, full);
+	xsave_image(v->fpu, full);
+	if (h->osxsave)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, h->xcr0);
+	else
+		cr4_clear_bits_irqsoff(X86_CR4_OSXSAVE);
+}
 
 static void swap_in(struct mv_vcpu *v, struct host_msrs *h)
 {
@@ -315,14 +412,22 @@ static void swap_in(struct mv_vcpu *v, struct host_msrs *h)
 		if (h->v[i] != v->msr[i])
 			wrmsrl(mv_gmsr_index[i], v->msr[i]);
 	}
-	asm volatile("fxrstor64 %0" : : "m" (*(struct fxregs_state *)v->fpu));
+	if (v->tsc_aux_owned) {
+		rdmsrl(MSR_TSC_AUX, h->tsc_aux);
+		wrmsrl(MSR_TSC_AUX, v->tsc_aux);
+	}
+	if (!v->xsave)
+		asm volatile("fxrstor64 %0" : : "m" (*(struct fxregs_state *)v->fpu));
 }
 
 static void swap_out(struct mv_vcpu *v, struct host_msrs *h)
 {
 	int i;
 
-	asm volatile("fxsave64 %0" : "=m" (*(struct fxregs_state *)v->fpu));
+	if (!v->xsave)
+		asm volatile("fxsave64 %0" : "=m" (*(struct fxregs_state *)v->fpu));
+	if (v->tsc_aux_owned)
+		wrmsrl(MSR_TSC_AUX, h->tsc_aux);
 	/* SWAPGS is the one way the guest changes these without an exit. */
 	rdmsrl(MSR_KERNEL_GS_BASE, v->msr[MV_GMSR_KERNEL_GS_BASE]);
 	for (i = 0; i < MV_GMSR_COUNT; i++)
@@ -367,6 +472,9 @@ static int enter_once(struct mv_vcpu *v, struct mv_exit *e)
 		ret = 1;
 		goto out_irq;
 	}
+	/* Before HOST_CR4 is taken: it may set CR4.OSXSAVE for the window. */
+	if (v->xsave)
+		xstate_in(v, &h);
 	/* The kthread may be running on a borrowed mm; CR4 bits change. */
 	cr3 = __read_cr3();
 	if (cr3 != v->host_cr3) {
@@ -387,6 +495,8 @@ static int enter_once(struct mv_vcpu *v, struct mv_exit *e)
 	ret = __mv_vmx_vcpu_run(&v->regs, v->lv.launched);
 
 	swap_out(v, &h);
+	if (v->xsave)
+		xstate_out(v, &h);
 	loadsegment(ds, ds);
 	loadsegment(es, es);
 	/* A VM exit leaves the GDT limit at 0xffff and the TSS limit at 0x67. */

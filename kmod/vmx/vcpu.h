@@ -42,10 +42,14 @@ struct mv_vcpu {
 	struct mv_loaded_vmcs lv;
 	struct mv_vcpu_regs regs;
 	u64 msr[MV_GMSR_COUNT];
-	u64 xcr0;
+	u64 xcr0;			/* the guest's XCR0 */
+	u64 tsc_aux;			/* IA32_TSC_AUX, with RDTSCP/RDPID */
 	u64 cr8;
 	u64 dr[8];			/* virtual DR0-3, DR6, DR7 */
 	void *fpu;			/* FXSAVE/XSAVE image, 64-byte aligned */
+	bool xsave;			/* policy has XSAVE: XSAVE image */
+	bool tsc_aux_owned;		/* RDTSCP enabled: swap TSC_AUX */
+	bool xss_owned;			/* XSAVES enabled: IA32_XSS is 0 */
 	u16 vpid;
 	u32 slice;			/* preemption-timer value per entry */
 	int last_cpu;
