@@ -10,6 +10,7 @@
 
 #include "host.h"
 #include "json_print.h"
+#include "policy_io.h"
 
 static void copy_str(char *dst, size_t len, const struct nlattr *a)
 {
@@ -78,6 +79,9 @@ int mv_host_from_nl(struct mv_host *h, struct nlattr **tb,
 	h->microcode = get_u32(tb[MV_A_HOST_MICROCODE]);
 	if (tb[MV_A_HOST_VMX_FEAT_CTL])
 		h->feat_ctl = nla_get_u64(tb[MV_A_HOST_VMX_FEAT_CTL]);
+	if (tb[MV_A_HOST_OFFER] &&
+	    mv_policy_from_nlattr(&h->offer, tb[MV_A_HOST_OFFER]))
+		return -EPROTO;
 	nla_for_each_nested(a, tb[MV_A_HOST_VMX_CAPS], rem) {
 		if (nla_type(a) == MV_A_CAPS_WORD && w < MV_VMX_CAP_WORDS)
 			h->vmx_caps[w++] = nla_get_u64(a);
@@ -185,6 +189,8 @@ void mv_host_print(const struct mv_host *h, bool details)
 
 	print_feature_names(h, "flags", "flags", false);
 	print_feature_names(h, "flags_hidden", "flags not in /proc/cpuinfo", true);
+	print_text("offer (the richest baseline this host satisfies):\n");
+	mv_policy_print("offer", &h->offer);
 
 	open_json_array("cpuid");
 	if (details)

@@ -12,6 +12,7 @@
 #include <linux/types.h>
 
 #include "../../common/mv_tables.h"
+#include "../../common/policy.h"
 
 #define MV_HOST_MAX_CPUID	256
 #define MV_HOST_MAX_MSR		32
@@ -31,6 +32,7 @@ struct mv_host {
 	struct { uint32_t index; uint64_t value; } msr[MV_HOST_MAX_MSR];
 	unsigned int n_cpuid;
 	struct mv_cpuid_leaf cpuid[MV_HOST_MAX_CPUID];
+	struct mv_policy offer;		/* what this host can give guests */
 };
 
 struct nlattr;

@@ -24,7 +24,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: mvctl guest add NAME memory SIZE\n"
+		"Usage: mvctl guest add NAME memory SIZE [ baseline BASELINE ]\n"
 		"       mvctl guest load NAME FILE.elf\n"
 		"       mvctl guest { start | pause | resume | del } NAME\n"
 		"       mvctl guest show [ NAME ]\n"
@@ -119,8 +119,9 @@ int mv_nl_open_or_explain(struct mvnl *nl);
  * One request about guest @name (with @mem bytes if non-zero); @cb gets
  * the reply. Errors are printed as "Error: @what: ...".
  */
-static int guest_request(uint8_t cmd, const char *name, const char *what,
-			 uint64_t mem, mvnl_reply_cb cb, void *arg)
+static int guest_request_bl(uint8_t cmd, const char *name, const char *what,
+			    uint64_t mem, const char *baseline,
+			    mvnl_reply_cb cb, void *arg)
 {
 	struct nl_msg *msg;
 	struct mvnl nl;
@@ -131,7 +132,8 @@ static int guest_request(uint8_t cmd, const char *name, const char *what,
 		return ret;
 	msg = mvnl_msg(&nl, cmd, 0);
 	if (!msg || nla_put_string(msg, MV_A_GUEST_NAME, name) ||
-	    (mem && nla_put_u64(msg, MV_A_GUEST_MEMORY, mem))) {
+	    (mem && nla_put_u64(msg, MV_A_GUEST_MEMORY, mem)) ||
+	    (baseline && nla_put_string(msg, MV_A_GUEST_BASELINE, baseline))) {
 		mvnl_close(&nl);
 		return -ENOMEM;
 	}
@@ -142,15 +144,23 @@ static int guest_request(uint8_t cmd, const char *name, const char *what,
 	return ret;
 }
 
+static int guest_request(uint8_t cmd, const char *name, const char *what,
+			 uint64_t mem, mvnl_reply_cb cb, void *arg)
+{
+	return guest_request_bl(cmd, name, what, mem, NULL, cb, arg);
+}
+
 static int guest_add(struct mvctl *ctl)
 {
-	const char *name = argv_next(ctl), *size = NULL;
+	const char *name = argv_next(ctl), *size = NULL, *bl = NULL;
 	long long mem;
 
 	if (name && argv_match(ctl, "memory"))
 		size = argv_next(ctl);
+	if (size && argv_match(ctl, "baseline") && !(bl = argv_next(ctl)))
+		size = NULL;
 	if (!size) {
-		fprintf(stderr, "Error: usage: mvctl guest add NAME memory SIZE\n");
+		fprintf(stderr, "Error: usage: mvctl guest add NAME memory SIZE [ baseline BASELINE ]\n");
 		return -EINVAL;
 	}
 	if (ctl->argc) {
@@ -162,7 +172,8 @@ static int guest_add(struct mvctl *ctl)
 		fprintf(stderr, "Error: \"%s\" is not a size (e.g. 16M).\n", size);
 		return -EINVAL;
 	}
-	return guest_request(MV_CMD_GUEST_NEW, name, "guest add", mem, NULL, NULL);
+	return guest_request_bl(MV_CMD_GUEST_NEW, name, "guest add", mem, bl,
+				NULL, NULL);
 }
 
 struct shown {
@@ -198,7 +209,27 @@ static int on_guest(struct nlattr **tb, struct nlattr *head, int len, void *arg)
 	if (tb[MV_A_GUEST_CONSOLE_SIZE])
 		print_uint(PRINT_ANY, "console_bytes", " console %llu",
 			   nla_get_u64(tb[MV_A_GUEST_CONSOLE_SIZE]));
+	print_string(PRINT_ANY, "baseline", " baseline %s",
+		     tb[MV_A_GUEST_BASELINE] ?
+		     nla_get_string(tb[MV_A_GUEST_BASELINE]) : "(host)");
+	if (tb[MV_A_GUEST_POLICY_HASH])
+		print_hex(PRINT_ANY, "policy_hash", " policy 0x%016llx",
+			  nla_get_u64(tb[MV_A_GUEST_POLICY_HASH]));
 	print_text("\n");
+	open_json_object("violations");
+	nla_for_each_attr(a, head, len, rem) {
+		struct nlattr *e[MV_A_VIOLATION_MAX + 1];
+
+		if (nla_type(a) != MV_A_GUEST_VIOLATION ||
+		    nla_parse_nested(e, MV_A_VIOLATION_MAX, a, NULL) < 0 ||
+		    !e[MV_A_VIOLATION_FEATURE] || !e[MV_A_VIOLATION_COUNT])
+			continue;
+		print_text("  hidden feature used:");
+		print_uint(PRINT_ANY, nla_get_string(e[MV_A_VIOLATION_FEATURE]),
+			   " %llu", nla_get_u64(e[MV_A_VIOLATION_COUNT]));
+		print_text(" (%s)\n", nla_get_string(e[MV_A_VIOLATION_FEATURE]));
+	}
+	close_json_object();
 	if (tb[MV_A_GUEST_STOP_REASON]) {
 		uint32_t r = nla_get_u32(tb[MV_A_GUEST_STOP_REASON]);
 

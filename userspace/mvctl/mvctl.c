@@ -26,7 +26,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: mvctl [ OPTIONS ] OBJECT { COMMAND | help }\n"
-		"where  OBJECT := { host | guest | monitor }\n"
+		"where  OBJECT := { host | baseline | guest | monitor }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -d[etails] | -V[ersion] | -h[elp] }\n");
 }
 
@@ -53,6 +53,7 @@ static const struct {
 } objects[] = {
 	{ "host", cmd_host },
 	{ "guest", cmd_guest },
+	{ "baseline", cmd_baseline },
 	{ "monitor", cmd_monitor },
 };
 

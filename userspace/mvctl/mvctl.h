@@ -16,6 +16,7 @@ const char *argv_next(struct mvctl *ctl);
 
 int cmd_host(struct mvctl *ctl);
 int cmd_guest(struct mvctl *ctl);
+int cmd_baseline(struct mvctl *ctl);
 int cmd_monitor(struct mvctl *ctl);
 
 #endif
