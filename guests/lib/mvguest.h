@@ -77,6 +77,12 @@ int mv_vmread_safe(void);
 int mv_invept_safe(void);
 int mv_xsetbv_safe(uint32_t xcr, uint64_t v);
 
+enum mv_probe {
+	MV_PROBE_RDTSCP, MV_PROBE_RDPID, MV_PROBE_INVPCID, MV_PROBE_RDRAND,
+	MV_PROBE_RDSEED, MV_PROBE_XSAVES, MV_PROBE_AVX, MV_PROBE_AVX512,
+};
+int mv_probe_safe(enum mv_probe p);
+
 /* Optional per-vector handler; returning resumes the guest. */
 struct mv_frame {
 	uint64_t vector, error, rip, cs, rflags, rsp, ss;

@@ -251,3 +251,31 @@ int mv_xsetbv_safe(uint32_t xcr, uint64_t v)
 	return SAFE("xsetbv", : : "c" (xcr), "a" ((uint32_t)v),
 		    "d" ((uint32_t)(v >> 32)) : "r11", "memory");
 }
+
+/* Probes of instructions a baseline may hide (guests/enforce.c) */
+int mv_probe_safe(enum mv_probe p)
+{
+	static uint8_t area[4096] __aligned(64);
+	struct { uint64_t pcid, addr; } desc = { 0, 0 };
+	uint64_t v = 0, type = 2;
+
+	switch (p) {
+	case MV_PROBE_RDTSCP:
+		return SAFE("rdtscp", : : : "rax", "rcx", "rdx", "r11", "memory");
+	case MV_PROBE_RDPID:
+		return SAFE("rdpid %0", : "=r" (v) : : "r11", "memory");
+	case MV_PROBE_INVPCID:
+		return SAFE("invpcid %0, %1", : : "m" (desc), "r" (type) : "r11", "memory");
+	case MV_PROBE_RDRAND:
+		return SAFE("rdrand %0", : "=r" (v) : : "r11", "memory", "cc");
+	case MV_PROBE_RDSEED:
+		return SAFE("rdseed %0", : "=r" (v) : : "r11", "memory", "cc");
+	case MV_PROBE_XSAVES:
+		return SAFE("xsaves64 %0", : "+m" (area) : "a" (3), "d" (0) : "r11", "memory");
+	case MV_PROBE_AVX:
+		return SAFE("vxorps %%ymm0, %%ymm0, %%ymm0", : : : "r11", "memory");
+	case MV_PROBE_AVX512:
+		return SAFE("vpxord %%zmm0, %%zmm0, %%zmm0", : : : "r11", "memory");
+	}
+	return -1;
+}

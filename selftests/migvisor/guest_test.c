@@ -24,90 +24,15 @@
 
 #include "kselftest_harness.h"
 #include "../lib/mv_util.h"
+#include "../lib/mv_guest.h"
 
-static char out[65536];
-
-static const char *guests_dir(void)
-{
-	const char *d = getenv("MV_GUESTS");
-
-	return d ? d : "/rig/bin";
-}
-
-/* Run "mvctl ARGS", capture stdout+stderr into out; returns exit status. */
-static int run_mvctl(const char *fmt, ...)
-{
-	char cmd[512] = "mvctl ";
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd + 6, sizeof(cmd) - 6, fmt, ap);
-	va_end(ap);
-	return mv_run(cmd, out, sizeof(out), true);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Wait until "mvctl guest show NAME" contains @what (seconds of guest time). */
-static bool wait_for(const char *name, const char *what, double secs)
-{
-	double end = now() + secs;
-
-	do {
-		if (!run_mvctl("guest show %s", name) && strstr(out, what))
-			return true;
-		usleep(20000);
-	} while (now() < end);
-	return false;
-}
-
-static int setup_guest(const char *name, const char *mem, const char *elf)
-{
-	if (run_mvctl("guest add %s memory %s", name, mem))
-		return -1;
-	return run_mvctl("guest load %s %s/%s.elf", name, guests_dir(), elf);
-}
-
-static uint64_t read_counter(const char *name)
-{
-	struct mv_guest_open o = {};
-	uint64_t v = 0;
-	int fd = open("/dev/" MV_DEVICE_NAME, O_RDWR | O_CLOEXEC), gfd;
-
-	if (fd < 0)
-		return 0;
-	snprintf(o.name, sizeof(o.name), "%s", name);
-	gfd = ioctl(fd, MV_IOC_GUEST_OPEN, &o);
-	close(fd);
-	if (gfd < 0)
-		return 0;
-	if (pread(gfd, &v, sizeof(v), 0x200000) != sizeof(v))
-		v = 0;
-	close(gfd);
-	return v;
-}
-
-/* Delete every guest (what a failed test may have left behind). */
-static void delete_all_guests(void)
-{
-	static char list[65536];
-	char *p, name[MV_GUEST_NAME_MAX + 1];
-
-	if (run_mvctl("-j guest show"))
-		return;
-	snprintf(list, sizeof(list), "%s", out);
-	for (p = list; (p = strstr(p, "\"name\":\"")); ) {
-		p += 8;
-		if (sscanf(p, "%32[^\"]", name) == 1)
-			run_mvctl("guest del %s", name);
-	}
-}
+#define out mv_out
+#define run_mvctl mv_mvctl
+#define wait_for mv_wait_for
+#define setup_guest mv_setup_guest
+#define read_counter mv_read_counter
+#define delete_all_guests mv_delete_all_guests
+#define guests_dir mv_guests_dir
 
 TEST(load)
 {

@@ -22,11 +22,11 @@ int mv_policy_put_nl(struct nl_msg *msg, int type, const struct mv_policy *p)
 	struct nlattr *nest, *w;
 	int i;
 
-	nest = nla_nest_start(msg, type);
+	nest = nla_nest_start(msg, type | NLA_F_NESTED);
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 0; i < MV_W_COUNT; i++) {
-		w = nla_nest_start(msg, MV_A_POLICY_WORD);
+		w = nla_nest_start(msg, MV_A_POLICY_WORD | NLA_F_NESTED);
 		if (!w ||
 		    nla_put_u32(msg, MV_A_WORD_LEAF, mv_cpuid_words[i].leaf) ||
 		    nla_put_u32(msg, MV_A_WORD_SUBLEAF, mv_cpuid_words[i].subleaf) ||

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest helpers shared by the kselftests: mvctl with captured output,
+ * guest setup and teardown, and reading guest memory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+
+#include <linux/migvisor.h>
+
+#include "mv_guest.h"
+#include "mv_util.h"
+
+char mv_out[65536];
+
+const char *mv_guests_dir(void)
+{
+	const char *d = getenv("MV_GUESTS");
+
+	return d ? d : "/rig/bin";
+}
+
+/* Run "mvctl ARGS", capture stdout+stderr into out; returns exit status. */
+int mv_mvctl(const char *fmt, ...)
+{
+	char cmd[512] = "mvctl ";
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd + 6, sizeof(cmd) - 6, fmt, ap);
+	va_end(ap);
+	return mv_run(cmd, mv_out, sizeof(mv_out), true);
+}
+
+double mv_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Wait until "mvctl guest show NAME" contains @what (seconds of guest time). */
+bool mv_wait_for(const char *name, const char *what, double secs)
+{
+	double end = mv_now() + secs;
+
+	do {
+		if (!mv_mvctl("guest show %s", name) && strstr(mv_out, what))
+			return true;
+		usleep(20000);
+	} while (mv_now() < end);
+	return false;
+}
+
+int mv_setup_guest(const char *name, const char *mem, const char *elf)
+{
+	if (mv_mvctl("guest add %s memory %s", name, mem))
+		return -1;
+	return mv_mvctl("guest load %s %s/%s.elf", name, mv_guests_dir(), elf);
+}
+
+uint64_t mv_read_counter(const char *name)
+{
+	struct mv_guest_open o = {};
+	uint64_t v = 0;
+	int fd = open("/dev/" MV_DEVICE_NAME, O_RDWR | O_CLOEXEC), gfd;
+
+	if (fd < 0)
+		return 0;
+	snprintf(o.name, sizeof(o.name), "%s", name);
+	gfd = ioctl(fd, MV_IOC_GUEST_OPEN, &o);
+	close(fd);
+	if (gfd < 0)
+		return 0;
+	if (pread(gfd, &v, sizeof(v), 0x200000) != sizeof(v))
+		v = 0;
+	close(gfd);
+	return v;
+}
+
+/* Delete every guest (what a failed test may have left behind). */
+void mv_delete_all_guests(void)
+{
+	static char list[65536];
+	char *p, name[MV_GUEST_NAME_MAX + 1];
+
+	if (mv_mvctl("-j guest show"))
+		return;
+	snprintf(list, sizeof(list), "%s", mv_out);
+	for (p = list; (p = strstr(p, "\"name\":\"")); ) {
+		p += 8;
+		if (sscanf(p, "%32[^\"]", name) == 1)
+			mv_mvctl("guest del %s", name);
+	}
+}
+

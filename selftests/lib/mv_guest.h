@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MV_SELFTEST_GUEST_H
+#define MV_SELFTEST_GUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Output of the last mv_mvctl(): stdout and stderr */
+extern char mv_out[65536];
+
+/* Guest images: $MV_GUESTS, default /rig/bin */
+const char *mv_guests_dir(void);
+/* Run "mvctl ARGS" into mv_out; returns its exit status. */
+int mv_mvctl(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+double mv_now(void);
+/* Wait until "mvctl guest show NAME" contains @what. */
+bool mv_wait_for(const char *name, const char *what, double secs);
+/* guest add NAME memory MEM, then load ELF.elf */
+int mv_setup_guest(const char *name, const char *mem, const char *elf);
+/* The counter guest's counter (GPA 0x200000) */
+uint64_t mv_read_counter(const char *name);
+void mv_delete_all_guests(void);
+
+#endif
