@@ -30,8 +30,7 @@
 
 /* psABI levels: x86-64 architectural base, then the ABI's own lists */
 MV_CPU_MODEL(x86-64-v1, "", 6, 15, 11, 0xa, 36,
-	"fpu de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 "
-	"clflush mmx fxsr sse sse2 syscall nx lm", "")
+	"fpu de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 syscall nx lm", "")
 MV_CPU_MODEL(x86-64-v2, "x86-64-v1", 6, 26, 3, 0xb, 36,
 	"cx16 lahf_lm popcnt pni ssse3 sse4_1 sse4_2", "")
 MV_CPU_MODEL(x86-64-v3, "x86-64-v2", 6, 60, 3, 0xd, 36,
@@ -57,15 +56,12 @@ MV_CPU_MODEL(haswell, "ivybridge", 6, 60, 4, 0xd, 36,
 MV_CPU_MODEL(broadwell, "haswell", 6, 61, 2, 0xd, 36,
 	"3dnowprefetch adx rdseed smap", "")
 MV_CPU_MODEL(skylake-server, "broadwell", 6, 85, 4, 0xd, 36,
-	"abm arat avx512f avx512bw avx512cd avx512dq avx512vl clwb f16c "
-	"pdpe1gb rdrand vme xgetbv1 xsavec xsaveopt", "")
+	"abm arat avx512f avx512bw avx512cd avx512dq avx512vl clwb f16c pdpe1gb rdrand vme xgetbv1 xsavec xsaveopt", "")
 MV_CPU_MODEL(cascadelake-server, "skylake-server", 6, 85, 6, 0xd, 36,
 	"avx512_vnni clflushopt", "")
 MV_CPU_MODEL(icelake-server, "cascadelake-server", 6, 106, 0, 0xd, 36,
-	"avx512_vpopcntdq avx512_bitalg avx512vbmi avx512_vbmi2 gfni la57 "
-	"pku umip vaes vpclmulqdq wbnoinvd", "")
+	"avx512_vpopcntdq avx512_bitalg avx512vbmi avx512_vbmi2 gfni la57 pku umip vaes vpclmulqdq wbnoinvd", "")
 MV_CPU_MODEL(sapphirerapids, "icelake-server", 6, 143, 4, 0xd, 36,
-	"avx_vnni avx512_bf16 avx512_fp16 avx512ifma fsrm rdpid serialize "
-	"sha_ni xsaves", "")
+	"avx_vnni avx512_bf16 avx512_fp16 avx512ifma fsrm rdpid serialize sha_ni xsaves", "")
 
 #undef MV_CPU_MODEL

@@ -20,9 +20,8 @@
 #include "policy.h"
 
 const struct mv_cpuid_word_desc mv_cpuid_words[MV_W_COUNT] = {
-#define MV_W_DESC(id, l, s, r) [MV_W_##id] = { l, s, r },
-	MV_CPUID_WORDS(MV_W_DESC)
-#undef MV_W_DESC
+#define MV_CPUID_WORD(id, l, s, r) { .leaf = l, .subleaf = s, .reg = r },
+#include "cpuid_words.h"
 };
 
 static const struct { unsigned short f, needs; } deps[] = {

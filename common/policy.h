@@ -17,24 +17,10 @@
 
 #include "mv_tables.h"
 
-/* The CPUID registers that hold feature flags, in netlink/JSON order. */
-#define MV_CPUID_WORDS(W)			\
-	W(1_EDX, 0x00000001, 0, MV_EDX)		\
-	W(1_ECX, 0x00000001, 0, MV_ECX)		\
-	W(6_EAX, 0x00000006, 0, MV_EAX)		\
-	W(7_0_EBX, 0x00000007, 0, MV_EBX)	\
-	W(7_0_ECX, 0x00000007, 0, MV_ECX)	\
-	W(7_0_EDX, 0x00000007, 0, MV_EDX)	\
-	W(7_1_EAX, 0x00000007, 1, MV_EAX)	\
-	W(D_1_EAX, 0x0000000d, 1, MV_EAX)	\
-	W(81_ECX, 0x80000001, 0, MV_ECX)	\
-	W(81_EDX, 0x80000001, 0, MV_EDX)	\
-	W(88_EBX, 0x80000008, 0, MV_EBX)
-
+/* The CPUID registers that hold feature flags (common/cpuid_words.h) */
 enum mv_cpuid_word {
-#define MV_W_ENUM(id, l, s, r) MV_W_##id,
-	MV_CPUID_WORDS(MV_W_ENUM)
-#undef MV_W_ENUM
+#define MV_CPUID_WORD(id, l, s, r) MV_W_##id,
+#include "cpuid_words.h"
 	MV_W_COUNT
 };
 

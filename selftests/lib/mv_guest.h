@@ -11,7 +11,7 @@ extern char mv_out[65536];
 /* Guest images: $MV_GUESTS, default /rig/bin */
 const char *mv_guests_dir(void);
 /* Run "mvctl ARGS" into mv_out; returns its exit status. */
-int mv_mvctl(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int mv_mvctl(const char *fmt, ...);
 double mv_now(void);
 /* Wait until "mvctl guest show NAME" contains @what. */
 bool mv_wait_for(const char *name, const char *what, double secs);

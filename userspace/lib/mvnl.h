@@ -14,7 +14,7 @@ struct mvnl {
 	struct nl_sock *sk;
 	int family;
 	/* Set by a failed request: the kernel's extack message, if any. */
-	char errmsg[256];
+	char errmsg[1024];
 	/* Offset of the offending attribute in the request, or -1. */
 	int bad_attr_off;
 	/* Type of the offending attribute, found from that offset, or -1. */

@@ -163,6 +163,23 @@ static int json_u64(struct json_object *v, uint64_t *out)
 	return (*s && !*end && !errno && *s != '-') ? 0 : -EINVAL;
 }
 
+/* Optional numeric @key into @dst (left alone if absent); 0 or -EINVAL */
+static int json_num(struct json_object *o, const char *key, uint64_t max,
+		    uint64_t *dst, char *err, size_t errlen)
+{
+	struct json_object *v;
+	uint64_t n;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return 0;
+	if (json_u64(v, &n) || n > max) {
+		snprintf(err, errlen, "bad value for \"%s\"", key);
+		return -EINVAL;
+	}
+	*dst = n;
+	return 0;
+}
+
 static const char *const policy_keys[] = {
 	"features", "xcr0", "max_leaf", "max_ext_leaf", "signature", "family",
 	"model", "stepping", "phys_bits", "virt_bits", "brand", "hash",
@@ -173,7 +190,7 @@ int mv_policy_from_json(struct mv_policy *p, struct json_object *o,
 			char *err, size_t errlen)
 {
 	struct json_object *v, *feats;
-	uint64_t n, fam = 0, mod = 0, step = 0;
+	uint64_t n = 0, fam = 0, mod = 0, step = 0;
 	bool have_fms = false;
 	size_t i, k;
 	int f;
@@ -228,27 +245,30 @@ int mv_policy_from_json(struct mv_policy *p, struct json_object *o,
 	p->xcr0 = MV_XFEATURE_OFFERED;
 	p->phys_bits = 36;
 	p->max_leaf = 0xd;
-#define NUM(key, dst, max) do {						\
-		if (json_object_object_get_ex(o, key, &v)) {		\
-			if (json_u64(v, &n) || n > (max)) {		\
-				snprintf(err, errlen, "bad value for \"%s\"", key); \
-				return -EINVAL;				\
-			}						\
-			dst = n;					\
-		}							\
-	} while (0)
-	NUM("xcr0", p->xcr0, UINT64_MAX);
-	NUM("max_leaf", p->max_leaf, 0x1f);
-	NUM("signature", p->signature, UINT32_MAX);
-	NUM("phys_bits", p->phys_bits, 52);
+	n = p->xcr0;
+	if (json_num(o, "xcr0", UINT64_MAX, &n, err, errlen))
+		return -EINVAL;
+	p->xcr0 = n;
+	if (json_num(o, "max_leaf", 0x1f, &n, err, errlen))
+		return -EINVAL;
+	if (json_object_object_get_ex(o, "max_leaf", NULL))
+		p->max_leaf = n;
+	if (json_num(o, "signature", UINT32_MAX, &n, err, errlen))
+		return -EINVAL;
+	if (json_object_object_get_ex(o, "signature", NULL))
+		p->signature = n;
+	n = p->phys_bits;
+	if (json_num(o, "phys_bits", 52, &n, err, errlen))
+		return -EINVAL;
+	p->phys_bits = n;
 	if (json_object_object_get_ex(o, "family", &v) &&
 	    !json_object_object_get_ex(o, "signature", NULL)) {
 		have_fms = true;
-		NUM("family", fam, 0xff + 0xf);
-		NUM("model", mod, 0xff);
-		NUM("stepping", step, 0xf);
+		if (json_num(o, "family", 0xff + 0xf, &fam, err, errlen) ||
+		    json_num(o, "model", 0xff, &mod, err, errlen) ||
+		    json_num(o, "stepping", 0xf, &step, err, errlen))
+			return -EINVAL;
 	}
-#undef NUM
 	if (have_fms)
 		p->signature = make_sig(fam, mod, step);
 	if (json_object_object_get_ex(o, "brand", &v)) {

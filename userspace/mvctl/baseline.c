@@ -344,17 +344,22 @@ static int baseline_cpuid(struct mvctl *ctl)
 		usage(stderr);
 		return -EINVAL;
 	}
-	while (ctl->argc) {
-		if (argv_match(ctl, "cr4") && (v = argv_next(ctl)))
+	while (ctl->argc >= 2) {
+		const char *k = argv_next(ctl);
+
+		v = argv_next(ctl);
+		if (!strcmp(k, "cr4"))
 			dyn.cr4 = strtoull(v, NULL, 0);
-		else if (argv_match(ctl, "xcr0") && (v = argv_next(ctl)))
+		else if (!strcmp(k, "xcr0"))
 			dyn.xcr0 = strtoull(v, NULL, 0);
-		else if (argv_match(ctl, "apic") && (v = argv_next(ctl)))
+		else if (!strcmp(k, "apic"))
 			dyn.apic_id = strtoul(v, NULL, 0);
-		else {
-			usage(stderr);
-			return -EINVAL;
-		}
+		else
+			break;
+	}
+	if (ctl->argc) {
+		usage(stderr);
+		return -EINVAL;
 	}
 	if (mv_baseline_resolve(what, &p))
 		return -ENOENT;

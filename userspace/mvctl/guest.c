@@ -157,8 +157,11 @@ static int guest_add(struct mvctl *ctl)
 
 	if (name && argv_match(ctl, "memory"))
 		size = argv_next(ctl);
-	if (size && argv_match(ctl, "baseline") && !(bl = argv_next(ctl)))
-		size = NULL;
+	if (size && argv_match(ctl, "baseline")) {
+		bl = argv_next(ctl);
+		if (!bl)
+			size = NULL;
+	}
 	if (!size) {
 		fprintf(stderr, "Error: usage: mvctl guest add NAME memory SIZE [ baseline BASELINE ]\n");
 		return -EINVAL;
