@@ -108,7 +108,7 @@ int mv_baseline_add(const char *name, const char *model,
 	mutex_lock(&mv_baselines_lock);
 	old = mv_baseline_find(name);
 	if (old && !replace) {
-		mv_nl_errmsg(extack, "baseline %s exists (replace it with NLM_F_REPLACE)",
+		mv_nl_errmsg(extack, "baseline %s exists (replace it with \"mvctl baseline change\")",
 			     name);
 		ret = -EEXIST;
 		goto err;

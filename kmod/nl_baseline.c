@@ -20,6 +20,7 @@ const struct nla_policy mv_baseline_new_policy[MV_A_MAX + 1] = {
 	[MV_A_BASELINE_MODEL] = { .type = NLA_NUL_STRING,
 				  .len = MV_BASELINE_NAME_MAX - 1 },
 	[MV_A_BASELINE_POLICY] = { .type = NLA_NESTED },
+	[MV_A_BASELINE_REPLACE] = { .type = NLA_FLAG },
 };
 
 const struct nla_policy mv_baseline_name_policy[MV_A_MAX + 1] = {
@@ -49,7 +50,7 @@ int mv_nl_baseline_new(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 	return mv_baseline_add(nla_data(name), model ? nla_data(model) : "",
-			       &p, info->nlhdr->nlmsg_flags & NLM_F_REPLACE,
+			       &p, nla_get_flag(info->attrs[MV_A_BASELINE_REPLACE]),
 			       info->extack);
 }
 

@@ -26,7 +26,7 @@
  *    baseline applies, or none (the host's offer, not migratable).
  *
  *    Baselines (NEW, DEL and SET_DEFAULT need CAP_NET_ADMIN):
- *      BASELINE_NEW  NAME, POLICY, [MODEL]     NLM_F_REPLACE replaces one
+ *      BASELINE_NEW  NAME, POLICY, [MODEL], [REPLACE]
  *      BASELINE_DEL  NAME
  *      BASELINE_GET  [NAME]                    one, or dump all
  *      BASELINE_SET_DEFAULT [NAME]             none: clear the default
@@ -125,6 +125,7 @@ enum mv_attr {
 	MV_A_GUEST_BASELINE,		/* string: baseline name */
 	MV_A_GUEST_VIOLATION,		/* nest (multi-attr): mv_violation_attr */
 	MV_A_GUEST_POLICY_HASH,		/* u64 */
+	MV_A_BASELINE_REPLACE,		/* flag: BASELINE_NEW may replace */
 
 	__MV_A_MAX,
 	MV_A_MAX = __MV_A_MAX - 1

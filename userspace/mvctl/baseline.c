@@ -258,9 +258,10 @@ static int baseline_add(struct mvctl *ctl, bool replace)
 	ret = mv_nl_open_or_explain(&nl);
 	if (ret)
 		return ret;
-	msg = mvnl_msg(&nl, MV_CMD_BASELINE_NEW, replace ? NLM_F_REPLACE : 0);
+	msg = mvnl_msg(&nl, MV_CMD_BASELINE_NEW, 0);
 	if (!msg || nla_put_string(msg, MV_A_BASELINE_NAME, name) ||
 	    nla_put_string(msg, MV_A_BASELINE_MODEL, model) ||
+	    (replace && nla_put_flag(msg, MV_A_BASELINE_REPLACE)) ||
 	    mv_policy_put_nl(msg, MV_A_BASELINE_POLICY, &p)) {
 		mvnl_close(&nl);
 		return -ENOMEM;
