@@ -59,7 +59,7 @@ static int host_get(struct mv_host *h)
 	msg = mvnl_msg(&nl, MV_CMD_HOST_GET, 0);
 	ret = msg ? mvnl_request(&nl, msg, on_host, h) : -ENOMEM;
 	if (ret)
-		mvnl_perror(&nl, ret, "host");
+		mvnl_perror(&nl, ret, "host show");
 	mvnl_close(&nl);
 	return ret;
 }
@@ -100,8 +100,6 @@ static int host_check(struct mvctl *ctl)
 static int host_show(struct mvctl *ctl)
 {
 	struct mv_host *h;
-	struct nl_msg *msg;
-	struct mvnl nl;
 	int ret;
 
 	if (ctl->argc) {
@@ -111,17 +109,9 @@ static int host_show(struct mvctl *ctl)
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
-	ret = mv_nl_open_or_explain(&nl);
-	if (ret)
-		goto out_free;
-	msg = mvnl_msg(&nl, MV_CMD_HOST_GET, 0);
-	ret = msg ? mvnl_request(&nl, msg, on_host, h) : -ENOMEM;
-	if (ret)
-		mvnl_perror(&nl, ret, "host show");
-	else
+	ret = host_get(h);
+	if (!ret)
 		mv_host_print(h, ctl->details);
-	mvnl_close(&nl);
-out_free:
 	free(h);
 	return ret;
 }
