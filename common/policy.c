@@ -137,6 +137,16 @@ int mv_feature_lookup(const char *name)
 	return -1;
 }
 
+/* Every bit the feature table names, in @k's words; nothing else. */
+void mv_policy_known(struct mv_policy *k)
+{
+	unsigned int f;
+
+	memset(k, 0, sizeof(*k));
+	for (f = 0; f < MV_F_COUNT; f++)
+		mv_policy_set(k, f, true);
+}
+
 /* XCR0 components a feature set can use (SDM Vol. 1, 13.2-13.3) */
 static __u64 xcr0_usable(const struct mv_policy *p)
 {
@@ -163,6 +173,7 @@ static __u64 xcr0_usable(const struct mv_policy *p)
  */
 void mv_policy_normalise(struct mv_policy *p)
 {
+	struct mv_policy known;
 	bool changed;
 	unsigned int i;
 	__u64 x;
@@ -171,15 +182,9 @@ void mv_policy_normalise(struct mv_policy *p)
 	mv_policy_set(p, MV_F_ospke, false);
 	mv_policy_set(p, MV_F_hypervisor, false);
 	/* Bits the feature table does not name are never set. */
-	{
-		struct mv_policy known;
-
-		memset(&known, 0, sizeof(known));
-		for (i = 0; i < MV_F_COUNT; i++)
-			mv_policy_set(&known, i, true);
-		for (i = 0; i < MV_W_COUNT; i++)
-			p->word[i] &= known.word[i];
-	}
+	mv_policy_known(&known);
+	for (i = 0; i < MV_W_COUNT; i++)
+		p->word[i] &= known.word[i];
 	do {
 		changed = false;
 		for (i = 0; i < ARRAY_SIZE(deps); i++) {

@@ -97,6 +97,7 @@ bool mv_policy_has(const struct mv_policy *p, unsigned int f);
 void mv_policy_set(struct mv_policy *p, unsigned int f, bool on);
 int mv_feature_lookup(const char *name);
 bool mv_feature_offered(unsigned int f);
+void mv_policy_known(struct mv_policy *k);
 void mv_policy_normalise(struct mv_policy *p);
 void mv_policy_meet(struct mv_policy *out, const struct mv_policy *a,
 		    const struct mv_policy *b);

@@ -79,18 +79,17 @@ int mv_policy_from_nl(const struct nlattr *nest, struct mv_policy *p,
 		      struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[MV_A_POLICY_MAX + 1];
-	struct mv_policy known = {};
+	struct mv_policy known;
 	const struct nlattr *a;
 	u32 seen = 0;
-	int f, rem, ret;
+	int rem, ret;
 
 	ret = nla_parse_nested(tb, MV_A_POLICY_MAX, nest, policy_policy,
 			       extack);
 	if (ret)
 		return ret;
 	memset(p, 0, sizeof(*p));
-	for (f = 0; f < MV_F_COUNT; f++)
-		mv_policy_set(&known, f, true);
+	mv_policy_known(&known);
 	/* WORD repeats: nla_parse keeps only the last, so walk them all. */
 	nla_for_each_nested(a, nest, rem) {
 		if (nla_type(a) != MV_A_POLICY_WORD)
