@@ -266,15 +266,14 @@ void mv_policy_diff(const struct mv_policy *a, const struct mv_policy *b,
 	for (i = 0; i < MV_W_COUNT; i++) {
 		d->missing[i] = a->word[i] & ~b->word[i];
 		d->extra[i] = b->word[i] & ~a->word[i];
-		d->count += hweight32(d->missing[i]) +
-			    hweight32(d->extra[i]);
+		d->missing_count += hweight32(d->missing[i]);
+		d->count += hweight32(d->extra[i]);
 	}
 	d->xcr0_missing = a->xcr0 & ~b->xcr0;
 	d->xcr0_extra = b->xcr0 & ~a->xcr0;
-	d->count += hweight64(d->xcr0_missing) +
-		    hweight64(d->xcr0_extra);
 	d->phys_bits_short = b->phys_bits < a->phys_bits;
-	d->count += d->phys_bits_short;
+	d->missing_count += hweight64(d->xcr0_missing) + d->phys_bits_short;
+	d->count += hweight64(d->xcr0_extra) + d->missing_count;
 }
 
 /* FNV-1a over the canonical little-endian encoding. */

@@ -89,6 +89,7 @@ struct mv_policy_diff {
 	__u64 xcr0_missing;
 	__u64 xcr0_extra;
 	bool phys_bits_short;		/* b has fewer address bits than a */
+	unsigned int missing_count;	/* missing items, all kinds: 0 = b satisfies a */
 	unsigned int count;		/* missing + extra items, all kinds */
 };
 

@@ -450,12 +450,8 @@ unsigned int mv_policy_diff_print(const struct mv_policy *a,
 				  const struct mv_policy *b, bool show_extra)
 {
 	struct mv_policy_diff d;
-	unsigned int missing = 0, i;
 
 	mv_policy_diff(a, b, &d);
-	for (i = 0; i < MV_W_COUNT; i++)
-		missing += __builtin_popcount(d.missing[i]);
-	missing += __builtin_popcountll(d.xcr0_missing) + d.phys_bits_short;
 	print_items("missing", "missing", d.missing, d.xcr0_missing);
 	if (show_extra)
 		print_items("extra", "extra  ", d.extra, d.xcr0_extra);
@@ -463,7 +459,7 @@ unsigned int mv_policy_diff_print(const struct mv_policy *a,
 		print_text("  missing physical address bits: %u needed, %u available\n",
 			   a->phys_bits, b->phys_bits);
 	print_bool(PRINT_JSON, "phys_bits_short", NULL, d.phys_bits_short);
-	return missing;
+	return d.missing_count;
 }
 
 void mv_policy_nearest(const struct mv_policy *p, int *richest, int *closest,
@@ -483,13 +479,11 @@ void mv_policy_nearest(const struct mv_policy *p, int *richest, int *closest,
 			*closest_dist = d.count;
 			*closest = i;
 		}
-		for (w = 0, size = 0; w < MV_W_COUNT; w++) {
-			if (d.missing[w])
-				break;
+		if (d.missing_count)
+			continue;
+		for (w = 0, size = 0; w < MV_W_COUNT; w++)
 			size += __builtin_popcount(m.word[w]);
-		}
-		if (w == MV_W_COUNT && !d.xcr0_missing && !d.phys_bits_short &&
-		    size > best_size) {
+		if (size > best_size) {
 			best_size = size;
 			*richest = i;
 		}
