@@ -26,14 +26,6 @@
 #include "../lib/mv_util.h"
 #include "../lib/mv_guest.h"
 
-#define out mv_out
-#define run_mvctl mv_mvctl
-#define wait_for mv_wait_for
-#define setup_guest mv_setup_guest
-#define read_counter mv_read_counter
-#define delete_all_guests mv_delete_all_guests
-#define guests_dir mv_guests_dir
-
 TEST(load)
 {
 	if (!mv_module_loaded())
@@ -44,136 +36,136 @@ TEST(load)
 FIXTURE(g) {};
 FIXTURE_SETUP(g)
 {
-	delete_all_guests();
+	mv_delete_all_guests();
 }
 
 FIXTURE_TEARDOWN(g)
 {
-	delete_all_guests();
+	mv_delete_all_guests();
 }
 
 TEST_F(g, lifecycle_hello)
 {
-	ASSERT_EQ(0, setup_guest("hello", "4M", "hello")) {
-		TH_LOG("%s", out);
+	ASSERT_EQ(0, mv_setup_guest("hello", "4M", "hello")) {
+		TH_LOG("%s", mv_out);
 	}
-	ASSERT_EQ(0, run_mvctl("guest show hello"));
-	EXPECT_NE(NULL, strstr(out, "state created"));
-	ASSERT_EQ(0, run_mvctl("guest start hello")) {
-		TH_LOG("%s", out);
+	ASSERT_EQ(0, mv_mvctl("guest show hello"));
+	EXPECT_NE(NULL, strstr(mv_out, "state created"));
+	ASSERT_EQ(0, mv_mvctl("guest start hello")) {
+		TH_LOG("%s", mv_out);
 	}
-	ASSERT_TRUE(wait_for("hello", "state stopped", 30)) {
-		TH_LOG("%s", out);
+	ASSERT_TRUE(mv_wait_for("hello", "state stopped", 30)) {
+		TH_LOG("%s", mv_out);
 	}
-	EXPECT_NE(NULL, strstr(out, "stopped: exit info 0x0")) {
-		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(mv_out, "stopped: exit info 0x0")) {
+		TH_LOG("%s", mv_out);
 	}
-	EXPECT_NE(NULL, strstr(out, "vmcall")) {
-		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(mv_out, "vmcall")) {
+		TH_LOG("%s", mv_out);
 	}
-	ASSERT_EQ(0, run_mvctl("guest console hello"));
-	EXPECT_NE(NULL, strstr(out, "hello from a migvisor guest (hypercall ABI 1)"));
-	EXPECT_NE(NULL, strstr(out, "hello via port 0xe9"));
-	ASSERT_EQ(0, run_mvctl("-j guest show hello"));
-	EXPECT_EQ(0, mv_json_validate(out)) {
-		TH_LOG("%s", out);
+	ASSERT_EQ(0, mv_mvctl("guest console hello"));
+	EXPECT_NE(NULL, strstr(mv_out, "hello from a migvisor guest (hypercall ABI 1)"));
+	EXPECT_NE(NULL, strstr(mv_out, "hello via port 0xe9"));
+	ASSERT_EQ(0, mv_mvctl("-j guest show hello"));
+	EXPECT_EQ(0, mv_json_validate(mv_out)) {
+		TH_LOG("%s", mv_out);
 	}
-	ASSERT_EQ(0, run_mvctl("guest del hello"));
-	EXPECT_EQ(1, run_mvctl("guest show hello"));
-	EXPECT_NE(NULL, strstr(out, "no guest with this name"));
+	ASSERT_EQ(0, mv_mvctl("guest del hello"));
+	EXPECT_EQ(1, mv_mvctl("guest show hello"));
+	EXPECT_NE(NULL, strstr(mv_out, "no guest with this name"));
 }
 
 TEST_F(g, two_guests_and_a_spinner)
 {
 	uint64_t a, b, c;
 
-	ASSERT_EQ(0, setup_guest("spin", "4M", "counter"));
-	ASSERT_EQ(0, setup_guest("dump", "4M", "cpuid-dump"));
-	ASSERT_EQ(0, run_mvctl("guest start spin"));
-	ASSERT_EQ(0, run_mvctl("guest start dump"));
-	ASSERT_TRUE(wait_for("dump", "state stopped", 60));
-	EXPECT_NE(NULL, strstr(out, "stopped: exit info 0x0"));
-	ASSERT_EQ(0, run_mvctl("guest console dump"));
-	EXPECT_NE(NULL, strstr(out, "cpuid 40000000.0: 40000001 7667696d 726f7369 00000000"));
-	if (strstr(out, "cpuid-exit:"))
-		TH_LOG("%.60s", strstr(out, "cpuid-exit:"));
+	ASSERT_EQ(0, mv_setup_guest("spin", "4M", "counter"));
+	ASSERT_EQ(0, mv_setup_guest("dump", "4M", "cpuid-dump"));
+	ASSERT_EQ(0, mv_mvctl("guest start spin"));
+	ASSERT_EQ(0, mv_mvctl("guest start dump"));
+	ASSERT_TRUE(mv_wait_for("dump", "state stopped", 60));
+	EXPECT_NE(NULL, strstr(mv_out, "stopped: exit info 0x0"));
+	ASSERT_EQ(0, mv_mvctl("guest console dump"));
+	EXPECT_NE(NULL, strstr(mv_out, "cpuid 40000000.0: 40000001 7667696d 726f7369 00000000"));
+	if (strstr(mv_out, "cpuid-exit:"))
+		TH_LOG("%.60s", strstr(mv_out, "cpuid-exit:"));
 
 	/* The spinner never halts but progresses, pauses and resumes. */
-	a = read_counter("spin");
+	a = mv_read_counter("spin");
 	usleep(200000);
-	b = read_counter("spin");
+	b = mv_read_counter("spin");
 	EXPECT_GT(b, a);
-	ASSERT_EQ(0, run_mvctl("guest pause spin")) {
-		TH_LOG("%s", out);
+	ASSERT_EQ(0, mv_mvctl("guest pause spin")) {
+		TH_LOG("%s", mv_out);
 	}
-	EXPECT_TRUE(wait_for("spin", "state paused", 5));
-	a = read_counter("spin");
+	EXPECT_TRUE(mv_wait_for("spin", "state paused", 5));
+	a = mv_read_counter("spin");
 	usleep(200000);
-	b = read_counter("spin");
+	b = mv_read_counter("spin");
 	EXPECT_EQ(a, b);
-	ASSERT_EQ(0, run_mvctl("guest resume spin"));
+	ASSERT_EQ(0, mv_mvctl("guest resume spin"));
 	usleep(200000);
-	c = read_counter("spin");
+	c = mv_read_counter("spin");
 	EXPECT_GT(c, b);
-	ASSERT_EQ(0, run_mvctl("guest show spin"));
-	/* It was forced out by host interrupts or the preemption timer. */
-	EXPECT_TRUE(strstr(out, "external_interrupt") ||
-		    strstr(out, "preemption_timer")) {
-		TH_LOG("%s", out);
+	ASSERT_EQ(0, mv_mvctl("guest show spin"));
+	/* It was forced mv_out by host interrupts or the preemption timer. */
+	EXPECT_TRUE(strstr(mv_out, "external_interrupt") ||
+		    strstr(mv_out, "preemption_timer")) {
+		TH_LOG("%s", mv_out);
 	}
 	/* The host stays responsive: this test is running. Delete it running. */
-	ASSERT_EQ(0, run_mvctl("guest del spin"));
-	ASSERT_EQ(0, run_mvctl("guest del dump"));
+	ASSERT_EQ(0, mv_mvctl("guest del spin"));
+	ASSERT_EQ(0, mv_mvctl("guest del dump"));
 }
 
 TEST_F(g, bad_requests)
 {
-	ASSERT_EQ(0, run_mvctl("guest add dup memory 2M"));
-	EXPECT_EQ(1, run_mvctl("guest add dup memory 2M"));
-	EXPECT_NE(NULL, strstr(out, "exists")) {
-		TH_LOG("%s", out);
+	ASSERT_EQ(0, mv_mvctl("guest add dup memory 2M"));
+	EXPECT_EQ(1, mv_mvctl("guest add dup memory 2M"));
+	EXPECT_NE(NULL, strstr(mv_out, "exists")) {
+		TH_LOG("%s", mv_out);
 	}
-	EXPECT_EQ(1, run_mvctl("guest add small memory 512K"));
-	EXPECT_NE(NULL, strstr(out, "Error")) {
-		TH_LOG("%s", out);
+	EXPECT_EQ(1, mv_mvctl("guest add small memory 512K"));
+	EXPECT_NE(NULL, strstr(mv_out, "Error")) {
+		TH_LOG("%s", mv_out);
 	}
-	EXPECT_EQ(1, run_mvctl("guest add huge memory 4G"));
-	EXPECT_EQ(1, run_mvctl("guest add odd memory 1048577"));
-	EXPECT_EQ(1, run_mvctl("guest add %s memory 2M",
+	EXPECT_EQ(1, mv_mvctl("guest add huge memory 4G"));
+	EXPECT_EQ(1, mv_mvctl("guest add odd memory 1048577"));
+	EXPECT_EQ(1, mv_mvctl("guest add %s memory 2M",
 			   "a-name-that-is-longer-than-thirty-one-bytes"));
-	EXPECT_EQ(1, run_mvctl("guest start dup"));
-	EXPECT_NE(NULL, strstr(out, "no image")) {
-		TH_LOG("%s", out);
+	EXPECT_EQ(1, mv_mvctl("guest start dup"));
+	EXPECT_NE(NULL, strstr(mv_out, "no image")) {
+		TH_LOG("%s", mv_out);
 	}
 	/* 2 MiB of RAM cannot hold an image linked at 1 MiB... it can; 1M cannot. */
-	ASSERT_EQ(0, run_mvctl("guest add tiny memory 1M"));
-	EXPECT_EQ(1, run_mvctl("guest load tiny %s/hello.elf", guests_dir()));
-	EXPECT_NE(NULL, strstr(out, "outside guest RAM")) {
-		TH_LOG("%s", out);
+	ASSERT_EQ(0, mv_mvctl("guest add tiny memory 1M"));
+	EXPECT_EQ(1, mv_mvctl("guest load tiny %s/hello.elf", mv_guests_dir()));
+	EXPECT_NE(NULL, strstr(mv_out, "outside guest RAM")) {
+		TH_LOG("%s", mv_out);
 	}
-	ASSERT_EQ(0, mv_run("head -c 100 /rig/bin/hello.elf > /tmp/trunc.elf", out,
-			    sizeof(out), true));
-	EXPECT_EQ(1, run_mvctl("guest load dup /tmp/trunc.elf"));
-	EXPECT_NE(NULL, strstr(out, "truncated")) {
-		TH_LOG("%s", out);
+	ASSERT_EQ(0, mv_run("head -c 100 /rig/bin/hello.elf > /tmp/trunc.elf", mv_out,
+			    sizeof(mv_out), true));
+	EXPECT_EQ(1, mv_mvctl("guest load dup /tmp/trunc.elf"));
+	EXPECT_NE(NULL, strstr(mv_out, "truncated")) {
+		TH_LOG("%s", mv_out);
 	}
 	ASSERT_EQ(0, mv_run("cp /rig/bin/hello.elf /tmp/arm.elf && printf '\\050' | dd of=/tmp/arm.elf bs=1 seek=18 conv=notrunc 2>/dev/null",
-			    out, sizeof(out), true));
-	EXPECT_EQ(1, run_mvctl("guest load dup /tmp/arm.elf"));
-	EXPECT_NE(NULL, strstr(out, "wrong machine")) {
-		TH_LOG("%s", out);
+			    mv_out, sizeof(mv_out), true));
+	EXPECT_EQ(1, mv_mvctl("guest load dup /tmp/arm.elf"));
+	EXPECT_NE(NULL, strstr(mv_out, "wrong machine")) {
+		TH_LOG("%s", mv_out);
 	}
 	/* Loading after start is refused. */
-	ASSERT_EQ(0, run_mvctl("guest load dup %s/hello.elf", guests_dir()));
-	ASSERT_EQ(0, run_mvctl("guest start dup"));
-	EXPECT_EQ(1, run_mvctl("guest load dup %s/hello.elf", guests_dir()));
-	EXPECT_EQ(1, run_mvctl("guest start dup"));
-	EXPECT_EQ(1, run_mvctl("guest del nosuch"));
-	EXPECT_NE(NULL, strstr(out, "no guest")) {
-		TH_LOG("%s", out);
+	ASSERT_EQ(0, mv_mvctl("guest load dup %s/hello.elf", mv_guests_dir()));
+	ASSERT_EQ(0, mv_mvctl("guest start dup"));
+	EXPECT_EQ(1, mv_mvctl("guest load dup %s/hello.elf", mv_guests_dir()));
+	EXPECT_EQ(1, mv_mvctl("guest start dup"));
+	EXPECT_EQ(1, mv_mvctl("guest del nosuch"));
+	EXPECT_NE(NULL, strstr(mv_out, "no guest")) {
+		TH_LOG("%s", mv_out);
 	}
-	ASSERT_EQ(0, run_mvctl("guest del dup"));
-	ASSERT_EQ(0, run_mvctl("guest del tiny"));
+	ASSERT_EQ(0, mv_mvctl("guest del dup"));
+	ASSERT_EQ(0, mv_mvctl("guest del tiny"));
 }
 
 struct hostile {
@@ -202,40 +194,40 @@ TEST_F(g, hostile_guests)
 		char elf[64];
 
 		snprintf(elf, sizeof(elf), "hostile-%s", h->name);
-		ASSERT_EQ(0, setup_guest(h->name, "4M", elf)) {
-			TH_LOG("%s: %s", h->name, out);
+		ASSERT_EQ(0, mv_setup_guest(h->name, "4M", elf)) {
+			TH_LOG("%s: %s", h->name, mv_out);
 		}
-		ASSERT_EQ(0, run_mvctl("guest start %s", h->name));
-		EXPECT_TRUE(wait_for(h->name, "state stopped", 120)) {
-			TH_LOG("%s: %s", h->name, out);
+		ASSERT_EQ(0, mv_mvctl("guest start %s", h->name));
+		EXPECT_TRUE(mv_wait_for(h->name, "state stopped", 120)) {
+			TH_LOG("%s: %s", h->name, mv_out);
 		}
-		EXPECT_NE(NULL, strstr(out, h->expect)) {
-			TH_LOG("%s: %s", h->name, out);
+		EXPECT_NE(NULL, strstr(mv_out, h->expect)) {
+			TH_LOG("%s: %s", h->name, mv_out);
 		}
-		run_mvctl("guest console %s", h->name);
-		EXPECT_NE(NULL, strstr(out, h->console)) {
-			TH_LOG("%s: console: %s", h->name, out);
+		mv_mvctl("guest console %s", h->name);
+		EXPECT_NE(NULL, strstr(mv_out, h->console)) {
+			TH_LOG("%s: console: %s", h->name, mv_out);
 		}
-		ASSERT_EQ(0, run_mvctl("guest del %s", h->name));
+		ASSERT_EQ(0, mv_mvctl("guest del %s", h->name));
 	}
 }
 
 TEST_F(g, hostile_debug_loop_is_contained)
 {
-	ASSERT_EQ(0, setup_guest("dbloop", "4M", "hostile-dbloop"));
-	ASSERT_EQ(0, run_mvctl("guest start dbloop"));
+	ASSERT_EQ(0, mv_setup_guest("dbloop", "4M", "hostile-dbloop"));
+	ASSERT_EQ(0, mv_mvctl("guest start dbloop"));
 	usleep(300000);
-	ASSERT_EQ(0, run_mvctl("guest show dbloop"));
-	EXPECT_NE(NULL, strstr(out, "state running")) {
-		TH_LOG("%s", out);
+	ASSERT_EQ(0, mv_mvctl("guest show dbloop"));
+	EXPECT_NE(NULL, strstr(mv_out, "state running")) {
+		TH_LOG("%s", mv_out);
 	}
-	EXPECT_NE(NULL, strstr(out, "exception_nmi")) {
-		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(mv_out, "exception_nmi")) {
+		TH_LOG("%s", mv_out);
 	}
-	ASSERT_EQ(0, run_mvctl("guest pause dbloop")) {
-		TH_LOG("%s", out);
+	ASSERT_EQ(0, mv_mvctl("guest pause dbloop")) {
+		TH_LOG("%s", mv_out);
 	}
-	ASSERT_EQ(0, run_mvctl("guest del dbloop"));
+	ASSERT_EQ(0, mv_mvctl("guest del dbloop"));
 }
 
 /* A KVM VM holds VMX on every CPU while it exists. */
@@ -256,57 +248,57 @@ TEST_F(g, kvm_intel_both_orders)
 	int vm;
 
 	if (mv_run("insmod /rig/irqbypass.ko; insmod /rig/kvm.ko; insmod /rig/kvm-intel.ko",
-		   out, sizeof(out), true) || access("/dev/kvm", F_OK))
-		SKIP(return, "kvm_intel not available: %.200s", out);
+		   mv_out, sizeof(mv_out), true) || access("/dev/kvm", F_OK))
+		SKIP(return, "kvm_intel not available: %.200s", mv_out);
 
 	/* KVM first: our guest cannot start, and says why. */
 	vm = kvm_vm();
 	ASSERT_GE(vm, 0);
-	ASSERT_EQ(0, setup_guest("k1", "4M", "counter"));
-	EXPECT_EQ(1, run_mvctl("guest start k1"));
-	EXPECT_NE(NULL, strstr(out, "VMX is in use by another hypervisor")) {
-		TH_LOG("%s", out);
+	ASSERT_EQ(0, mv_setup_guest("k1", "4M", "counter"));
+	EXPECT_EQ(1, mv_mvctl("guest start k1"));
+	EXPECT_NE(NULL, strstr(mv_out, "VMX is in use by another hypervisor")) {
+		TH_LOG("%s", mv_out);
 	}
 	close(vm);
 
 	/* Then ours: KVM cannot create a VM while our guest runs. */
 	usleep(100000);
-	ASSERT_EQ(0, run_mvctl("guest start k1")) {
-		TH_LOG("%s", out);
+	ASSERT_EQ(0, mv_mvctl("guest start k1")) {
+		TH_LOG("%s", mv_out);
 	}
 	vm = kvm_vm();
 	EXPECT_EQ(-EBUSY, vm);
 	if (vm >= 0)
 		close(vm);
-	ASSERT_EQ(0, run_mvctl("guest del k1"));
+	ASSERT_EQ(0, mv_mvctl("guest del k1"));
 
 	/* And KVM works again once we are idle. */
 	vm = kvm_vm();
 	EXPECT_GE(vm, 0);
 	if (vm >= 0)
 		close(vm);
-	mv_run("rmmod kvm_intel kvm irqbypass", out, sizeof(out), true);
+	mv_run("rmmod kvm_intel kvm irqbypass", mv_out, sizeof(mv_out), true);
 }
 
 TEST_F(g, monitor_sees_events)
 {
-	ASSERT_EQ(0, mv_run("(mvctl monitor > /tmp/events 2>&1 &) ; sleep 1", out,
-			    sizeof(out), true));
-	ASSERT_EQ(0, setup_guest("ev", "2M", "hello"));
-	ASSERT_EQ(0, run_mvctl("guest start ev"));
-	ASSERT_TRUE(wait_for("ev", "state stopped", 30));
-	ASSERT_EQ(0, run_mvctl("guest del ev"));
+	ASSERT_EQ(0, mv_run("(mvctl monitor > /tmp/events 2>&1 &) ; sleep 1", mv_out,
+			    sizeof(mv_out), true));
+	ASSERT_EQ(0, mv_setup_guest("ev", "2M", "hello"));
+	ASSERT_EQ(0, mv_mvctl("guest start ev"));
+	ASSERT_TRUE(mv_wait_for("ev", "state stopped", 30));
+	ASSERT_EQ(0, mv_mvctl("guest del ev"));
 	usleep(300000);
-	mv_run("killall mvctl; cat /tmp/events", out, sizeof(out), true);
-	EXPECT_NE(NULL, strstr(out, "created guest ev")) {
-		TH_LOG("%s", out);
+	mv_run("killall mvctl; cat /tmp/events", mv_out, sizeof(mv_out), true);
+	EXPECT_NE(NULL, strstr(mv_out, "created guest ev")) {
+		TH_LOG("%s", mv_out);
 	}
-	EXPECT_NE(NULL, strstr(out, "started guest ev"));
-	EXPECT_NE(NULL, strstr(out, "stopped guest ev reason exit"));
-	EXPECT_NE(NULL, strstr(out, "deleted guest ev"));
+	EXPECT_NE(NULL, strstr(mv_out, "started guest ev"));
+	EXPECT_NE(NULL, strstr(mv_out, "stopped guest ev reason exit"));
+	EXPECT_NE(NULL, strstr(mv_out, "deleted guest ev"));
 }
 
-/* Run @cmd as nobody (no capabilities); output in out, exit status back. */
+/* Run @cmd as nobody (no capabilities); output in mv_out, exit status back. */
 static int run_unprivileged(const char *cmd)
 {
 	int p[2], st;
@@ -327,9 +319,9 @@ static int run_unprivileged(const char *cmd)
 		_exit(98);
 	}
 	close(p[1]);
-	while ((n = read(p[0], out + len, sizeof(out) - 1 - len)) > 0)
+	while ((n = read(p[0], mv_out + len, sizeof(mv_out) - 1 - len)) > 0)
 		len += n;
-	out[len] = 0;
+	mv_out[len] = 0;
 	close(p[0]);
 	waitpid(pid, &st, 0);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
@@ -337,19 +329,19 @@ static int run_unprivileged(const char *cmd)
 
 TEST_F(g, unprivileged_requests_refused)
 {
-	ASSERT_EQ(0, run_mvctl("guest add priv memory 2M"));
+	ASSERT_EQ(0, mv_mvctl("guest add priv memory 2M"));
 	/* Without CAP_NET_ADMIN nothing changes and nothing is revealed. */
 	EXPECT_EQ(1, run_unprivileged("mvctl guest del priv"));
-	EXPECT_NE(NULL, strstr(out, "Operation not permitted")) {
-		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(mv_out, "Operation not permitted")) {
+		TH_LOG("%s", mv_out);
 	}
 	EXPECT_EQ(1, run_unprivileged("mvctl guest show priv"));
 	/* Host facts are not secret. */
 	EXPECT_EQ(0, run_unprivileged("mvctl host show")) {
-		TH_LOG("%s", out);
+		TH_LOG("%s", mv_out);
 	}
-	ASSERT_EQ(0, run_mvctl("guest show priv"));
-	ASSERT_EQ(0, run_mvctl("guest del priv"));
+	ASSERT_EQ(0, mv_mvctl("guest show priv"));
+	ASSERT_EQ(0, mv_mvctl("guest del priv"));
 }
 
 TEST_F(g, unload_refused_then_allowed)
@@ -357,13 +349,13 @@ TEST_F(g, unload_refused_then_allowed)
 	struct mv_guest_open o = { .name = "keep" };
 	int fd, gfd;
 
-	ASSERT_EQ(0, run_mvctl("guest add keep memory 2M"));
+	ASSERT_EQ(0, mv_mvctl("guest add keep memory 2M"));
 	EXPECT_EQ(-EWOULDBLOCK, mv_module_unload());
 	fd = open("/dev/" MV_DEVICE_NAME, O_RDWR | O_CLOEXEC);
 	ASSERT_GE(fd, 0);
 	gfd = ioctl(fd, MV_IOC_GUEST_OPEN, &o);
 	ASSERT_GE(gfd, 0);
-	ASSERT_EQ(0, run_mvctl("guest del keep"));
+	ASSERT_EQ(0, mv_mvctl("guest del keep"));
 	/* The guest fd still holds the module. */
 	EXPECT_EQ(-EWOULDBLOCK, mv_module_unload());
 	close(gfd);
