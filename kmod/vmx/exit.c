@@ -218,16 +218,12 @@ static void msr_fault(struct mv_vcpu *v, u32 index)
 	for (i = 0; i < ARRAY_SIZE(feature_msrs); i++) {
 		if (feature_msrs[i].index != index)
 			continue;
+		/* TSC_AUX also belongs to RDPID (v->tsc_aux_owned). */
 		if (!shown(v, feature_msrs[i].feature) &&
-		    !(index == MSR_TSC_AUX && shown(v, MV_F_rdpid)))
+		    !(index == MSR_TSC_AUX && v->tsc_aux_owned))
 			violation(v, feature_msrs[i].feature);
 		break;
 	}
-}
-
-static bool has_tsc_aux(struct mv_vcpu *v)
-{
-	return shown(v, MV_F_rdtscp) || shown(v, MV_F_rdpid);
 }
 
 static bool read_msr(struct mv_vcpu *v, u32 index, u64 *val)
@@ -240,7 +236,7 @@ static bool read_msr(struct mv_vcpu *v, u32 index, u64 *val)
 	}
 	switch (index) {
 	case MSR_TSC_AUX:
-		if (!has_tsc_aux(v))
+		if (!v->tsc_aux_owned)
 			return false;
 		*val = v->tsc_aux;
 		return true;
@@ -284,7 +280,7 @@ static bool write_msr(struct mv_vcpu *v, u32 index, u64 val)
 	case MSR_STAR:
 		break;
 	case MSR_TSC_AUX:
-		if (!has_tsc_aux(v) || (val >> 32))
+		if (!v->tsc_aux_owned || (val >> 32))
 			return false;
 		v->tsc_aux = val;
 		return true;

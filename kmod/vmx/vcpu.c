@@ -94,7 +94,7 @@ static u32 policy_controls(struct mv_vcpu *v)
 	const struct mv_policy *p = &v->guest->policy;
 	u32 c = 0;
 
-	if (mv_policy_has(p, MV_F_rdtscp) || mv_policy_has(p, MV_F_rdpid))
+	if (v->tsc_aux_owned)
 		c |= SECONDARY_EXEC_ENABLE_RDTSCP;
 	if (mv_policy_has(p, MV_F_invpcid))
 		c |= SECONDARY_EXEC_ENABLE_INVPCID;
