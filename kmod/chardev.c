@@ -17,6 +17,7 @@
 
 #include "chardev.h"
 #include "guest.h"
+#include "migrate/session.h"
 
 static int mv_dev_open(struct inode *inode, struct file *file)
 {
@@ -92,6 +93,10 @@ static long guest_ioctl(struct file *file, unsigned int cmd,
 		if (memchr_inv(e.reserved, 0, sizeof(e.reserved)))
 			return -EINVAL;
 		return mv_guest_set_entry(g, e.rip);
+	case MV_IOC_SNAPSHOT:
+		return mv_snap_open(g, arg);
+	case MV_IOC_RESTORE:
+		return arg ? -EINVAL : mv_restore_open(g);
 	default:
 		return -ENOTTY;
 	}

@@ -188,6 +188,20 @@ static void stop_thread(struct mv_guest *g)
 	g->thread = NULL;
 }
 
+/* Stop a guest taken out of the registry and drop the registry's reference. */
+static void retire(struct mv_guest *g)
+{
+	mutex_lock(&g->lock);
+	stop_thread(g);
+	if (g->state != MV_GUEST_STOPPED) {
+		g->state = MV_GUEST_STOPPED;
+		g->stop_reason = MV_STOP_NONE;
+	}
+	mutex_unlock(&g->lock);
+	mv_nl_event(g, MV_EVENT_DELETED);
+	mv_guest_put(g);	/* the registry's reference */
+}
+
 int mv_guest_delete(const char *name, struct netlink_ext_ack *extack)
 {
 	struct mv_guest *g;
@@ -201,17 +215,46 @@ int mv_guest_delete(const char *name, struct netlink_ext_ack *extack)
 	}
 	list_del_init(&g->node);
 	mutex_unlock(&mv_guests_lock);
-
-	mutex_lock(&g->lock);
-	stop_thread(g);
-	if (g->state != MV_GUEST_STOPPED) {
-		g->state = MV_GUEST_STOPPED;
-		g->stop_reason = MV_STOP_NONE;
-	}
-	mutex_unlock(&g->lock);
-	mv_nl_event(g, MV_EVENT_DELETED);
-	mv_guest_put(g);	/* the registry's reference */
+	retire(g);
 	return 0;
+}
+
+void mv_guest_discard(struct mv_guest *g)
+{
+	mutex_lock(&mv_guests_lock);
+	if (list_empty(&g->node)) {
+		mutex_unlock(&mv_guests_lock);
+		return;
+	}
+	list_del_init(&g->node);
+	mutex_unlock(&mv_guests_lock);
+	retire(g);
+}
+
+int mv_guest_call(struct mv_guest *g, int (*fn)(struct mv_vcpu *v, void *arg),
+		  void *arg, bool flush)
+{
+	struct mv_vcpu_call c = { .fn = fn, .arg = arg, .flush = flush };
+	struct mv_vcpu *v = &g->vcpu;
+
+	lockdep_assert_held(&g->lock);
+	if (g->state != MV_GUEST_RUNNING && g->state != MV_GUEST_PAUSED)
+		return -ESRCH;
+	/* One caller at a time: guest->lock. */
+	WRITE_ONCE(v->call, &c);
+	wake_up_all(&g->wq);
+	wake_up_process(g->thread);
+	/* A running guest exits within one time slice. */
+	wait_event_timeout(g->wq, smp_load_acquire(&c.done) ||
+			   READ_ONCE(g->state) == MV_GUEST_STOPPED, 5 * HZ);
+	if (smp_load_acquire(&c.done))
+		return c.ret;
+	if (cmpxchg(&v->call, &c, NULL) == &c)
+		return READ_ONCE(g->state) == MV_GUEST_STOPPED ? -ESRCH :
+								  -ETIMEDOUT;
+	/* The thread took it just now: it finishes without sleeping. */
+	wait_event(g->wq, smp_load_acquire(&c.done));
+	return c.ret;
 }
 
 static int vcpu_thread(void *arg)
@@ -240,6 +283,11 @@ int mv_guest_start(struct mv_guest *g, struct netlink_ext_ack *extack)
 		ret = -EBUSY;
 		goto out_unlock;
 	}
+	if (g->restoring) {
+		NL_SET_ERR_MSG(extack, "guest is being restored and is not complete");
+		ret = -EBUSY;
+		goto out_unlock;
+	}
 	if (!g->entry_set) {
 		NL_SET_ERR_MSG(extack, "guest has no image loaded (no entry point)");
 		ret = -ENOEXEC;
@@ -251,7 +299,8 @@ int mv_guest_start(struct mv_guest *g, struct netlink_ext_ack *extack)
 			goto out_unlock;
 		g->vmx_held = true;
 	}
-	g->vcpu.regs.rsp = g->mem.size;
+	if (!g->restored)
+		g->vcpu.regs.rsp = g->mem.size;
 	t = kthread_create(vcpu_thread, g, "mv-%s", g->name);
 	if (IS_ERR(t)) {
 		ret = PTR_ERR(t);
@@ -272,13 +321,24 @@ out_unlock:
 
 int mv_guest_pause(struct mv_guest *g, struct netlink_ext_ack *extack)
 {
-	int ret = 0;
+	int ret;
 
 	mutex_lock(&g->lock);
+	ret = __mv_guest_pause(g, extack);
+	mutex_unlock(&g->lock);
+	if (!ret)
+		mv_nl_event(g, MV_EVENT_PAUSED);
+	return ret;
+}
+
+int __mv_guest_pause(struct mv_guest *g, struct netlink_ext_ack *extack)
+{
+	int ret = 0;
+
+	lockdep_assert_held(&g->lock);
 	if (g->state != MV_GUEST_RUNNING) {
 		NL_SET_ERR_MSG(extack, "guest is not running");
-		ret = -EINVAL;
-		goto out_unlock;
+		return -EINVAL;
 	}
 	WRITE_ONCE(g->pause_req, true);
 	wake_up_process(g->thread);
@@ -289,36 +349,43 @@ int mv_guest_pause(struct mv_guest *g, struct netlink_ext_ack *extack)
 	if (ret <= 0) {
 		WRITE_ONCE(g->pause_req, false);
 		NL_SET_ERR_MSG(extack, "guest did not pause in time");
-		ret = ret ? ret : -ETIMEDOUT;
-		goto out_unlock;
+		return ret ? ret : -ETIMEDOUT;
 	}
-	ret = 0;
 	if (g->state == MV_GUEST_RUNNING) {
 		g->state = MV_GUEST_PAUSED;
-		mutex_unlock(&g->lock);
-		mv_nl_event(g, MV_EVENT_PAUSED);
 		return 0;
 	}
 	NL_SET_ERR_MSG(extack, "guest stopped before it could pause");
-	ret = -EINVAL;
-out_unlock:
-	mutex_unlock(&g->lock);
-	return ret;
+	return -EINVAL;
 }
 
 int mv_guest_resume(struct mv_guest *g, struct netlink_ext_ack *extack)
 {
+	int ret;
+
 	mutex_lock(&g->lock);
+	if (g->snap_paused) {
+		NL_SET_ERR_MSG(extack, "guest is paused by a migration in progress; only it may resume the guest");
+		ret = -EBUSY;
+	} else {
+		ret = __mv_guest_resume(g, extack);
+	}
+	mutex_unlock(&g->lock);
+	if (!ret)
+		mv_nl_event(g, MV_EVENT_RESUMED);
+	return ret;
+}
+
+int __mv_guest_resume(struct mv_guest *g, struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&g->lock);
 	if (g->state != MV_GUEST_PAUSED) {
-		mutex_unlock(&g->lock);
 		NL_SET_ERR_MSG(extack, "guest is not paused");
 		return -EINVAL;
 	}
 	g->state = MV_GUEST_RUNNING;
 	WRITE_ONCE(g->pause_req, false);
 	wake_up_all(&g->wq);
-	mutex_unlock(&g->lock);
-	mv_nl_event(g, MV_EVENT_RESUMED);
 	return 0;
 }
 
@@ -345,7 +412,7 @@ int mv_guest_set_entry(struct mv_guest *g, u64 rip)
 	int ret = 0;
 
 	mutex_lock(&g->lock);
-	if (g->state != MV_GUEST_CREATED)
+	if (g->state != MV_GUEST_CREATED || g->session)
 		ret = -EBUSY;
 	else if (rip < MV_GPA_LOAD_MIN || rip >= g->mem.size)
 		ret = -EINVAL;
@@ -363,7 +430,7 @@ int mv_guest_load(struct mv_guest *g, u64 gpa, const void __user *src,
 	int ret;
 
 	mutex_lock(&g->lock);
-	if (g->state != MV_GUEST_CREATED)
+	if (g->state != MV_GUEST_CREATED || g->session)
 		ret = -EBUSY;
 	else if (gpa < MV_GPA_LOAD_MIN || !mv_mem_range_ok(&g->mem, gpa, len))
 		ret = -EFAULT;

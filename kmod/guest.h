@@ -18,6 +18,7 @@
 #include "../common/policy.h"
 #include "console.h"
 #include "memory.h"
+#include "migrate/dirty.h"
 #include "vmx/vcpu.h"
 
 struct task_struct;
@@ -46,6 +47,11 @@ struct mv_guest {
 	struct mv_baseline *baseline;	/* held; NULL: the host's offer */
 	struct mv_policy policy;	/* what CPUID answers; fixed */
 	u64 violations[MV_F_COUNT];	/* hidden-feature uses, by feature */
+	struct mv_dirty dirty;		/* under @lock; EPT side: vCPU thread */
+	bool session;			/* a snapshot or restore session is open */
+	bool snap_paused;		/* paused by a snapshot session: only it resumes */
+	bool restoring;			/* restore session open, not committed */
+	bool restored;			/* starts from a restored vCPU state */
 };
 
 extern struct mutex mv_guests_lock;
@@ -65,6 +71,18 @@ int mv_guest_delete(const char *name, struct netlink_ext_ack *extack);
 int mv_guest_start(struct mv_guest *g, struct netlink_ext_ack *extack);
 int mv_guest_pause(struct mv_guest *g, struct netlink_ext_ack *extack);
 int mv_guest_resume(struct mv_guest *g, struct netlink_ext_ack *extack);
+/* The same with guest->lock held (sessions) */
+int __mv_guest_pause(struct mv_guest *g, struct netlink_ext_ack *extack);
+int __mv_guest_resume(struct mv_guest *g, struct netlink_ext_ack *extack);
+/* Delete this guest if it is still registered (a failed restore). */
+void mv_guest_discard(struct mv_guest *g);
+/*
+ * Run @fn on the guest's vCPU thread with its VMCS current, and wait.
+ * guest->lock held; the guest must be running or paused (-ESRCH if it
+ * stops first, -ETIMEDOUT if the thread does not answer).
+ */
+int mv_guest_call(struct mv_guest *g, int (*fn)(struct mv_vcpu *v, void *arg),
+		  void *arg, bool flush);
 int mv_guest_set_entry(struct mv_guest *g, u64 rip);
 int mv_guest_load(struct mv_guest *g, u64 gpa, const void __user *src,
 		  size_t len);

@@ -46,7 +46,8 @@ static int build_ept(struct mv_mem *m)
 
 	/* Guest RAM is at most 1 GiB, so one PDPT entry covers it. */
 	m->ept = kvcalloc(2 + n_pd + n_pt, sizeof(*m->ept), GFP_KERNEL);
-	if (!m->ept)
+	m->pt = kvcalloc(n_pt, sizeof(*m->pt), GFP_KERNEL);
+	if (!m->ept || !m->pt)
 		return -ENOMEM;
 	pml4 = new_table(m);
 	pdpt = new_table(m);
@@ -65,6 +66,7 @@ static int build_ept(struct mv_mem *m)
 			if (!pt)
 				return -ENOMEM;
 			table(pd)[(i / 512) % 512] = page_to_phys(pt) | EPT_RWX;
+			m->pt[m->n_pt++] = pt;
 		}
 		table(pt)[i % 512] = page_to_phys(m->pages[i]) | EPT_LEAF;
 	}
@@ -111,12 +113,18 @@ void mv_mem_free(struct mv_mem *m)
 			__free_page(m->ept[i]);
 		kvfree(m->ept);
 	}
+	kvfree(m->pt);
 	if (m->pages) {
 		for (i = 0; i < m->npages && m->pages[i]; i++)
 			__free_page(m->pages[i]);
 		kvfree(m->pages);
 	}
 	memset(m, 0, sizeof(*m));
+}
+
+u64 *mv_mem_leaf(struct mv_mem *m, unsigned long gfn)
+{
+	return table(m->pt[gfn / 512]) + gfn % 512;
 }
 
 bool mv_mem_range_ok(const struct mv_mem *m, u64 gpa, u64 len)

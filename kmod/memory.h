@@ -17,6 +17,9 @@ struct mv_mem {
 	/* EPT paging structures, [0] is the PML4 */
 	unsigned long n_ept;
 	struct page **ept;
+	/* The last-level tables, in guest-physical order: 512 pages each */
+	unsigned long n_pt;
+	struct page **pt;
 	u64 eptp;
 };
 
@@ -27,6 +30,8 @@ bool mv_mem_range_ok(const struct mv_mem *m, u64 gpa, u64 len);
 int mv_mem_write(struct mv_mem *m, u64 gpa, const void *src, size_t len,
 		 bool user);
 int mv_mem_read(struct mv_mem *m, u64 gpa, void *dst, size_t len, bool user);
+/* The EPT leaf entry that maps @gfn (< npages). */
+u64 *mv_mem_leaf(struct mv_mem *m, unsigned long gfn);
 /* Identity page tables, GDT and TSS at the uapi's MV_GPA_* addresses. */
 int mv_mem_setup_boot(struct mv_mem *m);
 

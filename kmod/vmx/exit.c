@@ -18,6 +18,7 @@
 #include "vcpu.h"
 #include "vmx_ops.h"
 #include "../cpuid/exit.h"
+#include "../migrate/dirty.h"
 
 #define MV_EXIT_REASON_GETSEC	11	/* not in 6.1's asm/vmx.h */
 #define INTR_TYPE_HW_EXC	(3 << 8)
@@ -246,7 +247,7 @@ static bool read_msr(struct mv_vcpu *v, u32 index, u64 *val)
 		*val = 0;
 		return true;
 	case MSR_IA32_TSC:
-		*val = rdtsc();
+		*val = rdtsc() + v->tsc_offset;
 		return true;
 	case MSR_EFER:
 		*val = mv_vmread(GUEST_IA32_EFER);
@@ -375,15 +376,21 @@ static u64 cr4_allowed(struct mv_vcpu *v)
 	return a & mv_vmx.msr[MV_MSR_CR4_FIXED1];
 }
 
-static bool set_cr0(u64 val)
+bool mv_cr0_valid(u64 val)
 {
 	/* Reserved bits, leaving paging/protection in long mode, NW without CD */
 	if ((val >> 32) || !(val & X86_CR0_PG) || !(val & X86_CR0_PE) ||
 	    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)))
 		return false;
-	if (val & ~(u64)(X86_CR0_PE | X86_CR0_MP | X86_CR0_EM | X86_CR0_TS |
-			 X86_CR0_ET | X86_CR0_NE | X86_CR0_WP | X86_CR0_AM |
-			 X86_CR0_NW | X86_CR0_CD | X86_CR0_PG))
+	return !(val & ~(u64)(X86_CR0_PE | X86_CR0_MP | X86_CR0_EM |
+			      X86_CR0_TS | X86_CR0_ET | X86_CR0_NE |
+			      X86_CR0_WP | X86_CR0_AM | X86_CR0_NW |
+			      X86_CR0_CD | X86_CR0_PG));
+}
+
+static bool set_cr0(u64 val)
+{
+	if (!mv_cr0_valid(val))
 		return false;
 	mv_vmwrite(CR0_READ_SHADOW, val);
 	mv_vmwrite(GUEST_CR0, (val | mv_vmx.msr[MV_MSR_CR0_FIXED0]) &
@@ -391,12 +398,17 @@ static bool set_cr0(u64 val)
 	return true;
 }
 
+bool mv_cr4_valid(struct mv_vcpu *v, u64 val)
+{
+	return !(val & ~cr4_allowed(v)) && (val & X86_CR4_PAE);
+}
+
 static bool set_cr4(struct mv_vcpu *v, u64 val)
 {
 	u64 old = mv_vmread(CR4_READ_SHADOW);
 	unsigned int i;
 
-	if ((val & ~cr4_allowed(v)) || !(val & X86_CR4_PAE)) {
+	if (!mv_cr4_valid(v, val)) {
 		for (i = 0; i < ARRAY_SIZE(cr4_features); i++)
 			if ((val & cr4_features[i].bit) &&
 			    !shown(v, cr4_features[i].feature))
@@ -484,6 +496,18 @@ static void handle_dr(struct mv_vcpu *v, struct mv_exit *e)
 	skip(e);
 }
 
+/* The architectural rules for XCR0 (SDM Vol. 1, 13.3), within the policy. */
+bool mv_xcr0_valid(const struct mv_policy *p, u64 val)
+{
+	if ((val & ~p->xcr0) || !(val & MV_XFEATURE_FP))
+		return false;
+	if ((val & MV_XFEATURE_YMM) && !(val & MV_XFEATURE_SSE))
+		return false;
+	return !(val & MV_XFEATURE_AVX512) ||
+	       ((val & MV_XFEATURE_AVX512) == MV_XFEATURE_AVX512 &&
+		(val & MV_XFEATURE_YMM));
+}
+
 /*
  * XSETBV: the architectural checks (SDM Vol. 2B, XSETBV), and nothing
  * outside the policy's XCR0, so that hidden state (AVX, AVX-512, PKRU)
@@ -507,11 +531,7 @@ static void handle_xsetbv(struct mv_vcpu *v, struct mv_exit *e)
 			    MV_XFEATURE_PKRU | MV_XFEATURE_MPX))
 			violation(v, MV_F_xsave);
 	}
-	if (v->regs.rcx || bad || !(val & MV_XFEATURE_FP) ||
-	    ((val & MV_XFEATURE_YMM) && !(val & MV_XFEATURE_SSE)) ||
-	    ((val & MV_XFEATURE_AVX512) &&
-	     ((val & MV_XFEATURE_AVX512) != MV_XFEATURE_AVX512 ||
-	      !(val & MV_XFEATURE_YMM)))) {
+	if (v->regs.rcx || !mv_xcr0_valid(&v->guest->policy, val)) {
 		inject_gp();
 		return;
 	}
@@ -668,8 +688,17 @@ void mv_exit_handle(struct mv_vcpu *v, struct mv_exit *e)
 		skip(e);
 		break;
 	case EXIT_REASON_EPT_VIOLATION:
+		if (mv_dirty_ept_violation(v, e->gpa, e->qual)) {
+			/* A write during event delivery: deliver it again. */
+			if (e->vectoring & VECTORING_INFO_VALID_MASK)
+				redeliver(e);
+			break;
+		}
 		e->stop = MV_STOP_EPT_VIOLATION;
 		e->stop_info = e->gpa;
+		break;
+	case EXIT_REASON_PML_FULL:
+		mv_dirty_pml_full(v);
 		break;
 	case EXIT_REASON_EPT_MISCONFIG:
 		e->stop = MV_STOP_EPT_MISCONFIG;

@@ -29,4 +29,10 @@ void mv_exit_read(struct mv_vcpu *v, struct mv_exit *e);
 /* Handle it; sets e->stop to end the guest. */
 void mv_exit_handle(struct mv_vcpu *v, struct mv_exit *e);
 
+/* Guest state rules, shared with the restore path (migrate/state.c). */
+struct mv_policy;
+bool mv_cr0_valid(u64 val);
+bool mv_cr4_valid(struct mv_vcpu *v, u64 val);
+bool mv_xcr0_valid(const struct mv_policy *p, u64 val);
+
 #endif

@@ -23,6 +23,7 @@
 #include <asm/tsc.h>
 
 #include "../guest.h"
+#include "../migrate/state.h"
 #include "capabilities.h"
 #include "exit.h"
 #include "vcpu.h"
@@ -118,7 +119,7 @@ static void setup_controls(struct mv_vcpu *v)
 	       CPU_BASED_CR8_STORE_EXITING | CPU_BASED_MOV_DR_EXITING |
 	       CPU_BASED_USE_IO_BITMAPS | CPU_BASED_USE_MSR_BITMAPS |
 	       CPU_BASED_RDPMC_EXITING | CPU_BASED_MWAIT_EXITING |
-	       CPU_BASED_MONITOR_EXITING |
+	       CPU_BASED_MONITOR_EXITING | CPU_BASED_USE_TSC_OFFSETTING |
 	       CPU_BASED_ACTIVATE_SECONDARY_CONTROLS;
 	proc2 = SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_WBINVD_EXITING;
 	if (v->vpid)
@@ -221,6 +222,14 @@ static void setup_guest(struct mv_vcpu *v)
 	u64 cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
 	u64 efer = EFER_SCE | EFER_LME | EFER_LMA;
 
+	if (v->restore) {
+		/* Checked in full when it was written (migrate/state.c). */
+		mv_state_to_vmcs(v, v->restore);
+		kfree(v->restore);
+		v->restore = NULL;
+		return;
+	}
+	mv_vmwrite(TSC_OFFSET, v->tsc_offset);
 	if (boot_cpu_has(X86_FEATURE_NX))
 		efer |= EFER_NX;
 	mv_vmwrite(GUEST_CR0, fixed_cr0(cr0));
@@ -321,6 +330,7 @@ void mv_vcpu_destroy(struct mv_vcpu *v)
 	if (v->vpid)
 		ida_free(&mv_vpids, v->vpid);
 	free_page((unsigned long)v->fpu);
+	kfree(v->restore);
 	v->guest = NULL;
 }
 
@@ -436,6 +446,50 @@ static void swap_out(struct mv_vcpu *v, struct host_msrs *h)
 }
 
 /*
+ * Make the VMCS current on this CPU, set up on first use; preemption off.
+ * 0, or -errno when this CPU cannot run guests (VMX off).
+ */
+static int load_vmcs(struct mv_vcpu *v)
+{
+	int ret = mv_loaded_vmcs_load(&v->lv);
+
+	if (ret < 0)
+		return ret;
+	if (v->last_cpu < 0) {
+		v->slice = time_slice();
+		setup_controls(v);
+		setup_host_constant();
+		setup_guest(v);
+		v->host_cr3 = v->host_cr4 = 0;
+	}
+	if (ret == 1)
+		setup_host_per_cpu();
+	v->last_cpu = smp_processor_id();
+	return 0;
+}
+
+/* Take the posted call, if any, and run it; vCPU thread only. */
+static void run_call(struct mv_vcpu *v)
+{
+	struct mv_vcpu_call *c = xchg(&v->call, NULL);
+	int ret;
+
+	if (!c)
+		return;
+	preempt_disable();
+	ret = load_vmcs(v);
+	if (!ret)
+		ret = c->fn(v, c->arg);
+	preempt_enable();
+	/* Before the next entry and before the caller looks at the result. */
+	if (!ret && c->flush)
+		mv_vmx_flush_all(v->guest->mem.eptp, 0);
+	c->ret = ret;
+	smp_store_release(&c->done, true);
+	wake_up_all(&v->guest->wq);
+}
+
+/*
  * One entry and exit. Preemption is disabled throughout, and interrupts
  * from just before the entry until the exit is handled, so that nothing
  * can VMCLEAR or turn off VMX while the VMCS is in use.
@@ -447,28 +501,18 @@ static int enter_once(struct mv_vcpu *v, struct mv_exit *e)
 	int ret;
 
 	preempt_disable();
-	ret = mv_loaded_vmcs_load(&v->lv);
+	ret = load_vmcs(v);
 	if (ret < 0) {
 		preempt_enable();
 		e->stop = MV_STOP_HOST;
 		e->stop_info = -ret;
 		return ret;
 	}
-	if (v->last_cpu < 0) {
-		v->slice = time_slice();
-		setup_controls(v);
-		setup_host_constant();
-		setup_guest(v);
-		v->host_cr3 = v->host_cr4 = 0;
-	}
-	if (ret == 1)
-		setup_host_per_cpu();
-	v->last_cpu = smp_processor_id();
 
 	kernel_fpu_begin();
 	local_irq_disable();
 	if (need_resched() || READ_ONCE(v->guest->pause_req) ||
-	    mv_vmx_dying()) {
+	    READ_ONCE(v->call) || mv_vmx_dying()) {
 		ret = 1;
 		goto out_irq;
 	}
@@ -491,9 +535,13 @@ static int enter_once(struct mv_vcpu *v, struct mv_exit *e)
 	savesegment(ds, ds);
 	savesegment(es, es);
 	swap_in(v, &h);
+	/* With interrupts off nothing in the host faults and changes CR2. */
+	if (native_read_cr2() != v->cr2)
+		native_write_cr2(v->cr2);
 
 	ret = __mv_vmx_vcpu_run(&v->regs, v->lv.launched);
 
+	v->cr2 = native_read_cr2();
 	swap_out(v, &h);
 	if (v->xsave)
 		xstate_out(v, &h);
@@ -533,12 +581,19 @@ int mv_vcpu_run(struct mv_vcpu *v)
 			mv_guest_stopped(g, MV_STOP_HOST, 0, 0);
 			return 0;
 		}
+		if (READ_ONCE(v->call)) {
+			run_call(v);
+			continue;
+		}
 		if (READ_ONCE(g->pause_req)) {
 			WRITE_ONCE(g->paused, true);
 			wake_up_all(&g->wq);
 			wait_event_interruptible(g->wq, !READ_ONCE(g->pause_req) ||
+						 READ_ONCE(v->call) ||
 						 kthread_should_stop());
-			WRITE_ONCE(g->paused, false);
+			/* A call leaves it paused: the loop comes back here. */
+			if (!READ_ONCE(v->call))
+				WRITE_ONCE(g->paused, false);
 			continue;
 		}
 		memset(&e, 0, sizeof(e));

@@ -35,6 +35,20 @@ enum mv_guest_msr {
 #define MV_DR7_FIXED		0x400ull
 
 struct mv_guest;
+struct mv_vcpu;
+struct mv_rec_vcpu;
+
+/*
+ * Work that must run on the vCPU thread with its VMCS current (EPT
+ * changes, PML, reading guest state): posted by mv_guest_call().
+ */
+struct mv_vcpu_call {
+	int (*fn)(struct mv_vcpu *v, void *arg);
+	void *arg;
+	int ret;
+	bool flush;			/* then flush this EPT on every CPU */
+	bool done;
+};
 
 struct mv_vcpu {
 	struct mv_guest *guest;
@@ -45,6 +59,8 @@ struct mv_vcpu {
 	u64 xcr0;			/* the guest's XCR0 */
 	u64 tsc_aux;			/* IA32_TSC_AUX, with RDTSCP/RDPID */
 	u64 cr8;
+	u64 cr2;			/* live only while the guest runs */
+	u64 tsc_offset;			/* guest TSC = host TSC + this */
 	u64 dr[8];			/* virtual DR0-3, DR6, DR7 */
 	void *fpu;			/* FXSAVE/XSAVE image, 64-byte aligned */
 	bool xsave;			/* policy has XSAVE: XSAVE image */
@@ -53,6 +69,8 @@ struct mv_vcpu {
 	u16 vpid;
 	u32 slice;			/* preemption-timer value per entry */
 	int last_cpu;
+	struct mv_vcpu_call *call;	/* posted, not yet taken */
+	struct mv_rec_vcpu *restore;	/* state for the first entry, owned */
 	u64 exits[MV_EXIT_REASONS];
 	/* Host state at the last load, rewritten only when it changes. */
 	unsigned long host_cr3, host_cr4, host_fs_base;

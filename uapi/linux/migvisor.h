@@ -293,7 +293,7 @@ enum mv_violation_attr {
 /* --- character device --- */
 
 #define MV_DEVICE_NAME		"migvisor"
-#define MV_API_VERSION		1
+#define MV_API_VERSION		2	/* 2: snapshot and restore sessions */
 #define MV_IOC_MAGIC		0xB7
 
 /**
@@ -339,5 +339,256 @@ struct mv_guest_entry {
 
 #define MV_IOC_GUEST_OPEN	_IOW(MV_IOC_MAGIC, 0x01, struct mv_guest_open)
 #define MV_IOC_SET_ENTRY	_IOW(MV_IOC_MAGIC, 0x02, struct mv_guest_entry)
+
+/*
+ * --- snapshot and restore sessions ---
+ *
+ * MV_IOC_SNAPSHOT on a guest fd returns a snapshot session fd; read() on
+ * it gives a record stream (struct mv_rec + payload, whole records only,
+ * in a buffer of at least MV_REC_MIN_READ bytes):
+ *   HEADER, BASELINE, CONFIG           at once;
+ *   PAGES...                           after each MV_SNAP_IOC_ROUND: the
+ *                                      pages dirtied since the last round
+ *                                      (all of them in the first), then
+ *                                      read() returns 0;
+ *   PAGES..., VCPU, END                after MV_SNAP_IOC_FINISH, which
+ *                                      pauses the guest.
+ * The first round turns dirty tracking on; closing the session turns it
+ * off. Closing a session that paused the guest resumes it, unless the END
+ * record was read (the outcome is then in doubt: the guest stays paused
+ * until MV_SNAP_IOC_ABORT resumes it or the caller deletes it) or
+ * MV_SNAP_IOC_COMMIT was called. The source guest's memory and state are
+ * never changed by a session.
+ *
+ * MV_IOC_RESTORE on the fd of a guest that was created and never loaded or
+ * started returns a restore session fd; write() takes the same records, in
+ * any chunking. Each record is checked in full (type, length, sequence,
+ * CRC, ranges, and for VCPU the VMX guest-state rules) before any of it is
+ * applied; a bad one fails the write and the session, and
+ * MV_SESS_IOC_ERROR then gives the reason in words. MV_SNAP_IOC_COMMIT
+ * after END makes the guest startable from the restored state; closing an
+ * uncommitted restore session deletes the guest.
+ */
+#define MV_REC_MAGIC		0x315253495647494dULL	/* "MIGVISR1", little-endian */
+#define MV_REC_VERSION		1
+#define MV_REC_MIN_READ		(64 * 1024)
+#define MV_REC_MAX_PAGES	256		/* pages in one PAGES record */
+#define MV_REC_MAX_LEN		(8 + MV_REC_MAX_PAGES * (8 + 4096))
+
+enum mv_rec_type {
+	MV_REC_HEADER = 1,		/* struct mv_rec_header */
+	MV_REC_BASELINE,		/* struct mv_rec_baseline + words */
+	MV_REC_CONFIG,			/* struct mv_rec_config */
+	MV_REC_PAGES,			/* struct mv_rec_pages + pages */
+	MV_REC_VCPU,			/* struct mv_rec_vcpu + XSAVE area */
+	MV_REC_END,			/* struct mv_rec_end */
+	/* Wire-only (mvmig), never given to or by the module: */
+	MV_REC_HELLO = 32,		/* text: the sender's host and tool */
+	MV_REC_ACCEPT,			/* text: the receiver's host */
+	MV_REC_REFUSE,			/* text: why not; nothing was created */
+	MV_REC_ROUND,			/* struct mv_rec_round */
+	MV_REC_ACK,			/* empty: applied, the target is committed */
+	MV_REC_ABORT,			/* text: why the transfer stopped */
+};
+
+/**
+ * struct mv_rec - every record starts with this
+ * @type: enum mv_rec_type
+ * @len: payload bytes that follow (at most MV_REC_MAX_LEN)
+ * @crc: CRC32C (Castagnoli, as iSCSI) of the payload followed by this
+ *	header with @crc zero, so that a writer can stream the payload
+ * @seq: record number, from 0 at the HEADER; wire-only records carry 0
+ *	and are not counted
+ */
+struct mv_rec {
+	__u32 type;
+	__u32 len;
+	__u32 crc;
+	__u32 seq;
+};
+
+/**
+ * struct mv_rec_header - MV_REC_HEADER
+ * @magic: MV_REC_MAGIC
+ * @version: MV_REC_VERSION
+ * @page_size: 4096
+ * @reserved: zero
+ */
+struct mv_rec_header {
+	__u64 magic;
+	__u32 version;
+	__u32 page_size;
+	__u64 reserved[2];
+};
+
+/* One CPUID feature register of a policy, as in MV_A_POLICY_WORD. */
+struct mv_rec_word {
+	__u32 leaf;
+	__u32 subleaf;
+	__u32 reg;
+	__u32 mask;
+};
+
+/**
+ * struct mv_rec_baseline - MV_REC_BASELINE: what CPUID told the guest
+ * @hash: MV_A_BASELINE_HASH of the canonical policy below
+ * @xcr0: XCR0 bits the guest may set
+ * @name: baseline name ("" for a guest on its host's offer, which no
+ *	other host is assumed to satisfy)
+ * @brand: CPUID brand string
+ * @max_leaf, @max_ext_leaf, @signature, @phys_bits, @virt_bits: as in
+ *	the policy
+ * @nwords: number of struct mv_rec_word that follow
+ */
+struct mv_rec_baseline {
+	__u64 hash;
+	__u64 xcr0;
+	char name[MV_BASELINE_NAME_MAX];
+	char brand[48];
+	__u32 max_leaf;
+	__u32 max_ext_leaf;
+	__u32 signature;
+	__u8 phys_bits;
+	__u8 virt_bits;
+	__u16 nwords;
+};
+
+/**
+ * struct mv_rec_config - MV_REC_CONFIG
+ * @name: the guest's name on the source
+ * @memory: guest RAM, bytes
+ * @vcpus: 1
+ * @reserved: zero
+ */
+struct mv_rec_config {
+	char name[MV_GUEST_NAME_MAX];
+	__u64 memory;
+	__u32 vcpus;
+	__u32 reserved[5];
+};
+
+/*
+ * MV_REC_PAGES: struct mv_rec_pages, then @count pages, each a __u64
+ * (guest-physical address | MV_PAGE_* flags) followed by 4096 bytes of
+ * data unless MV_PAGE_ZERO is set. Addresses are page-aligned and inside
+ * guest RAM.
+ */
+#define MV_PAGE_ZERO		0x1	/* all bytes zero; no data follows */
+#define MV_PAGE_FLAGS		0xfffULL
+
+struct mv_rec_pages {
+	__u32 count;			/* 1..MV_REC_MAX_PAGES */
+	__u32 reserved;
+};
+
+/* A segment register as VMX keeps it (SDM Vol. 3C, 24.4.1). */
+struct mv_rec_seg {
+	__u64 base;
+	__u32 limit;
+	__u32 ar;			/* access rights; bit 16: unusable */
+	__u16 selector;
+	__u16 reserved[3];
+};
+
+enum mv_rec_seg_index {
+	MV_SEG_ES, MV_SEG_CS, MV_SEG_SS, MV_SEG_DS, MV_SEG_FS, MV_SEG_GS,
+	MV_SEG_LDTR, MV_SEG_TR, MV_SEG_COUNT
+};
+
+/**
+ * struct mv_rec_vcpu - MV_REC_VCPU: one vCPU, then @xsave_size bytes of
+ * its x87/SSE/extended state in the standard (non-compacted) XSAVE
+ * format: 512 bytes of FXSAVE image for a baseline without xsave, else
+ * the size the baseline's XCR0 gives.
+ * @gpr: RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8-R15
+ * @tsc: the guest's TSC when it was captured
+ * @tsc_khz: the source host's TSC rate
+ * @captured_ns: source CLOCK_REALTIME at capture; the guest's TSC goes on
+ *	from @tsc plus the time since then, as far as the two hosts' clocks
+ *	agree (never backwards)
+ * @msr_*: guest MSRs; @cr0/@cr4 are what the guest wrote (its view)
+ */
+struct mv_rec_vcpu {
+	__u32 id;
+	__u32 xsave_size;
+	__u64 gpr[16];
+	__u64 rip;
+	__u64 rflags;
+	__u64 cr0, cr2, cr3, cr4, cr8;
+	__u64 efer;
+	__u64 xcr0;
+	__u64 dr[4];
+	__u64 dr6, dr7;
+	struct mv_rec_seg seg[MV_SEG_COUNT];
+	__u64 gdtr_base, idtr_base;
+	__u32 gdtr_limit, idtr_limit;
+	__u64 tsc;
+	__u64 tsc_khz;
+	__u64 captured_ns;
+	__u64 msr_star, msr_lstar, msr_cstar, msr_sfmask, msr_kernel_gs_base;
+	__u64 msr_sysenter_cs, msr_sysenter_esp, msr_sysenter_eip;
+	__u64 msr_tsc_aux;
+	__u32 interruptibility;		/* VMX guest interruptibility state */
+	__u32 activity;			/* 0 active, 1 HLT */
+	__u64 pending_dbg;
+	__u64 reserved[4];
+};
+
+/**
+ * struct mv_rec_end - MV_REC_END
+ * @records: records before this one (its own seq)
+ * @pages: pages sent in all PAGES records, repeats included
+ * @reserved: zero
+ */
+struct mv_rec_end {
+	__u64 records;
+	__u64 pages;
+	__u64 reserved[2];
+};
+
+/* MV_REC_ROUND (wire-only): a pre-copy round, or the final one, begins. */
+#define MV_ROUND_FINAL		0x1
+
+struct mv_rec_round {
+	__u32 round;			/* from 0 */
+	__u32 flags;			/* MV_ROUND_* */
+	__u64 pages;			/* pages in this round */
+};
+
+/**
+ * struct mv_snap_round - MV_SNAP_IOC_ROUND / MV_SNAP_IOC_FINISH result
+ * @round: number of the round just started, from 0
+ * @pages: pages it will send (dirty since the last round, plus any not
+ *	yet sent)
+ * @dirty_total: guest pages dirtied since tracking began, repeats counted
+ * @flags: MV_SNAP_* of the session
+ * @reserved: zero
+ */
+struct mv_snap_round {
+	__u32 round;
+	__u32 flags;
+	__u64 pages;
+	__u64 dirty_total;
+	__u64 reserved[3];
+};
+
+#define MV_SNAP_PML		0x1	/* dirty pages come from PML */
+#define MV_SNAP_WP		0x2	/* from EPT write protection */
+#define MV_SNAP_PAUSED		0x4	/* the session paused the guest */
+
+/* MV_SESS_IOC_ERROR: why the last call of the session failed */
+struct mv_sess_error {
+	__s32 err;			/* negative errno, 0: none */
+	__u32 reserved;
+	char msg[248];
+};
+
+#define MV_IOC_SNAPSHOT		_IO(MV_IOC_MAGIC, 0x03)	/* on a guest fd */
+#define MV_IOC_RESTORE		_IO(MV_IOC_MAGIC, 0x04)	/* on a guest fd */
+#define MV_SNAP_IOC_ROUND	_IOR(MV_IOC_MAGIC, 0x10, struct mv_snap_round)
+#define MV_SNAP_IOC_FINISH	_IOR(MV_IOC_MAGIC, 0x11, struct mv_snap_round)
+#define MV_SNAP_IOC_COMMIT	_IO(MV_IOC_MAGIC, 0x12)
+#define MV_SNAP_IOC_ABORT	_IO(MV_IOC_MAGIC, 0x13)
+#define MV_SESS_IOC_ERROR	_IOR(MV_IOC_MAGIC, 0x14, struct mv_sess_error)
 
 #endif /* _UAPI_LINUX_MIGVISOR_H */

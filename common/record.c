@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
+/*
+ * Record-stream helpers shared by migvisor.ko and mvmig (see record.h).
+ */
+#ifdef __KERNEL__
+#include <linux/kernel.h>
+#include <linux/string.h>
+#else
+#include <string.h>
+#include "../userspace/lib/compiler.h"
+#endif
+
+#include "record.h"
+
+__u32 mv_rec_crc(const struct mv_rec *h, __u32 payload)
+{
+	struct mv_rec z = *h;
+
+	z.crc = 0;
+	return ~mv_crc32c(payload, &z, sizeof(z));
+}
+
+void mv_rec_baseline_put(void *payload, const struct mv_policy *p,
+			 const char *name)
+{
+	struct mv_rec_baseline *b = payload;
+	struct mv_rec_word *w = (struct mv_rec_word *)(b + 1);
+	unsigned int i;
+
+	memset(payload, 0, mv_rec_baseline_len());
+	b->hash = mv_policy_hash(p);
+	b->xcr0 = p->xcr0;
+	strncpy(b->name, name, sizeof(b->name) - 1);
+	memcpy(b->brand, p->brand, sizeof(b->brand));
+	b->brand[sizeof(b->brand) - 1] = 0;
+	b->max_leaf = p->max_leaf;
+	b->max_ext_leaf = p->max_ext_leaf;
+	b->signature = p->signature;
+	b->phys_bits = p->phys_bits;
+	b->virt_bits = p->virt_bits;
+	b->nwords = MV_W_COUNT;
+	for (i = 0; i < MV_W_COUNT; i++) {
+		w[i].leaf = mv_cpuid_words[i].leaf;
+		w[i].subleaf = mv_cpuid_words[i].subleaf;
+		w[i].reg = mv_cpuid_words[i].reg;
+		w[i].mask = p->word[i];
+	}
+}
+
+static int word_index(const struct mv_rec_word *w)
+{
+	int i;
+
+	for (i = 0; i < MV_W_COUNT; i++)
+		if (mv_cpuid_words[i].leaf == w->leaf &&
+		    mv_cpuid_words[i].subleaf == w->subleaf &&
+		    mv_cpuid_words[i].reg == w->reg)
+			return i;
+	return -1;
+}
+
+int mv_rec_baseline_get(const void *payload, size_t len,
+			struct mv_policy *p, char *name, const char **why)
+{
+	const struct mv_rec_baseline *b = payload;
+	const struct mv_rec_word *w = (const struct mv_rec_word *)(b + 1);
+	struct mv_policy known, canon;
+	unsigned int i, seen = 0;
+
+	*why = "BASELINE record is too short";
+	if (len < sizeof(*b))
+		return -1;
+	*why = "BASELINE record length does not match its word count";
+	if (len != sizeof(*b) + (size_t)b->nwords * sizeof(*w))
+		return -1;
+	*why = "baseline name or brand is not NUL-terminated";
+	if (!memchr(b->name, 0, sizeof(b->name)) ||
+	    !memchr(b->brand, 0, sizeof(b->brand)))
+		return -1;
+	memset(p, 0, sizeof(*p));
+	mv_policy_known(&known);
+	for (i = 0; i < b->nwords; i++) {
+		int k = word_index(&w[i]);
+
+		*why = "BASELINE record has a CPUID word this version does not know";
+		if (k < 0)
+			return -1;
+		*why = "BASELINE record repeats a CPUID word";
+		if (seen & (1u << k))
+			return -1;
+		*why = "BASELINE record has a feature bit this version does not know";
+		if (w[i].mask & ~known.word[k])
+			return -1;
+		seen |= 1u << k;
+		p->word[k] = w[i].mask;
+	}
+	p->xcr0 = b->xcr0;
+	p->max_leaf = b->max_leaf;
+	p->max_ext_leaf = b->max_ext_leaf;
+	p->signature = b->signature;
+	p->phys_bits = b->phys_bits;
+	p->virt_bits = b->virt_bits;
+	memcpy(p->brand, b->brand, sizeof(p->brand));
+	canon = *p;
+	mv_policy_normalise(&canon);
+	*why = "BASELINE record policy is not canonical";
+	if (memcmp(canon.word, p->word, sizeof(p->word)) ||
+	    canon.xcr0 != p->xcr0 || canon.max_leaf != p->max_leaf ||
+	    canon.max_ext_leaf != p->max_ext_leaf ||
+	    canon.phys_bits != p->phys_bits || canon.virt_bits != p->virt_bits)
+		return -1;
+	*why = "BASELINE record hash does not match its policy";
+	if (mv_policy_hash(p) != b->hash)
+		return -1;
+	if (name)
+		memcpy(name, b->name, sizeof(b->name));
+	return 0;
+}
+
+const char *mv_rec_type_name(__u32 type)
+{
+	static const char *const names[] = {
+		[MV_REC_HEADER] = "HEADER", [MV_REC_BASELINE] = "BASELINE",
+		[MV_REC_CONFIG] = "CONFIG", [MV_REC_PAGES] = "PAGES",
+		[MV_REC_VCPU] = "VCPU", [MV_REC_END] = "END",
+	};
+	static const char *const wire[] = {
+		"HELLO", "ACCEPT", "REFUSE", "ROUND", "ACK", "ABORT",
+	};
+
+	if (type < ARRAY_SIZE(names) && names[type])
+		return names[type];
+	if (type >= MV_REC_HELLO && type - MV_REC_HELLO < ARRAY_SIZE(wire))
+		return wire[type - MV_REC_HELLO];
+	return "unknown";
+}

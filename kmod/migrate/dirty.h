@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Dirty-page tracking of guest RAM, for pre-copy migration.
+ *
+ * Two mechanisms, one contract: every page the guest writes after a
+ * harvest is in a later harvest.
+ *  - PML (with EPT A/D bits): the CPU logs the guest-physical address of
+ *    each page whose EPT dirty flag it sets; a harvest drains the log and
+ *    clears the dirty flags it reports.
+ *  - Write protection: leaf EPT entries lose their write permission; the
+ *    first write to a page is an EPT violation that records it and gives
+ *    the permission back. Works on every EPT CPU (Nehalem has no A/D).
+ * Everything that changes the EPT or reads the log runs on the vCPU
+ * thread (mv_guest_call()), so the tables have one writer; the TLBs of
+ * every CPU are flushed before the caller looks at the harvest.
+ */
+#ifndef _MV_DIRTY_H
+#define _MV_DIRTY_H
+
+#include <linux/types.h>
+
+struct mv_guest;
+struct mv_vcpu;
+
+struct mv_dirty {
+	bool on;
+	bool pml;
+	unsigned long *bitmap;		/* written since the last harvest */
+	void *log;			/* the PML page, 512 GPAs */
+	u64 total;			/* pages marked since tracking began */
+};
+
+/* Turn tracking on (PML if the CPU has it and !force_wp); guest->lock held. */
+int mv_dirty_start(struct mv_guest *g, bool force_wp);
+/* Move the pages dirtied since the last call into @out (OR); lock held. */
+int mv_dirty_harvest(struct mv_guest *g, unsigned long *out, u64 *total);
+/* Turn it off and give write access back; lock held. Cannot fail. */
+void mv_dirty_stop(struct mv_guest *g);
+
+/* Exit handlers, vCPU thread: true if the exit was ours. */
+bool mv_dirty_ept_violation(struct mv_vcpu *v, u64 gpa, u64 qual);
+void mv_dirty_pml_full(struct mv_vcpu *v);
+
+#endif /* _MV_DIRTY_H */

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The record helpers shared with mvmig (common/record.c), built into the
+ * module from their one source, on the kernel's CRC32C.
+ */
+#include <linux/crc32.h>
+
+#include "../../common/record.c"
+
+__u32 mv_crc32c(__u32 crc, const void *p, size_t len)
+{
+	return __crc32c_le(crc, p, len);
+}

@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Restore sessions: a record stream written into a guest that was created
+ * for it and never loaded or started. The stream is hostile until proven
+ * otherwise: each record is taken in whole into a kernel buffer, and its
+ * framing, sequence, CRC and every field are checked before any of it
+ * touches the guest. A bad record fails the session with a reason
+ * (MV_SESS_IOC_ERROR); the guest never starts from a partial stream, and
+ * closing an uncommitted session deletes it.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "../guest.h"
+#include "record.h"
+#include "session.h"
+#include "state.h"
+
+enum {
+	SEEN_HEADER	= BIT(0),
+	SEEN_BASELINE	= BIT(1),
+	SEEN_CONFIG	= BIT(2),
+	SEEN_VCPU	= BIT(3),
+	SEEN_END	= BIT(4),
+};
+
+struct mv_restore {
+	struct mv_guest *g;		/* held */
+	struct mutex lock;		/* writes and ioctls; before guest->lock */
+	struct mv_rec hdr;
+	size_t hdr_have;
+	u8 *rec;			/* payload, MV_REC_MAX_LEN bytes */
+	size_t have;
+	u32 seq;
+	u32 seen;
+	u64 pages;
+	bool failed;
+	bool committed;
+	struct mv_sess_error err;
+};
+
+static int bad(struct mv_restore *r, int err, const char *fmt, ...)
+	__printf(3, 4);
+
+static int bad(struct mv_restore *r, int err, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vscnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	mv_sess_set_error(&r->err, err, "record %u (%s): %s", r->hdr.seq,
+			  mv_rec_type_name(r->hdr.type), msg);
+	r->failed = true;
+	return err;
+}
+
+/* The length each record type may have; 0 for a type this side rejects. */
+static bool len_ok(struct mv_restore *r, const struct mv_rec *h)
+{
+	u32 xs = mv_state_xsave_size(&r->g->policy);
+
+	switch (h->type) {
+	case MV_REC_HEADER:
+		return h->len == sizeof(struct mv_rec_header);
+	case MV_REC_BASELINE:
+		return h->len >= sizeof(struct mv_rec_baseline) &&
+		       h->len <= mv_rec_baseline_len() + 64 * sizeof(struct mv_rec_word);
+	case MV_REC_CONFIG:
+		return h->len == sizeof(struct mv_rec_config);
+	case MV_REC_PAGES:
+		return h->len >= sizeof(struct mv_rec_pages) + 8 &&
+		       h->len <= MV_REC_MAX_LEN;
+	case MV_REC_VCPU:
+		return h->len == sizeof(struct mv_rec_vcpu) + xs;
+	case MV_REC_END:
+		return h->len == sizeof(struct mv_rec_end);
+	}
+	return false;
+}
+
+static int check_header(struct mv_restore *r)
+{
+	const struct mv_rec *h = &r->hdr;
+
+	if (r->seen & SEEN_END)
+		return bad(r, -EINVAL, "the stream goes on after its END record");
+	if (h->seq != r->seq)
+		return bad(r, -EINVAL, "expected record number %u: a record is missing or repeated",
+			   r->seq);
+	if (h->type < MV_REC_HEADER || h->type > MV_REC_END)
+		return bad(r, -EINVAL, "type %u is not a stream record", h->type);
+	if (!len_ok(r, h))
+		return bad(r, -EINVAL, "length %u is wrong for this type", h->len);
+	if (h->type != MV_REC_HEADER && !(r->seen & SEEN_HEADER))
+		return bad(r, -EINVAL, "the stream does not start with a HEADER");
+	return 0;
+}
+
+static int do_header(struct mv_restore *r)
+{
+	const struct mv_rec_header *hd = (const void *)r->rec;
+
+	if (r->seen & SEEN_HEADER)
+		return bad(r, -EINVAL, "second HEADER");
+	if (hd->magic != MV_REC_MAGIC)
+		return bad(r, -EINVAL, "bad magic: not a migvisor stream");
+	if (hd->version != MV_REC_VERSION)
+		return bad(r, -EPROTONOSUPPORT, "stream version %u, this module reads %u",
+			   hd->version, MV_REC_VERSION);
+	if (hd->page_size != PAGE_SIZE || hd->reserved[0] || hd->reserved[1])
+		return bad(r, -EINVAL, "page size is not 4096 or reserved fields are set");
+	r->seen |= SEEN_HEADER;
+	return 0;
+}
+
+static int do_baseline(struct mv_restore *r)
+{
+	struct mv_policy p;
+	const char *why;
+
+	if (r->seen & SEEN_BASELINE)
+		return bad(r, -EINVAL, "second BASELINE");
+	if (mv_rec_baseline_get(r->rec, r->hdr.len, &p, NULL, &why))
+		return bad(r, -EINVAL, "%s", why);
+	if (mv_policy_hash(&p) != mv_policy_hash(&r->g->policy))
+		return bad(r, -EINVAL, "the stream's baseline (hash %016llx) is not this guest's (%016llx)",
+			   mv_policy_hash(&p), mv_policy_hash(&r->g->policy));
+	r->seen |= SEEN_BASELINE;
+	return 0;
+}
+
+static int do_config(struct mv_restore *r)
+{
+	const struct mv_rec_config *c = (const void *)r->rec;
+
+	if ((r->seen & SEEN_CONFIG) || !(r->seen & SEEN_BASELINE))
+		return bad(r, -EINVAL, "CONFIG must come once, after BASELINE");
+	if (!memchr(c->name, 0, sizeof(c->name)) ||
+	    memchr_inv(c->reserved, 0, sizeof(c->reserved)))
+		return bad(r, -EINVAL, "name not terminated or reserved fields set");
+	if (c->memory != r->g->mem.size)
+		return bad(r, -EINVAL, "the stream's guest has %llu bytes of RAM, this one %llu",
+			   c->memory, r->g->mem.size);
+	if (c->vcpus != 1)
+		return bad(r, -EINVAL, "%u vCPUs; migvisor guests have one", c->vcpus);
+	r->seen |= SEEN_CONFIG;
+	return 0;
+}
+
+/* Walk a PAGES payload; with @apply, write it into the guest. */
+static int walk_pages(struct mv_restore *r, bool apply)
+{
+	const struct mv_rec_pages *ph = (const void *)r->rec;
+	struct mv_mem *m = &r->g->mem;
+	size_t off = sizeof(*ph), len = r->hdr.len;
+	unsigned int i;
+
+	for (i = 0; i < ph->count; i++) {
+		u64 e, gfn;
+		void *va;
+
+		if (len - off < sizeof(e))
+			return bad(r, -EINVAL, "page %u of %u is cut off", i, ph->count);
+		memcpy(&e, r->rec + off, sizeof(e));
+		off += sizeof(e);
+		gfn = e >> PAGE_SHIFT;
+		if ((e & MV_PAGE_FLAGS & ~(u64)MV_PAGE_ZERO) || gfn >= m->npages)
+			return bad(r, -EINVAL, "page entry %llx: unknown flags or outside guest RAM",
+				   e);
+		if (!(e & MV_PAGE_ZERO) && len - off < PAGE_SIZE)
+			return bad(r, -EINVAL, "data of page %u is cut off", i);
+		if (!apply) {
+			off += e & MV_PAGE_ZERO ? 0 : PAGE_SIZE;
+			continue;
+		}
+		va = kmap_local_page(m->pages[gfn]);
+		if (e & MV_PAGE_ZERO) {
+			clear_page(va);
+		} else {
+			memcpy(va, r->rec + off, PAGE_SIZE);
+			off += PAGE_SIZE;
+		}
+		kunmap_local(va);
+	}
+	if (off != len)
+		return bad(r, -EINVAL, "%zu bytes after the last page", len - off);
+	return 0;
+}
+
+static int do_pages(struct mv_restore *r)
+{
+	const struct mv_rec_pages *ph = (const void *)r->rec;
+	int ret;
+
+	if (!(r->seen & SEEN_CONFIG) || (r->seen & SEEN_VCPU))
+		return bad(r, -EINVAL, "PAGES must come after CONFIG and before VCPU");
+	if (!ph->count || ph->count > MV_REC_MAX_PAGES || ph->reserved)
+		return bad(r, -EINVAL, "page count %u is not 1..%u, or reserved set",
+			   ph->count, MV_REC_MAX_PAGES);
+	ret = walk_pages(r, false);
+	if (ret)
+		return ret;
+	r->pages += ph->count;
+	return walk_pages(r, true);
+}
+
+static int do_vcpu(struct mv_restore *r)
+{
+	struct mv_rec_vcpu *v;
+	const char *why;
+
+	if (!(r->seen & SEEN_CONFIG) || (r->seen & SEEN_VCPU))
+		return bad(r, -EINVAL, "VCPU must come once, after CONFIG");
+	if (mv_state_check(r->g, (const void *)r->rec, r->rec + sizeof(*v), &why))
+		return bad(r, -EINVAL, "vCPU state refused: %s", why);
+	v = kmemdup(r->rec, sizeof(*v), GFP_KERNEL_ACCOUNT);
+	if (!v)
+		return bad(r, -ENOMEM, "out of memory");
+	mutex_lock(&r->g->lock);
+	mv_state_apply(r->g, v, r->rec + sizeof(*v));
+	mutex_unlock(&r->g->lock);
+	r->seen |= SEEN_VCPU;
+	return 0;
+}
+
+static int do_end(struct mv_restore *r)
+{
+	const struct mv_rec_end *e = (const void *)r->rec;
+
+	if (!(r->seen & SEEN_VCPU))
+		return bad(r, -EINVAL, "END before the vCPU state");
+	if (e->records != r->hdr.seq || e->pages != r->pages ||
+	    e->reserved[0] || e->reserved[1])
+		return bad(r, -EINVAL, "END counts %llu records and %llu pages, the stream had %u and %llu",
+			   e->records, e->pages, r->hdr.seq, r->pages);
+	r->seen |= SEEN_END;
+	return 0;
+}
+
+static int apply(struct mv_restore *r)
+{
+	u32 crc = mv_rec_crc(&r->hdr, mv_crc32c(mv_rec_crc_start(), r->rec,
+						r->hdr.len));
+
+	if (crc != r->hdr.crc)
+		return bad(r, -EBADMSG, "CRC mismatch: the record was corrupted");
+	switch (r->hdr.type) {
+	case MV_REC_HEADER:
+		return do_header(r);
+	case MV_REC_BASELINE:
+		return do_baseline(r);
+	case MV_REC_CONFIG:
+		return do_config(r);
+	case MV_REC_PAGES:
+		return do_pages(r);
+	case MV_REC_VCPU:
+		return do_vcpu(r);
+	default:
+		return do_end(r);
+	}
+}
+
+static ssize_t restore_write(struct file *file, const char __user *ubuf,
+			     size_t len, loff_t *pos)
+{
+	struct mv_restore *r = file->private_data;
+	size_t done = 0, n;
+	int ret = 0;
+
+	mutex_lock(&r->lock);
+	if (r->failed) {
+		ret = -EIO;
+		goto out;
+	}
+	while (done < len) {
+		if (r->hdr_have < sizeof(r->hdr)) {
+			n = min(len - done, sizeof(r->hdr) - r->hdr_have);
+			if (copy_from_user((u8 *)&r->hdr + r->hdr_have,
+					   ubuf + done, n)) {
+				ret = -EFAULT;
+				break;
+			}
+			r->hdr_have += n;
+			done += n;
+			if (r->hdr_have < sizeof(r->hdr))
+				break;
+			ret = check_header(r);
+			if (ret)
+				break;
+			r->have = 0;
+		}
+		n = min_t(size_t, len - done, r->hdr.len - r->have);
+		if (copy_from_user(r->rec + r->have, ubuf + done, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		r->have += n;
+		done += n;
+		if (r->have < r->hdr.len)
+			break;
+		ret = apply(r);
+		if (ret)
+			break;
+		r->seq++;
+		r->hdr_have = 0;
+	}
+out:
+	mutex_unlock(&r->lock);
+	return ret ? ret : done;
+}
+
+static long restore_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	struct mv_restore *r = file->private_data;
+	struct mv_guest *g = r->g;
+	long ret = 0;
+
+	if (cmd == MV_SESS_IOC_ERROR)
+		return mv_sess_get_error(&r->err, (void __user *)arg);
+	if (cmd != MV_SNAP_IOC_COMMIT)
+		return -ENOTTY;
+	mutex_lock(&r->lock);
+	if (!(r->seen & SEEN_END) || r->failed || r->hdr_have) {
+		mv_sess_set_error(&r->err, -EINVAL,
+				  "commit before a complete, valid stream (up to END)");
+		ret = -EINVAL;
+	} else {
+		mutex_lock(&g->lock);
+		g->restored = true;
+		g->entry_set = true;
+		g->restoring = false;
+		mutex_unlock(&g->lock);
+		r->committed = true;
+	}
+	mutex_unlock(&r->lock);
+	return ret;
+}
+
+static void restore_free(struct mv_restore *r)
+{
+	kvfree(r->rec);
+	kfree(r);
+}
+
+static int restore_release(struct inode *inode, struct file *file)
+{
+	struct mv_restore *r = file->private_data;
+	struct mv_guest *g = r->g;
+
+	mutex_lock(&g->lock);
+	g->session = false;
+	g->restoring = false;
+	mutex_unlock(&g->lock);
+	if (!r->committed)
+		mv_guest_discard(g);
+	mv_guest_put(g);
+	restore_free(r);
+	return 0;
+}
+
+static const struct file_operations mv_restore_fops = {
+	.owner		= THIS_MODULE,
+	.write		= restore_write,
+	.unlocked_ioctl	= restore_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.release	= restore_release,
+	.llseek		= no_llseek,
+};
+
+int mv_restore_open(struct mv_guest *g)
+{
+	struct mv_restore *r;
+	int fd, ret;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	if (!r)
+		return -ENOMEM;
+	mutex_init(&r->lock);
+	r->rec = kvmalloc(MV_REC_MAX_LEN, GFP_KERNEL_ACCOUNT);
+	if (!r->rec) {
+		restore_free(r);
+		return -ENOMEM;
+	}
+	mutex_lock(&g->lock);
+	/* Only a blank guest: nothing loaded, never started, no session. */
+	if (g->state != MV_GUEST_CREATED || g->entry_set || g->session) {
+		ret = -EBUSY;
+		goto err_unlock;
+	}
+	g->session = true;
+	g->restoring = true;
+	kref_get(&g->ref);
+	r->g = g;
+	mutex_unlock(&g->lock);
+
+	fd = anon_inode_getfd("migvisor-restore", &mv_restore_fops, r,
+			      O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		mutex_lock(&g->lock);
+		g->session = false;
+		g->restoring = false;
+		mutex_unlock(&g->lock);
+		mv_guest_put(g);
+		restore_free(r);
+	}
+	return fd;
+
+err_unlock:
+	mutex_unlock(&g->lock);
+	restore_free(r);
+	return ret;
+}
