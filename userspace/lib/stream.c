@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Record streams over file descriptors (see stream.h).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../common/record.h"
+#include "stream.h"
+
+#define READER_CAP	(2 * (MV_REC_MAX_LEN + sizeof(struct mv_rec)))
+
+int mv_reader_init(struct mv_reader *r, int fd)
+{
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	r->cap = READER_CAP;
+	r->buf = malloc(r->cap);
+	return r->buf ? 0 : -ENOMEM;
+}
+
+void mv_reader_free(struct mv_reader *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+}
+
+/* Have at least @need unread bytes: 1, or 0 at EOF, or -errno. */
+static int fill(struct mv_reader *r, size_t need)
+{
+	ssize_t n;
+
+	if (r->len - r->off >= need)
+		return 1;
+	if (r->off) {
+		memmove(r->buf, r->buf + r->off, r->len - r->off);
+		r->len -= r->off;
+		r->off = 0;
+	}
+	while (r->len < need) {
+		if (r->timeout_ms) {
+			struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+			int pr = poll(&pfd, 1, r->timeout_ms);
+
+			if (pr < 0 && errno == EINTR)
+				return -EINTR;
+			if (pr == 0)
+				return -ETIMEDOUT;
+		}
+		n = read(r->fd, r->buf + r->len, r->cap - r->len);
+		if (n < 0 && errno == EINTR)
+			return -EINTR;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		r->len += n;
+	}
+	return 1;
+}
+
+uint32_t mv_rec_crc_of(const struct mv_rec *h, const void *payload)
+{
+	return mv_rec_crc(h, mv_crc32c(mv_rec_crc_start(), payload, h->len));
+}
+
+int mv_reader_next(struct mv_reader *r, struct mv_rec *h, uint8_t **payload)
+{
+	int ret = fill(r, sizeof(*h));
+
+	if (ret <= 0)
+		return ret ? ret : (r->len > r->off ? -EPROTO : 0);
+	memcpy(h, r->buf + r->off, sizeof(*h));
+	if (h->len > MV_REC_MAX_LEN)
+		return -EPROTO;
+	ret = fill(r, sizeof(*h) + h->len);
+	if (ret <= 0)
+		return ret ? ret : -EPROTO;
+	*payload = r->buf + r->off + sizeof(*h);
+	r->off += sizeof(*h) + h->len;
+	r->bytes += sizeof(*h) + h->len;
+	if (h->type >= MV_REC_HELLO && mv_rec_crc_of(h, *payload) != h->crc)
+		return -EBADMSG;
+	return 1;
+}
+
+int mv_write_all(int fd, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, b, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		b += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int mv_rec_send(int fd, uint32_t type, const void *p, size_t len)
+{
+	struct mv_rec h = { .type = type, .len = len };
+	uint8_t *buf = malloc(sizeof(h) + len);
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	h.crc = mv_rec_crc_of(&h, p);
+	memcpy(buf, &h, sizeof(h));
+	if (len)
+		memcpy(buf + sizeof(h), p, len);
+	ret = mv_write_all(fd, buf, sizeof(h) + len);
+	free(buf);
+	return ret;
+}
+
+void mv_rec_account_one(const struct mv_rec *h, const uint8_t *p,
+			struct mv_rec_stats *st)
+{
+	struct mv_rec_pages ph;
+	size_t o = sizeof(ph);
+	uint32_t i;
+
+	st->records++;
+	if (h->type != MV_REC_PAGES || h->len < sizeof(ph))
+		return;
+	memcpy(&ph, p, sizeof(ph));
+	for (i = 0; i < ph.count && o + 8 <= h->len; i++) {
+		uint64_t e;
+
+		memcpy(&e, p + o, 8);
+		o += 8;
+		st->pages++;
+		if (e & MV_PAGE_ZERO) {
+			st->zero_pages++;
+		} else {
+			o += 4096;
+			st->data_bytes += 4096;
+		}
+	}
+}
+
+int mv_rec_account(const uint8_t *p, size_t len, struct mv_rec_stats *st)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		struct mv_rec h;
+
+		if (len - off < sizeof(h))
+			return -EPROTO;
+		memcpy(&h, p + off, sizeof(h));
+		off += sizeof(h);
+		if (len - off < h.len)
+			return -EPROTO;
+		mv_rec_account_one(&h, p + off, st);
+		off += h.len;
+	}
+	return 0;
+}
+
+bool mv_page_is_zero(const void *p)
+{
+	const uint64_t *q = p;
+	unsigned int i;
+
+	/* OR eight words at a time: the compiler vectorises this loop. */
+	for (i = 0; i < 512; i += 8) {
+		if (q[i] | q[i + 1] | q[i + 2] | q[i + 3] | q[i + 4] |
+		    q[i + 5] | q[i + 6] | q[i + 7])
+			return false;
+	}
+	return true;
+}

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mvmig: move a migvisor guest to another host while it runs, or save it
+ * to a file and restore it.
+ *
+ *   mvmig send GUEST HOST:PORT [options]
+ *   mvmig recv [--listen ADDR:PORT] [--once] [--name NAME]
+ *   mvmig save GUEST FILE [--keep-source]
+ *   mvmig restore FILE [NAME]
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mvmig.h"
+
+volatile sig_atomic_t mvmig_cancel;
+
+static void on_signal(int sig)
+{
+	mvmig_cancel = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: mvmig send GUEST HOST:PORT [ OPTIONS ]\n"
+		"       mvmig recv [ --listen ADDR:PORT ] [ --once ] [ --name NAME ]\n"
+		"       mvmig save GUEST FILE [ --keep-source ]\n"
+		"       mvmig restore FILE [ NAME ]\n"
+		"Options:\n"
+		"  --downtime-ms N      stop and copy once the rest fits in N ms (300)\n"
+		"  --max-rounds N       at most N pre-copy rounds (%u)\n"
+		"  --max-bandwidth R    cap the rate, bytes/s (K, M, G suffixes)\n"
+		"  --keep-source        leave the source paused instead of deleting it\n"
+		"  --name NAME          the guest's name on the destination\n"
+		"  --wait SEC           keep trying to reach the receiver (0)\n"
+		"  --timeout SEC        longest wait for the peer at any step (120)\n"
+		"  --write-protect      track dirty pages by EPT write protection, not PML\n"
+		"  -j, --json           print the figures as JSON\n"
+		"  -q, --quiet          no progress line\n"
+		"Exit status: 0 done; 1 failed, the source runs unchanged; 2 usage;\n"
+		"3 the outcome is unknown and the source is left paused (see mvmig(8)).\n",
+		MVMIG_MAX_ROUNDS);
+}
+
+static int parse_num(const char *s, uint64_t *v)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	switch (*end) {
+	case 'G': case 'g':
+		n <<= 10;
+		/* fall through */
+	case 'M': case 'm':
+		n <<= 10;
+		/* fall through */
+	case 'K': case 'k':
+		n <<= 10;
+		end++;
+	}
+	if (*end)
+		return -EINVAL;
+	*v = n;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "downtime-ms", required_argument, NULL, 'd' },
+		{ "max-rounds", required_argument, NULL, 'r' },
+		{ "max-bandwidth", required_argument, NULL, 'b' },
+		{ "keep-source", no_argument, NULL, 'k' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "once", no_argument, NULL, 'o' },
+		{ "wait", required_argument, NULL, 'w' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "write-protect", no_argument, NULL, 'W' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mvmig_opts o = {
+		.downtime_ms = 300, .max_rounds = MVMIG_MAX_ROUNDS,
+		.timeout_s = 120, .listen = "0.0.0.0:4799",
+	};
+	struct sigaction sa = { .sa_handler = on_signal };
+	const char *cmd, *pos[2] = { NULL, NULL };
+	unsigned int npos = 0;
+	uint64_t v;
+	int c;
+
+	if (argc < 2) {
+		usage(stderr);
+		return MVMIG_EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+		printf("mvmig %s\n", MV_VERSION);
+		return 0;
+	}
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "jqhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (parse_num(optarg, &o.downtime_ms))
+				goto bad;
+			break;
+		case 'r':
+			if (parse_num(optarg, &v) || !v || v > MVMIG_MAX_ROUNDS)
+				goto bad;
+			o.max_rounds = v;
+			break;
+		case 'b':
+			if (parse_num(optarg, &o.max_bandwidth))
+				goto bad;
+			break;
+		case 'k': o.keep_source = true; break;
+		case 'n': o.target = optarg; break;
+		case 'l': o.listen = optarg; break;
+		case 'o': o.once = true; break;
+		case 'w':
+			if (parse_num(optarg, &v))
+				goto bad;
+			o.wait_s = v;
+			break;
+		case 't':
+			if (parse_num(optarg, &v) || !v)
+				goto bad;
+			o.timeout_s = v;
+			break;
+		case 'W': o.force_wp = true; break;
+		case 'j': o.json = true; break;
+		case 'q': o.quiet = true; break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return MVMIG_EXIT_USAGE;
+		}
+	}
+	while (optind < argc) {
+		if (npos == 2) {
+			fprintf(stderr, "Error: unexpected argument \"%s\".\n", argv[optind]);
+			return MVMIG_EXIT_USAGE;
+		}
+		pos[npos++] = argv[optind++];
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (!strcmp(cmd, "send") || !strcmp(cmd, "save")) {
+		if (npos != 2) {
+			fprintf(stderr, "Error: usage: mvmig %s GUEST %s\n", cmd,
+				cmd[1] == 'e' ? "HOST:PORT" : "FILE");
+			return MVMIG_EXIT_USAGE;
+		}
+		o.guest = pos[0];
+		o.peer = pos[1];
+		if (!o.target)
+			o.target = o.guest;
+		return mvmig_send(&o, cmd[1] == 'a');
+	}
+	if (!strcmp(cmd, "recv")) {
+		if (npos) {
+			fprintf(stderr, "Error: usage: mvmig recv [ --listen ADDR:PORT ] [ --once ]\n");
+			return MVMIG_EXIT_USAGE;
+		}
+		return mvmig_recv(&o, NULL);
+	}
+	if (!strcmp(cmd, "restore")) {
+		if (npos < 1) {
+			fprintf(stderr, "Error: usage: mvmig restore FILE [ NAME ]\n");
+			return MVMIG_EXIT_USAGE;
+		}
+		if (pos[1])
+			o.target = pos[1];
+		return mvmig_recv(&o, pos[0]);
+	}
+	fprintf(stderr, "Error: unknown command \"%s\"; try \"mvmig help\".\n", cmd);
+	return MVMIG_EXIT_USAGE;
+bad:
+	fprintf(stderr, "Error: bad value \"%s\" for an option.\n", optarg);
+	return MVMIG_EXIT_USAGE;
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mvmig: live migration, save and restore of migvisor guests.
+ */
+#ifndef MV_MVMIG_H
+#define MV_MVMIG_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../../common/policy.h"
+#include "../lib/stream.h"
+
+#define MVMIG_PORT		4799
+#define MVMIG_MAX_ROUNDS	30
+
+/* Exit codes beyond 0 (done) and 1 (failed, source unchanged and running) */
+#define MVMIG_EXIT_USAGE	2
+#define MVMIG_EXIT_IN_DOUBT	3	/* source left paused: see the man page */
+
+struct mvmig_opts {
+	const char *guest;		/* source guest */
+	const char *target;		/* name on the destination */
+	const char *peer;		/* HOST:PORT, or a file */
+	const char *listen;		/* recv: ADDR:PORT */
+	uint64_t downtime_ms;
+	uint64_t max_bandwidth;		/* bytes/s, 0: unlimited */
+	unsigned int max_rounds;
+	unsigned int wait_s;		/* send: retry connecting this long */
+	unsigned int timeout_s;		/* any one wait for the peer */
+	bool keep_source;
+	bool once;
+	bool json;
+	bool quiet;
+	bool force_wp;			/* write-protection dirty tracking */
+};
+
+extern volatile sig_atomic_t mvmig_cancel;
+
+/* Per-round and total figures, printed by report.c */
+struct mvmig_round {
+	unsigned int round;
+	bool final;
+	uint64_t pages, zero_pages, bytes;
+	uint64_t usec;
+};
+
+struct mvmig_metrics {
+	const char *mode;		/* "send", "save", "recv", "restore" */
+	const char *guest, *target, *peer;
+	const char *outcome;		/* "migrated", "refused", ... */
+	const char *reason;		/* why not, in words */
+	unsigned int nrounds;
+	struct mvmig_round rounds[MVMIG_MAX_ROUNDS + 2];
+	uint64_t guest_bytes;
+	uint64_t pages, zero_pages, bytes;
+	uint64_t total_usec, downtime_usec;
+	const char *tracking;		/* "pml", "write-protect", "none" */
+	bool progress;			/* a live line on stderr */
+};
+
+/* Netlink (nl.c): 0 or -errno, with the kernel's reason in @err. */
+int mvmig_guest_state(const char *name, int *state, uint64_t *mem,
+		      char *err, size_t errlen);
+int mvmig_guest_new(const char *name, uint64_t mem, const char *baseline,
+		    char *err, size_t errlen);
+int mvmig_guest_cmd(int cmd, const char *name, char *err, size_t errlen);
+/* 1 found (policy and hash filled), 0 none, or -errno */
+int mvmig_baseline_get(const char *name, struct mv_policy *p,
+		       char *err, size_t errlen);
+int mvmig_baseline_new(const char *name, const struct mv_policy *p,
+		       char *err, size_t errlen);
+int mvmig_baseline_del(const char *name);
+void mvmig_host_name(char *buf, size_t len);
+
+/* /dev/migvisor */
+int mvmig_guest_fd(const char *name, char *err, size_t errlen);
+void mvmig_sess_error(int sfd, int ret, char *err, size_t errlen);
+
+int mvmig_send(const struct mvmig_opts *o, bool to_file);
+int mvmig_recv(const struct mvmig_opts *o, const char *file);
+
+void mvmig_progress(struct mvmig_metrics *m, const struct mvmig_round *r,
+		    uint64_t done_pages);
+void mvmig_report(const struct mvmig_metrics *m, bool json);
+uint64_t mvmig_now_usec(void);
+
+#endif

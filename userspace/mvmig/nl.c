@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The netlink and device calls mvmig makes: create, start, pause, resume
+ * and delete guests, read and create baselines.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/migvisor.h>
+
+#include "../lib/mvnl.h"
+#include "../lib/policy_io.h"
+#include "mvmig.h"
+
+struct req {
+	struct mvnl nl;
+	struct nl_msg *msg;
+};
+
+static int req_start(struct req *r, int cmd, const char *name, int name_attr)
+{
+	int ret = mvnl_open(&r->nl);
+
+	if (ret)
+		return ret;
+	r->msg = mvnl_msg(&r->nl, cmd, 0);
+	if (!r->msg || (name && nla_put_string(r->msg, name_attr, name))) {
+		mvnl_close(&r->nl);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int req_run(struct req *r, mvnl_reply_cb cb, void *arg, char *err,
+		   size_t errlen)
+{
+	int ret = mvnl_request(&r->nl, r->msg, cb, arg);
+
+	if (ret && err)
+		snprintf(err, errlen, "%s", r->nl.errmsg[0] ? r->nl.errmsg :
+			 strerror(-ret));
+	mvnl_close(&r->nl);
+	return ret;
+}
+
+struct state_arg {
+	int state;
+	uint64_t mem;
+};
+
+static int on_guest(struct nlattr **tb, struct nlattr *head, int len, void *arg)
+{
+	struct state_arg *s = arg;
+
+	if (tb[MV_A_GUEST_STATE])
+		s->state = nla_get_u32(tb[MV_A_GUEST_STATE]);
+	if (tb[MV_A_GUEST_MEMORY])
+		s->mem = nla_get_u64(tb[MV_A_GUEST_MEMORY]);
+	return 0;
+}
+
+int mvmig_guest_state(const char *name, int *state, uint64_t *mem,
+		      char *err, size_t errlen)
+{
+	struct state_arg s = { 0 };
+	struct req r;
+	int ret = req_start(&r, MV_CMD_GUEST_GET, name, MV_A_GUEST_NAME);
+
+	if (ret)
+		return ret;
+	ret = req_run(&r, on_guest, &s, err, errlen);
+	if (!ret) {
+		*state = s.state;
+		*mem = s.mem;
+	}
+	return ret;
+}
+
+int mvmig_guest_new(const char *name, uint64_t mem, const char *baseline,
+		    char *err, size_t errlen)
+{
+	struct req r;
+	int ret = req_start(&r, MV_CMD_GUEST_NEW, name, MV_A_GUEST_NAME);
+
+	if (ret)
+		return ret;
+	if (nla_put_u64(r.msg, MV_A_GUEST_MEMORY, mem) ||
+	    nla_put_string(r.msg, MV_A_GUEST_BASELINE, baseline)) {
+		nlmsg_free(r.msg);
+		mvnl_close(&r.nl);
+		return -ENOMEM;
+	}
+	return req_run(&r, NULL, NULL, err, errlen);
+}
+
+int mvmig_guest_cmd(int cmd, const char *name, char *err, size_t errlen)
+{
+	struct req r;
+	int ret = req_start(&r, cmd, name, MV_A_GUEST_NAME);
+
+	return ret ? ret : req_run(&r, NULL, NULL, err, errlen);
+}
+
+static int on_baseline(struct nlattr **tb, struct nlattr *head, int len,
+		       void *arg)
+{
+	if (!tb[MV_A_BASELINE_POLICY])
+		return -EPROTO;
+	return mv_policy_from_nlattr(arg, tb[MV_A_BASELINE_POLICY]);
+}
+
+int mvmig_baseline_get(const char *name, struct mv_policy *p, char *err,
+		       size_t errlen)
+{
+	struct req r;
+	int ret = req_start(&r, MV_CMD_BASELINE_GET, name, MV_A_BASELINE_NAME);
+
+	if (ret)
+		return ret;
+	ret = req_run(&r, on_baseline, p, err, errlen);
+	if (ret == -ENOENT)
+		return 0;
+	return ret ? ret : 1;
+}
+
+int mvmig_baseline_new(const char *name, const struct mv_policy *p,
+		       char *err, size_t errlen)
+{
+	struct req r;
+	int ret = req_start(&r, MV_CMD_BASELINE_NEW, name, MV_A_BASELINE_NAME);
+
+	if (ret)
+		return ret;
+	if (nla_put_string(r.msg, MV_A_BASELINE_MODEL, "migrated") ||
+	    mv_policy_put_nl(r.msg, MV_A_BASELINE_POLICY, p)) {
+		nlmsg_free(r.msg);
+		mvnl_close(&r.nl);
+		return -ENOMEM;
+	}
+	return req_run(&r, NULL, NULL, err, errlen);
+}
+
+int mvmig_baseline_del(const char *name)
+{
+	struct req r;
+	int ret = req_start(&r, MV_CMD_BASELINE_DEL, name, MV_A_BASELINE_NAME);
+
+	return ret ? ret : req_run(&r, NULL, NULL, NULL, 0);
+}
+
+static int on_host(struct nlattr **tb, struct nlattr *head, int len, void *arg)
+{
+	char *buf = arg;
+
+	if (tb[MV_A_HOST_MODEL_NAME])
+		snprintf(buf, 64, "%s", nla_get_string(tb[MV_A_HOST_MODEL_NAME]));
+	return 0;
+}
+
+void mvmig_host_name(char *buf, size_t len)
+{
+	char name[64] = "unknown host";
+	char host[64] = "";
+	struct req r;
+
+	if (!req_start(&r, MV_CMD_HOST_GET, NULL, 0))
+		req_run(&r, on_host, name, NULL, 0);
+	gethostname(host, sizeof(host) - 1);
+	snprintf(buf, len, "%s (%s)", host, name);
+}
+
+int mvmig_guest_fd(const char *name, char *err, size_t errlen)
+{
+	struct mv_guest_open o = { 0 };
+	int dev, fd;
+
+	dev = open("/dev/" MV_DEVICE_NAME, O_RDWR | O_CLOEXEC);
+	if (dev < 0) {
+		snprintf(err, errlen, "cannot open /dev/%s: %s (is migvisor.ko loaded? root?)",
+			 MV_DEVICE_NAME, strerror(errno));
+		return -errno;
+	}
+	snprintf(o.name, sizeof(o.name), "%s", name);
+	fd = ioctl(dev, MV_IOC_GUEST_OPEN, &o);
+	if (fd < 0)
+		snprintf(err, errlen, "cannot open guest %s: %s", name,
+			 strerror(errno));
+	close(dev);
+	return fd < 0 ? -errno : fd;
+}
+
+void mvmig_sess_error(int sfd, int ret, char *err, size_t errlen)
+{
+	struct mv_sess_error e = { 0 };
+
+	if (!ioctl(sfd, MV_SESS_IOC_ERROR, &e) && e.msg[0])
+		snprintf(err, errlen, "%s", e.msg);
+	else
+		snprintf(err, errlen, "%s", strerror(-ret));
+}

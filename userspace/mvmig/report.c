@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What a migration did: a live line on a terminal, and the figures at the
+ * end as text or JSON.
+ */
+#include <stdio.h>
+
+#include "../lib/json_print.h"
+#include "mvmig.h"
+
+void mvmig_progress(struct mvmig_metrics *m, const struct mvmig_round *r,
+		    uint64_t done_pages)
+{
+	if (!m->progress)
+		return;
+	fprintf(stderr, "\r%s %s: round %u%s: %llu pages (%llu zero), %.1f MiB total    ",
+		m->mode, m->guest ? m->guest : "", r->round,
+		r->final ? " (stop-and-copy)" : "",
+		(unsigned long long)done_pages,
+		(unsigned long long)r->zero_pages,
+		m->bytes / 1048576.0);
+}
+
+static uint64_t rate(uint64_t bytes, uint64_t usec)
+{
+	return usec ? bytes * 1000000ull / usec : 0;
+}
+
+void mvmig_report(const struct mvmig_metrics *m, bool json)
+{
+	unsigned int i;
+
+	json_init(stdout, json, false);
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "mode", "%s", m->mode);
+	print_string(PRINT_ANY, "guest", " %s", m->guest ? m->guest : "?");
+	if (m->target)
+		print_string(PRINT_ANY, "target", " as %s", m->target);
+	if (m->peer)
+		print_string(PRINT_ANY, "peer", " (%s)", m->peer);
+	print_string(PRINT_ANY, "outcome", ": %s\n", m->outcome ? m->outcome : "failed");
+	if (m->reason)
+		print_string(PRINT_ANY, "reason", "  reason: %s\n", m->reason);
+	print_uint(PRINT_ANY, "guest_bytes", "  guest RAM %llu bytes", m->guest_bytes);
+	print_string(PRINT_ANY, "tracking", ", dirty tracking: %s\n", m->tracking);
+	open_json_array("rounds");
+	for (i = 0; i < m->nrounds; i++) {
+		const struct mvmig_round *r = &m->rounds[i];
+
+		open_json_object(NULL);
+		print_uint(PRINT_ANY, "round", "  round %llu", r->round);
+		print_bool(PRINT_JSON, "final", NULL, r->final);
+		print_string(PRINT_FP, NULL, "%s", r->final ? " (stop-and-copy)" : "");
+		print_uint(PRINT_ANY, "pages", ": %llu pages", r->pages);
+		print_uint(PRINT_ANY, "zero_pages", " (%llu zero)", r->zero_pages);
+		print_uint(PRINT_ANY, "bytes", ", %llu bytes", r->bytes);
+		print_uint(PRINT_ANY, "usec", " in %llu us", r->usec);
+		print_uint(PRINT_ANY, "bytes_per_sec", " (%llu B/s)\n",
+			   rate(r->bytes, r->usec));
+		close_json_object();
+	}
+	close_json_array();
+	print_uint(PRINT_ANY, "pages", "  total: %llu pages", m->pages);
+	print_uint(PRINT_ANY, "zero_pages", " (%llu zero)", m->zero_pages);
+	print_uint(PRINT_ANY, "bytes", ", %llu bytes", m->bytes);
+	if (m->guest_bytes)
+		print_uint(PRINT_ANY, "bytes_per_guest_byte_x1000",
+			   " (%llu/1000 of guest RAM)",
+			   m->bytes * 1000 / m->guest_bytes);
+	print_uint(PRINT_ANY, "throughput", ", %llu B/s", rate(m->bytes, m->total_usec));
+	print_uint(PRINT_ANY, "downtime_usec", "\n  downtime (host) %llu us",
+		   m->downtime_usec);
+	print_uint(PRINT_ANY, "total_usec", ", total %llu us\n", m->total_usec);
+	close_json_object();
+	json_finish();
+}

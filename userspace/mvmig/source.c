@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sending side: a snapshot session of a guest streamed to a peer
+ * (pre-copy rounds, then stop-and-copy) or to a file (one pass of a
+ * paused guest).
+ *
+ * Who resumes the source, and when, follows libvirt's promise (docs/
+ * migration.md): before the END record leaves the session, any failure
+ * closes the session and the module resumes the guest; after it, only an
+ * explicit ABORT from the receiver resumes it, and a lost answer leaves it
+ * paused (exit code 3).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/migvisor.h>
+
+#include "../../common/record.h"
+#include "mvmig.h"
+
+#define BUF_SIZE	(4u << 20)
+
+struct src {
+	const struct mvmig_opts *o;
+	struct mvmig_metrics *m;
+	int sfd;			/* snapshot session */
+	int out;			/* socket or file */
+	bool to_file;
+	uint8_t *buf;
+	struct mv_reader rd;		/* answers from the receiver */
+	char err[512];
+	uint64_t t0;
+	bool no_answer;			/* the handshake got nothing back */
+};
+
+uint64_t mvmig_now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000ull + ts.tv_nsec / 1000;
+}
+
+static int split_hostport(const char *s, char *host, size_t hlen, char *port,
+			  size_t plen)
+{
+	const char *colon = strrchr(s, ':');
+
+	if (!colon || colon == s || !colon[1] ||
+	    (size_t)(colon - s) >= hlen || strlen(colon + 1) >= plen)
+		return -EINVAL;
+	memcpy(host, s, colon - s);
+	host[colon - s] = 0;
+	strcpy(port, colon + 1);
+	return 0;
+}
+
+static int dial(const char *peer, char *err, size_t errlen)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai, *a;
+	char host[256], port[16];
+	int fd = -1, one = 1, ret;
+
+	if (split_hostport(peer, host, sizeof(host), port, sizeof(port))) {
+		snprintf(err, errlen, "\"%s\" is not HOST:PORT", peer);
+		return -EINVAL;
+	}
+	ret = getaddrinfo(host, port, &hints, &ai);
+	if (ret) {
+		snprintf(err, errlen, "%s: %s", peer, gai_strerror(ret));
+		return -EHOSTUNREACH;
+	}
+	for (a = ai; a; a = a->ai_next) {
+		fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			continue;
+		if (!connect(fd, a->ai_addr, a->ai_addrlen))
+			break;
+		snprintf(err, errlen, "cannot connect to %s: %s", peer,
+			 strerror(errno));
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(ai);
+	if (fd < 0)
+		return -ECONNREFUSED;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	return fd;
+}
+
+/* Everything the session has now, to the output; stats into @r. */
+static int pump(struct src *s, struct mvmig_round *r)
+{
+	struct mv_rec_stats st;
+	uint64_t t, budget_us;
+	ssize_t n;
+	int ret;
+
+	for (;;) {
+		if (mvmig_cancel)
+			return -ECANCELED;
+		n = read(s->sfd, s->buf, BUF_SIZE);
+		if (n < 0) {
+			ret = -errno;
+			mvmig_sess_error(s->sfd, ret, s->err, sizeof(s->err));
+			return ret;
+		}
+		if (n == 0)
+			return 0;
+		memset(&st, 0, sizeof(st));
+		if (mv_rec_account(s->buf, n, &st)) {
+			snprintf(s->err, sizeof(s->err), "the module gave a cut-off record");
+			return -EPROTO;
+		}
+		ret = mv_write_all(s->out, s->buf, n);
+		if (ret) {
+			snprintf(s->err, sizeof(s->err), "%s: %s",
+				 s->to_file ? "cannot write the file" :
+				 "the connection broke", strerror(-ret));
+			return ret;
+		}
+		r->pages += st.pages;
+		r->zero_pages += st.zero_pages;
+		r->bytes += n;
+		s->m->bytes += n;
+		s->m->pages += st.pages;
+		s->m->zero_pages += st.zero_pages;
+		mvmig_progress(s->m, r, r->pages);
+		if (!s->o->max_bandwidth)
+			continue;
+		/* Sleep off what went faster than the cap. */
+		t = mvmig_now_usec() - s->t0;
+		budget_us = s->m->bytes * 1000000ull / s->o->max_bandwidth;
+		if (budget_us > t) {
+			struct timespec ts = {
+				.tv_sec = (budget_us - t) / 1000000,
+				.tv_nsec = (budget_us - t) % 1000000 * 1000,
+			};
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+static int send_round_marker(struct src *s, const struct mv_snap_round *sr,
+			     bool final)
+{
+	struct mv_rec_round rr = {
+		.round = sr->round, .flags = final ? MV_ROUND_FINAL : 0,
+		.pages = sr->pages,
+	};
+
+	if (s->to_file)
+		return 0;
+	return mv_rec_send(s->out, MV_REC_ROUND, &rr, sizeof(rr));
+}
+
+/* One round: harvest, then stream it. */
+static int do_round(struct src *s, const struct mv_snap_round *sr, bool final)
+{
+	struct mvmig_round *r = &s->m->rounds[s->m->nrounds];
+	uint64_t t = mvmig_now_usec();
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	r->round = sr->round;
+	r->final = final;
+	ret = send_round_marker(s, sr, final);
+	if (ret) {
+		snprintf(s->err, sizeof(s->err), "the connection broke: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	ret = pump(s, r);
+	r->usec = mvmig_now_usec() - t;
+	s->m->nrounds++;
+	return ret;
+}
+
+static int snap_ioctl(struct src *s, unsigned long cmd, struct mv_snap_round *sr)
+{
+	if (ioctl(s->sfd, cmd, sr) < 0) {
+		int ret = -errno;
+
+		mvmig_sess_error(s->sfd, ret, s->err, sizeof(s->err));
+		return ret;
+	}
+	s->m->tracking = sr->flags & MV_SNAP_PML ? "pml" :
+			 sr->flags & MV_SNAP_WP ? "write-protect" : "none";
+	return 0;
+}
+
+/* The receiver's answer to the handshake: 0 accepted, else refused. */
+static int handshake(struct src *s)
+{
+	char hello[512], me[128];
+	struct mv_rec h;
+	uint8_t *p;
+	int ret;
+
+	mvmig_host_name(me, sizeof(me));
+	snprintf(hello, sizeof(hello), "tool=mvmig %s\nhost=%s\nguest=%s\ntarget=%s\n",
+		 MV_VERSION, me, s->o->guest, s->o->target);
+	ret = mv_rec_send(s->out, MV_REC_HELLO, hello, strlen(hello));
+	if (!ret)
+		ret = pump(s, &s->m->rounds[0]);	/* HEADER, BASELINE, CONFIG */
+	if (ret)
+		return ret;
+	ret = mv_reader_next(&s->rd, &h, &p);
+	if (ret <= 0) {
+		s->no_answer = ret == 0 || ret == -ECONNRESET || ret == -EPIPE;
+		snprintf(s->err, sizeof(s->err), "no answer to the handshake: %s",
+			 ret ? strerror(-ret) : "the receiver closed the connection");
+		return ret ? ret : -ECONNRESET;
+	}
+	if (h.type == MV_REC_ACCEPT)
+		return 0;
+	if (h.type == MV_REC_REFUSE) {
+		snprintf(s->err, sizeof(s->err), "the destination refused the guest: %.*s",
+			 (int)h.len, (char *)p);
+		s->m->outcome = "refused";
+		return -EPERM;
+	}
+	snprintf(s->err, sizeof(s->err), "unexpected %s record in the handshake",
+		 mv_rec_type_name(h.type));
+	return -EPROTO;
+}
+
+/* Wait for ACK or ABORT after END; 0 acked, 1 aborted, <0 in doubt. */
+static int await_ack(struct src *s)
+{
+	struct mv_rec h;
+	uint8_t *p;
+	int ret;
+
+	for (;;) {
+		ret = mv_reader_next(&s->rd, &h, &p);
+		if (ret <= 0) {
+			snprintf(s->err, sizeof(s->err), "no acknowledgement from the destination (%s)",
+				 ret ? strerror(-ret) : "connection closed");
+			return ret ? ret : -ECONNRESET;
+		}
+		if (h.type == MV_REC_ACK)
+			return 0;
+		if (h.type == MV_REC_ABORT || h.type == MV_REC_REFUSE) {
+			snprintf(s->err, sizeof(s->err), "the destination failed: %.*s",
+				 (int)h.len, (char *)p);
+			return 1;
+		}
+	}
+}
+
+static bool converged(struct src *s, const struct mv_snap_round *sr)
+{
+	const struct mvmig_round *last = &s->m->rounds[s->m->nrounds - 1];
+	uint64_t bw, est_us;
+
+	if (!last->usec || !last->bytes)
+		return true;
+	bw = last->bytes * 1000000ull / last->usec;	/* bytes/s */
+	if (s->o->max_bandwidth && bw > s->o->max_bandwidth)
+		bw = s->o->max_bandwidth;
+	est_us = sr->pages * 4104ull * 1000000ull / (bw ? bw : 1);
+	return est_us <= s->o->downtime_ms * 1000;
+}
+
+static int run(struct src *s)
+{
+	struct mv_snap_round sr;
+	char e2[256];
+	uint64_t t_pause;
+	int ret, fd;
+
+	fd = mvmig_guest_fd(s->o->guest, s->err, sizeof(s->err));
+	if (fd < 0)
+		return fd;
+	s->sfd = ioctl(fd, MV_IOC_SNAPSHOT, s->o->force_wp ? MV_SNAP_WP : 0);
+	ret = -errno;
+	close(fd);
+	if (s->sfd < 0) {
+		snprintf(s->err, sizeof(s->err), "cannot snapshot guest %s: %s",
+			 s->o->guest, ret == -ESRCH ? "it is not running or paused" :
+			 ret == -EBUSY ? "another migration or save has it" :
+			 strerror(-ret));
+		return ret;
+	}
+	if (s->to_file) {
+		ret = pump(s, &s->m->rounds[0]);
+	} else {
+		ret = handshake(s);
+		/* Rounds while the guest runs. */
+		while (!ret) {
+			ret = snap_ioctl(s, MV_SNAP_IOC_ROUND, &sr);
+			if (ret || (sr.round &&
+				    (converged(s, &sr) || sr.round >= s->o->max_rounds)))
+				break;
+			ret = do_round(s, &sr, false);
+		}
+	}
+	if (ret)
+		goto out_fail;
+	/* Stop and copy. */
+	ret = snap_ioctl(s, MV_SNAP_IOC_FINISH, &sr);
+	if (ret)
+		goto out_fail;
+	t_pause = mvmig_now_usec();
+	ret = do_round(s, &sr, true);
+	if (ret)
+		goto out_fail;	/* END not read yet: closing resumes the guest */
+	if (s->to_file) {
+		ret = fsync(s->out) ? -errno : 0;
+		if (ret) {
+			snprintf(s->err, sizeof(s->err), "cannot sync the file: %s", strerror(-ret));
+			/* Nothing else has the guest: resuming it is safe. */
+			ioctl(s->sfd, MV_SNAP_IOC_ABORT);
+			goto out_fail;
+		}
+	} else {
+		ret = await_ack(s);
+		if (ret == 1) {
+			ioctl(s->sfd, MV_SNAP_IOC_ABORT);
+			ret = -EIO;
+			goto out_fail;
+		}
+		if (ret < 0) {
+			s->m->outcome = "in-doubt";
+			s->m->reason = s->err;
+			close(s->sfd);	/* END was read: the guest stays paused */
+			return MVMIG_EXIT_IN_DOUBT;
+		}
+	}
+	s->m->downtime_usec = mvmig_now_usec() - t_pause;
+	ioctl(s->sfd, MV_SNAP_IOC_COMMIT);
+	close(s->sfd);
+	s->m->outcome = s->to_file ? "saved" : "migrated";
+	if (!s->o->keep_source &&
+	    mvmig_guest_cmd(MV_CMD_GUEST_DEL, s->o->guest, e2, sizeof(e2)))
+		fprintf(stderr, "Warning: the source guest %s is paused and was not deleted: %s\n",
+			s->o->guest, e2);
+	return 0;
+
+out_fail:
+	if (!s->m->outcome)
+		s->m->outcome = mvmig_cancel ? "cancelled" : "failed";
+	if (mvmig_cancel)
+		snprintf(s->err, sizeof(s->err), "cancelled");
+	if (!s->to_file && s->out >= 0 && ret != -EPERM)
+		mv_rec_send(s->out, MV_REC_ABORT, s->err, strlen(s->err));
+	s->m->reason = s->err;
+	close(s->sfd);		/* the module resumes the guest if it paused it */
+	return 1;
+}
+
+int mvmig_send(const struct mvmig_opts *o, bool to_file)
+{
+	struct mvmig_metrics m = {
+		.mode = to_file ? "save" : "send", .guest = o->guest,
+		.target = o->target, .peer = o->peer, .tracking = "none",
+	};
+	struct src s = { .o = o, .m = &m, .sfd = -1, .out = -1,
+			 .to_file = to_file };
+	uint64_t deadline = 0;
+	int state, ret;
+
+	m.progress = !o->quiet && !o->json && isatty(2);
+	s.t0 = mvmig_now_usec();
+	if (mvmig_guest_state(o->guest, &state, &m.guest_bytes, s.err,
+			      sizeof(s.err))) {
+		fprintf(stderr, "Error: guest %s: %s\n", o->guest, s.err);
+		return 1;
+	}
+	s.buf = malloc(BUF_SIZE);
+	if (!s.buf)
+		return 1;
+	if (to_file) {
+		s.out = open(o->peer, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (s.out < 0) {
+			fprintf(stderr, "Error: cannot create %s: %s\n", o->peer,
+				strerror(errno));
+			free(s.buf);
+			return 1;
+		}
+	} else {
+		/* The receiver may not be up yet: try until --wait runs out. */
+		deadline = s.t0 + o->wait_s * 1000000ull;
+	}
+	for (;;) {
+		if (!to_file) {
+			s.out = dial(o->peer, s.err, sizeof(s.err));
+			if (s.out < 0 && mvmig_now_usec() < deadline && !mvmig_cancel) {
+				sleep(1);
+				continue;
+			}
+			if (s.out < 0) {
+				fprintf(stderr, "Error: %s\n", s.err);
+				free(s.buf);
+				return 1;
+			}
+			mv_reader_init(&s.rd, s.out);
+			s.rd.timeout_ms = o->timeout_s * 1000;
+		}
+		s.no_answer = false;
+		ret = run(&s);
+		if (!(ret && s.no_answer && mvmig_now_usec() < deadline &&
+		      !mvmig_cancel))
+			break;
+		/* Nothing started: try the whole handshake again. */
+		close(s.out);
+		mv_reader_free(&s.rd);
+		memset(&m.rounds, 0, sizeof(m.rounds));
+		m.nrounds = 0;
+		m.bytes = m.pages = m.zero_pages = 0;
+		m.outcome = m.reason = NULL;
+		sleep(1);
+	}
+	m.total_usec = mvmig_now_usec() - s.t0;
+	if (m.progress)
+		fputc('\n', stderr);
+	mvmig_report(&m, o->json);
+	if (ret)
+		fprintf(stderr, "Error: %s\n", s.err);
+	if (ret == 1 && to_file)
+		unlink(o->peer);	/* no partial snapshot files */
+	if (ret == MVMIG_EXIT_IN_DOUBT)
+		fprintf(stderr, "The guest %s is paused here. Check the destination: if it runs the guest, delete it here (mvctl guest del %s); if not, resume it (mvctl guest resume %s).\n",
+			o->guest, o->guest, o->guest);
+	close(s.out);
+	mv_reader_free(&s.rd);
+	free(s.buf);
+	return ret;
+}

@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The receiving side: a record stream from a peer (after a handshake) or
+ * from a file, into a restore session of a guest created for it.
+ *
+ * Before anything is created the stream's baseline is checked against this
+ * host: the module refuses a guest whose baseline the host cannot satisfy,
+ * and its reason (the missing features, by name) goes back to the sender.
+ * The restore session deletes the guest unless it is committed, so a
+ * receiver that dies leaves nothing behind. Commit, ACK, start: in this
+ * order, so that an ACK the sender gets always means a committed guest.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/migvisor.h>
+
+#include "../../common/record.h"
+#include "mvmig.h"
+
+struct dst {
+	const struct mvmig_opts *o;
+	struct mvmig_metrics *m;
+	struct mv_reader rd;
+	int peer;			/* socket, or -1 for a file */
+	int rfd;			/* restore session */
+	char name[MV_GUEST_NAME_MAX];
+	char baseline[MV_BASELINE_NAME_MAX];
+	bool made_baseline;
+	char err[1024];
+};
+
+static void answer(struct dst *d, uint32_t type, const char *text)
+{
+	if (d->peer >= 0)
+		mv_rec_send(d->peer, type, text, text ? strlen(text) : 0);
+}
+
+static int next(struct dst *d, struct mv_rec *h, uint8_t **p, const char *what)
+{
+	int ret = mv_reader_next(&d->rd, h, p);
+
+	if (ret == 1)
+		return 0;
+	snprintf(d->err, sizeof(d->err), "%s: %s", what,
+		 ret == 0 ? "the stream ended" :
+		 ret == -EPROTO ? "a record is cut off or too long" :
+		 ret == -EBADMSG ? "a record is corrupted (CRC)" :
+		 strerror(-ret));
+	return ret ? ret : -EPIPE;
+}
+
+static int to_session(struct dst *d, const struct mv_rec *h, const uint8_t *p)
+{
+	int ret = mv_write_all(d->rfd, h, sizeof(*h));
+
+	if (!ret)
+		ret = mv_write_all(d->rfd, p, h->len);
+	if (ret)
+		mvmig_sess_error(d->rfd, ret, d->err, sizeof(d->err));
+	return ret;
+}
+
+static const char *hello_value(const char *hello, size_t len, const char *key,
+			       char *buf, size_t blen)
+{
+	size_t k = strlen(key);
+	const char *p = hello, *end = hello + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+
+		if (!nl)
+			nl = end;
+		if ((size_t)(nl - p) > k && !memcmp(p, key, k) && p[k] == '=') {
+			snprintf(buf, blen, "%.*s", (int)(nl - p - k - 1), p + k + 1);
+			return buf;
+		}
+		p = nl + 1;
+	}
+	return NULL;
+}
+
+/* HEADER, BASELINE, CONFIG: the baseline and the guest, or why not. */
+static int prepare(struct dst *d, const char *want_name)
+{
+	struct mv_rec h[3];
+	uint8_t *p;
+	struct mv_policy pol, here;
+	struct mv_rec_config cfg;
+	char hname[MV_GUEST_NAME_MAX], e2[400];
+	const char *why;
+	uint8_t *copy[3] = { 0 };
+	int ret, i, fd;
+
+	if (d->peer >= 0) {
+		ret = next(d, &h[0], &p, "handshake");
+		if (ret)
+			return ret;
+		if (h[0].type != MV_REC_HELLO) {
+			snprintf(d->err, sizeof(d->err), "the peer did not start with HELLO");
+			return -EPROTO;
+		}
+		if (!want_name)
+			want_name = hello_value((char *)p, h[0].len, "target",
+						hname, sizeof(hname));
+		if (hello_value((char *)p, h[0].len, "host", e2, sizeof(e2)))
+			d->m->peer = strdup(e2);
+	}
+	for (i = 0; i < 3; i++) {
+		ret = next(d, &h[i], &p, "stream head");
+		if (ret)
+			goto out;
+		if (h[i].type != (uint32_t)MV_REC_HEADER + i) {
+			snprintf(d->err, sizeof(d->err), "expected %s, got %s",
+				 mv_rec_type_name(MV_REC_HEADER + i),
+				 mv_rec_type_name(h[i].type));
+			ret = -EPROTO;
+			goto out;
+		}
+		copy[i] = malloc(h[i].len ? h[i].len : 1);
+		if (!copy[i]) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		memcpy(copy[i], p, h[i].len);
+	}
+	ret = -EINVAL;
+	if (mv_rec_crc_of(&h[1], copy[1]) != h[1].crc ||
+	    mv_rec_crc_of(&h[2], copy[2]) != h[2].crc) {
+		snprintf(d->err, sizeof(d->err), "the stream head is corrupted (CRC)");
+		goto out;
+	}
+	if (mv_rec_baseline_get(copy[1], h[1].len, &pol, d->baseline, &why)) {
+		snprintf(d->err, sizeof(d->err), "%s", why);
+		goto out;
+	}
+	if (h[2].len != sizeof(cfg)) {
+		snprintf(d->err, sizeof(d->err), "CONFIG record has the wrong size");
+		goto out;
+	}
+	memcpy(&cfg, copy[2], sizeof(cfg));
+	cfg.name[sizeof(cfg.name) - 1] = 0;
+	snprintf(d->name, sizeof(d->name), "%s", want_name ? want_name : cfg.name);
+	d->m->guest = cfg.name;
+	d->m->guest_bytes = cfg.memory;
+	if (!d->baseline[0]) {
+		snprintf(d->err, sizeof(d->err), "guest %s has no baseline (it sees its host's own CPUID), so no other host can take it; give it one with mvctl guest add ... baseline NAME",
+			 cfg.name);
+		goto out;
+	}
+	/* The same baseline here, or a new one from the stream. */
+	ret = mvmig_baseline_get(d->baseline, &here, e2, sizeof(e2));
+	if (ret == 1 && mv_policy_hash(&here) != mv_policy_hash(&pol)) {
+		snprintf(d->err, sizeof(d->err), "baseline %s on this host differs from the guest's (hash %016llx here, %016llx in the stream)",
+			 d->baseline, (unsigned long long)mv_policy_hash(&here),
+			 (unsigned long long)mv_policy_hash(&pol));
+		ret = -EEXIST;
+		goto out;
+	}
+	if (ret == 0) {
+		ret = mvmig_baseline_new(d->baseline, &pol, e2, sizeof(e2));
+		if (ret) {
+			snprintf(d->err, sizeof(d->err), "cannot create baseline %s: %s",
+				 d->baseline, e2);
+			goto out;
+		}
+		d->made_baseline = true;
+	} else if (ret < 0) {
+		snprintf(d->err, sizeof(d->err), "cannot read baseline %s: %s",
+			 d->baseline, e2);
+		goto out;
+	}
+	ret = mvmig_guest_new(d->name, cfg.memory, d->baseline, e2, sizeof(e2));
+	if (ret) {
+		snprintf(d->err, sizeof(d->err), "cannot create guest %s: %s",
+			 d->name, e2);
+		goto out;
+	}
+	fd = mvmig_guest_fd(d->name, d->err, sizeof(d->err));
+	if (fd < 0) {
+		ret = fd;
+		mvmig_guest_cmd(MV_CMD_GUEST_DEL, d->name, NULL, 0);
+		goto out;
+	}
+	d->rfd = ioctl(fd, MV_IOC_RESTORE, 0);
+	ret = -errno;
+	close(fd);
+	if (d->rfd < 0) {
+		snprintf(d->err, sizeof(d->err), "cannot restore into guest %s: %s",
+			 d->name, strerror(-ret));
+		mvmig_guest_cmd(MV_CMD_GUEST_DEL, d->name, NULL, 0);
+		goto out;
+	}
+	d->made_baseline = false;	/* a guest uses it now */
+	ret = 0;
+	for (i = 0; i < 3 && !ret; i++)
+		ret = to_session(d, &h[i], copy[i]);
+out:
+	for (i = 0; i < 3; i++)
+		free(copy[i]);
+	if (ret && d->made_baseline)
+		mvmig_baseline_del(d->baseline);
+	return ret;
+}
+
+/* Records up to END into the session; rounds and progress on the way. */
+static int transfer(struct dst *d)
+{
+	struct mvmig_round *r = &d->m->rounds[0];
+	struct mv_rec h;
+	uint8_t *p;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	for (;;) {
+		if (mvmig_cancel) {
+			snprintf(d->err, sizeof(d->err), "cancelled");
+			return -ECANCELED;
+		}
+		ret = next(d, &h, &p, "transfer");
+		if (ret)
+			return ret;
+		d->m->bytes += sizeof(h) + h.len;
+		if (h.type == MV_REC_ABORT) {
+			snprintf(d->err, sizeof(d->err), "the sender gave up: %.*s",
+				 (int)h.len, (char *)p);
+			return -ECANCELED;
+		}
+		if (h.type == MV_REC_ROUND && h.len == sizeof(struct mv_rec_round)) {
+			struct mv_rec_round rr;
+
+			memcpy(&rr, p, sizeof(rr));
+			if (d->m->nrounds < MVMIG_MAX_ROUNDS + 1)
+				r = &d->m->rounds[d->m->nrounds++];
+			memset(r, 0, sizeof(*r));
+			r->round = rr.round;
+			r->final = rr.flags & MV_ROUND_FINAL;
+			continue;
+		}
+		if (h.type >= MV_REC_HELLO) {
+			snprintf(d->err, sizeof(d->err), "unexpected %s record",
+				 mv_rec_type_name(h.type));
+			return -EPROTO;
+		}
+		ret = to_session(d, &h, p);
+		if (ret)
+			return ret;
+		r->bytes += sizeof(h) + h.len;
+		if (h.type == MV_REC_PAGES) {
+			struct mv_rec_stats st = { 0 };
+
+			mv_rec_account_one(&h, p, &st);
+			r->pages += st.pages;
+			r->zero_pages += st.zero_pages;
+			d->m->pages += st.pages;
+			d->m->zero_pages += st.zero_pages;
+			mvmig_progress(d->m, r, r->pages);
+		}
+		if (h.type == MV_REC_END)
+			return 0;
+	}
+}
+
+static int receive_one(struct dst *d, const char *want_name)
+{
+	uint64_t t0 = mvmig_now_usec(), t_final = 0;
+	char me[128], e2[400];
+	int ret;
+
+	d->rfd = -1;
+	d->m->nrounds = 0;
+	ret = prepare(d, want_name);
+	/* A probe that connects and closes (a relay, a port check) is no migration. */
+	if (ret && d->peer >= 0 && !d->rd.bytes)
+		return -1;
+	if (ret) {
+		d->m->outcome = "refused";
+		answer(d, MV_REC_REFUSE, d->err);
+		goto out;
+	}
+	mvmig_host_name(me, sizeof(me));
+	answer(d, MV_REC_ACCEPT, me);
+	ret = transfer(d);
+	if (!ret && ioctl(d->rfd, MV_SNAP_IOC_COMMIT) < 0) {
+		ret = -errno;
+		mvmig_sess_error(d->rfd, ret, d->err, sizeof(d->err));
+	}
+	if (ret) {
+		d->m->outcome = "failed";
+		answer(d, MV_REC_ABORT, d->err);
+		close(d->rfd);		/* uncommitted: the module deletes the guest */
+		goto out;
+	}
+	t_final = mvmig_now_usec();
+	close(d->rfd);
+	/* Committed: even if the ACK is lost, the guest must run here. */
+	answer(d, MV_REC_ACK, NULL);
+	ret = mvmig_guest_cmd(MV_CMD_GUEST_START, d->name, e2, sizeof(e2));
+	if (ret) {
+		snprintf(d->err, sizeof(d->err), "restored guest %s did not start: %s",
+			 d->name, e2);
+		d->m->outcome = "failed";
+		goto out;
+	}
+	d->m->outcome = d->peer >= 0 ? "migrated" : "restored";
+	d->m->downtime_usec = mvmig_now_usec() - t_final;
+out:
+	d->m->target = d->name;
+	d->m->reason = ret ? d->err : NULL;
+	d->m->total_usec = mvmig_now_usec() - t0;
+	if (d->m->progress)
+		fputc('\n', stderr);
+	mvmig_report(d->m, d->o->json);
+	if (ret)
+		fprintf(stderr, "Error: %s\n", d->err);
+	return ret ? 1 : 0;
+}
+
+static int listen_on(const char *addr, char *err, size_t errlen)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE },
+			*ai;
+	char host[256] = "", port[16];
+	const char *colon = strrchr(addr, ':');
+	int fd, one = 1, ret;
+
+	if (!colon || strlen(colon + 1) >= sizeof(port) ||
+	    (size_t)(colon - addr) >= sizeof(host)) {
+		snprintf(err, errlen, "\"%s\" is not ADDR:PORT", addr);
+		return -EINVAL;
+	}
+	memcpy(host, addr, colon - addr);
+	strcpy(port, colon + 1);
+	ret = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai);
+	if (ret) {
+		snprintf(err, errlen, "%s: %s", addr, gai_strerror(ret));
+		return -EINVAL;
+	}
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0) {
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 4)) {
+			snprintf(err, errlen, "cannot listen on %s: %s", addr,
+				 strerror(errno));
+			close(fd);
+			fd = -1;
+		}
+	}
+	freeaddrinfo(ai);
+	return fd;
+}
+
+int mvmig_recv(const struct mvmig_opts *o, const char *file)
+{
+	struct mvmig_metrics m = { .mode = file ? "restore" : "recv",
+				   .tracking = "none" };
+	struct dst d = { .o = o, .m = &m, .peer = -1 };
+	int lfd, ret = 0;
+
+	m.progress = !o->quiet && !o->json && isatty(2);
+	if (file) {
+		int fd = open(file, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0) {
+			fprintf(stderr, "Error: cannot open %s: %s\n", file, strerror(errno));
+			return 1;
+		}
+		mv_reader_init(&d.rd, fd);
+		m.peer = file;
+		ret = receive_one(&d, o->target);
+		close(fd);
+		mv_reader_free(&d.rd);
+		return ret;
+	}
+	lfd = listen_on(o->listen, d.err, sizeof(d.err));
+	if (lfd < 0) {
+		fprintf(stderr, "Error: %s\n", d.err);
+		return 1;
+	}
+	if (!o->quiet && !o->json)
+		fprintf(stderr, "mvmig: listening on %s\n", o->listen);
+	while (!mvmig_cancel) {
+		d.peer = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (d.peer < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "Error: accept: %s\n", strerror(errno));
+			ret = 1;
+			break;
+		}
+		mv_reader_init(&d.rd, d.peer);
+		d.rd.timeout_ms = o->timeout_s * 1000;
+		ret = receive_one(&d, o->target);
+		mv_reader_free(&d.rd);
+		close(d.peer);
+		if (ret < 0) {
+			ret = 0;
+			continue;
+		}
+		if (o->once)
+			break;
+	}
+	close(lfd);
+	return ret;
+}
