@@ -67,22 +67,32 @@ int mv_setup_guest(const char *name, const char *mem, const char *elf)
 	return mv_mvctl("guest load %s %s/%s.elf", name, mv_guests_dir(), elf);
 }
 
-uint64_t mv_read_counter(const char *name)
+/* pread/pwrite of guest memory through the guest fd; 0 or -1. */
+int mv_guest_rw(const char *name, uint64_t gpa, void *buf, size_t len,
+		bool write)
 {
 	struct mv_guest_open o = {};
-	uint64_t v = 0;
 	int fd = open("/dev/" MV_DEVICE_NAME, O_RDWR | O_CLOEXEC), gfd;
+	ssize_t n;
 
 	if (fd < 0)
-		return 0;
+		return -1;
 	snprintf(o.name, sizeof(o.name), "%s", name);
 	gfd = ioctl(fd, MV_IOC_GUEST_OPEN, &o);
 	close(fd);
 	if (gfd < 0)
-		return 0;
-	if (pread(gfd, &v, sizeof(v), 0x200000) != sizeof(v))
-		v = 0;
+		return -1;
+	n = write ? pwrite(gfd, buf, len, gpa) : pread(gfd, buf, len, gpa);
 	close(gfd);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+uint64_t mv_read_counter(const char *name)
+{
+	uint64_t v = 0;
+
+	if (mv_guest_rw(name, 0x200000, &v, sizeof(v), false))
+		return 0;
 	return v;
 }
 

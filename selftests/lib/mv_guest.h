@@ -3,6 +3,7 @@
 #define MV_SELFTEST_GUEST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Output of the last mv_mvctl(): stdout and stderr */
@@ -17,6 +18,9 @@ double mv_now(void);
 bool mv_wait_for(const char *name, const char *what, double secs);
 /* guest add NAME memory MEM, then load ELF.elf */
 int mv_setup_guest(const char *name, const char *mem, const char *elf);
+/* pread (or pwrite) guest memory through its fd; 0 or -1 */
+int mv_guest_rw(const char *name, uint64_t gpa, void *buf, size_t len,
+		bool write);
 /* The counter guest's counter (GPA 0x200000) */
 uint64_t mv_read_counter(const char *name);
 void mv_delete_all_guests(void);

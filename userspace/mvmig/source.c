@@ -320,14 +320,11 @@ static int run(struct src *s)
 		ret = fsync(s->out) ? -errno : 0;
 		if (ret) {
 			snprintf(s->err, sizeof(s->err), "cannot sync the file: %s", strerror(-ret));
-			/* Nothing else has the guest: resuming it is safe. */
-			ioctl(s->sfd, MV_SNAP_IOC_ABORT);
-			goto out_fail;
+			goto out_fail;	/* nothing else has the guest */
 		}
 	} else {
 		ret = await_ack(s);
 		if (ret == 1) {
-			ioctl(s->sfd, MV_SNAP_IOC_ABORT);
 			ret = -EIO;
 			goto out_fail;
 		}
@@ -356,7 +353,13 @@ out_fail:
 	if (!s->to_file && s->out >= 0 && ret != -EPERM)
 		mv_rec_send(s->out, MV_REC_ABORT, s->err, strlen(s->err));
 	s->m->reason = s->err;
-	close(s->sfd);		/* the module resumes the guest if it paused it */
+	/*
+	 * Every way here is before the END record was all written, or after
+	 * the receiver said it discarded the copy: resuming is safe even if
+	 * the module handed END out already.
+	 */
+	ioctl(s->sfd, MV_SNAP_IOC_ABORT);
+	close(s->sfd);
 	return 1;
 }
 
