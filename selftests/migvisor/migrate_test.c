@@ -325,6 +325,8 @@ FIXTURE(m) {
 
 FIXTURE_SETUP(m)
 {
+	/* Sender and receiver meet on loopback, which a bare initramfs leaves down. */
+	system("ip link set lo up 2>/dev/null");
 	mv_delete_all_guests();
 	system("pkill -9 mvmig 2>/dev/null");
 	if (mv_mvctl("baseline show nehalem"))
@@ -382,22 +384,22 @@ static void live(struct __test_metadata *_metadata, const char *opts,
 	       (unsigned long long)wd2.counter, (unsigned long long)wd2.gen);
 }
 
-TEST_F(m, live_writer)
+TEST_F_TIMEOUT(m, live_writer, 900)
 {
 	live(_metadata, "", 20000);
 }
 
-TEST_F(m, live_writer_write_protect)
+TEST_F_TIMEOUT(m, live_writer_write_protect, 900)
 {
 	live(_metadata, "--write-protect", 20000);
 }
 
-TEST_F(m, live_idle)
+TEST_F_TIMEOUT(m, live_idle, 900)
 {
 	live(_metadata, "", 1);
 }
 
-TEST_F(m, save_restore)
+TEST_F_TIMEOUT(m, save_restore, 600)
 {
 	struct writer_state ws, wd;
 	char out[8192];
@@ -466,7 +468,7 @@ static long find_rec(const uint8_t *s, size_t len, uint32_t type)
 	return -1;
 }
 
-TEST_F(m, hostile_streams)
+TEST_F_TIMEOUT(m, hostile_streams, 600)
 {
 	static uint8_t img[16 << 20];
 	static const struct { const char *name, *expect; } cases[] = {
@@ -595,7 +597,7 @@ static bool in_set(const char *set, const char *s)
 	return false;
 }
 
-TEST_F(m, faults)
+TEST_F_TIMEOUT(m, faults, 3000)
 {
 	unsigned int i;
 
@@ -665,7 +667,7 @@ TEST_F(m, faults)
 }
 
 /* A failed attempt on a paused source leaves its memory as it was. */
-TEST_F(m, failed_attempt_keeps_memory)
+TEST_F_TIMEOUT(m, failed_attempt_keeps_memory, 600)
 {
 	static uint8_t a[4 << 20], b[4 << 20];
 	struct fault f = { "corrupt", TO_RECV, MV_REC_PAGES, 2, false, 'x' };

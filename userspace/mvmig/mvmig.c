@@ -27,7 +27,7 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: mvmig send GUEST HOST:PORT [ OPTIONS ]\n"
+		"Usage: mvmig send GUEST { HOST:PORT | --listen ADDR:PORT } [ OPTIONS ]\n"
 		"       mvmig recv [ --listen ADDR:PORT ] [ --once ] [ --name NAME ]\n"
 		"       mvmig save GUEST FILE [ --keep-source ]\n"
 		"       mvmig restore FILE [ NAME ]\n"
@@ -99,6 +99,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	const char *cmd, *pos[2] = { NULL, NULL };
 	unsigned int npos = 0;
+	bool listen_set = false;
 	uint64_t v;
 	int c;
 
@@ -133,7 +134,10 @@ int main(int argc, char **argv)
 			break;
 		case 'k': o.keep_source = true; break;
 		case 'n': o.target = optarg; break;
-		case 'l': o.listen = optarg; break;
+		case 'l':
+			o.listen = optarg;
+			listen_set = true;
+			break;
 		case 'o': o.once = true; break;
 		case 'w':
 			if (parse_num(optarg, &v))
@@ -167,6 +171,13 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (!strcmp(cmd, "send") && npos == 1 && listen_set) {
+		/* The receiver's side connects to us. */
+		o.guest = pos[0];
+		if (!o.target)
+			o.target = o.guest;
+		return mvmig_send(&o, false);
+	}
 	if (!strcmp(cmd, "send") || !strcmp(cmd, "save")) {
 		if (npos != 2) {
 			fprintf(stderr, "Error: usage: mvmig %s GUEST %s\n", cmd,

@@ -23,7 +23,7 @@ struct mvmig_opts {
 	const char *guest;		/* source guest */
 	const char *target;		/* name on the destination */
 	const char *peer;		/* HOST:PORT, or a file */
-	const char *listen;		/* recv: ADDR:PORT */
+	const char *listen;		/* recv, or send without a peer: ADDR:PORT */
 	uint64_t downtime_ms;
 	uint64_t max_bandwidth;		/* bytes/s, 0: unlimited */
 	unsigned int max_rounds;
@@ -79,6 +79,8 @@ int mvmig_guest_fd(const char *name, char *err, size_t errlen);
 void mvmig_sess_error(int sfd, int ret, char *err, size_t errlen);
 
 int mvmig_send(const struct mvmig_opts *o, bool to_file);
+/* A listening TCP socket on ADDR:PORT (ADDR may be empty: any) */
+int mvmig_listen(const char *addr, char *err, size_t errlen);
 int mvmig_recv(const struct mvmig_opts *o, const char *file);
 
 void mvmig_progress(struct mvmig_metrics *m, const struct mvmig_round *r,

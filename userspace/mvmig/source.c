@@ -15,6 +15,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,26 @@ static int dial(const char *peer, char *err, size_t errlen)
 		return -ECONNREFUSED;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	return fd;
+}
+
+/*
+ * The receiver's side connects to us (a sender behind NAT, or the test
+ * rig's relay): one connection, or -ETIMEDOUT at @deadline.
+ */
+static int accept_until(int lfd, uint64_t deadline, char *err, size_t errlen)
+{
+	struct pollfd p = { .fd = lfd, .events = POLLIN };
+	uint64_t now = mvmig_now_usec();
+	int ms = deadline > now ? (deadline - now) / 1000 + 1 : 1, fd;
+
+	if (poll(&p, 1, ms) != 1) {
+		snprintf(err, errlen, "no receiver connected in time");
+		return -ETIMEDOUT;
+	}
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		snprintf(err, errlen, "accept: %s", strerror(errno));
+	return fd < 0 ? -errno : fd;
 }
 
 /* Everything the session has now, to the output; stats into @r. */
@@ -372,7 +393,7 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 	struct src s = { .o = o, .m = &m, .sfd = -1, .out = -1,
 			 .to_file = to_file };
 	uint64_t deadline = 0;
-	int state, ret;
+	int state, ret, lfd = -1;
 
 	m.progress = !o->quiet && !o->json && isatty(2);
 	s.t0 = mvmig_now_usec();
@@ -396,9 +417,18 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 		/* The receiver may not be up yet: try until --wait runs out. */
 		deadline = s.t0 + o->wait_s * 1000000ull;
 	}
+	if (!to_file && !o->peer) {
+		lfd = mvmig_listen(o->listen, s.err, sizeof(s.err));
+		if (lfd < 0) {
+			fprintf(stderr, "Error: %s\n", s.err);
+			free(s.buf);
+			return 1;
+		}
+	}
 	for (;;) {
 		if (!to_file) {
-			s.out = dial(o->peer, s.err, sizeof(s.err));
+			s.out = lfd >= 0 ? accept_until(lfd, deadline, s.err, sizeof(s.err)) :
+				dial(o->peer, s.err, sizeof(s.err));
 			if (s.out < 0 && mvmig_now_usec() < deadline && !mvmig_cancel) {
 				sleep(1);
 				continue;
@@ -437,6 +467,8 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 		fprintf(stderr, "The guest %s is paused here. Check the destination: if it runs the guest, delete it here (mvctl guest del %s); if not, resume it (mvctl guest resume %s).\n",
 			o->guest, o->guest, o->guest);
 	close(s.out);
+	if (lfd >= 0)
+		close(lfd);
 	mv_reader_free(&s.rd);
 	free(s.buf);
 	return ret;

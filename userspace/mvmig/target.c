@@ -34,6 +34,7 @@ struct dst {
 	int peer;			/* socket, or -1 for a file */
 	int rfd;			/* restore session */
 	char name[MV_GUEST_NAME_MAX];
+	char source[MV_GUEST_NAME_MAX];		/* its name on the source */
 	char baseline[MV_BASELINE_NAME_MAX];
 	bool made_baseline;
 	char err[1024];
@@ -151,7 +152,8 @@ static int prepare(struct dst *d, const char *want_name)
 	memcpy(&cfg, copy[2], sizeof(cfg));
 	cfg.name[sizeof(cfg.name) - 1] = 0;
 	snprintf(d->name, sizeof(d->name), "%s", want_name ? want_name : cfg.name);
-	d->m->guest = cfg.name;
+	snprintf(d->source, sizeof(d->source), "%s", cfg.name);
+	d->m->guest = d->source;
 	d->m->guest_bytes = cfg.memory;
 	if (!d->baseline[0]) {
 		snprintf(d->err, sizeof(d->err), "guest %s has no baseline (it sees its host's own CPUID), so no other host can take it; give it one with mvctl guest add ... baseline NAME",
@@ -326,7 +328,7 @@ out:
 	return ret ? 1 : 0;
 }
 
-static int listen_on(const char *addr, char *err, size_t errlen)
+int mvmig_listen(const char *addr, char *err, size_t errlen)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE },
 			*ai;
@@ -382,7 +384,7 @@ int mvmig_recv(const struct mvmig_opts *o, const char *file)
 		mv_reader_free(&d.rd);
 		return ret;
 	}
-	lfd = listen_on(o->listen, d.err, sizeof(d.err));
+	lfd = mvmig_listen(o->listen, d.err, sizeof(d.err));
 	if (lfd < 0) {
 		fprintf(stderr, "Error: %s\n", d.err);
 		return 1;

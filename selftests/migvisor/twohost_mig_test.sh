@@ -1,0 +1,87 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# twohost_mig_test.sh a|b PEER_PORT
+#
+# The cross-generation test, one half per emulated host, joined by the
+# network (10.0.2.2:PEER_PORT reaches the other host's mvmig receiver).
+#  a (Skylake-X): a skylake-server guest is refused by b before any page
+#    moves and keeps running here; a nehalem writer guest migrates live
+#    to b; later it comes back and runs here again.
+#  b (Nehalem): receives the writer, checks it goes on (counter, page
+#    stamps, CPUID digest), sends it back to a.
+# Prints TAP-style ok/not ok lines; "# " lines carry the figures.
+role=$1 peer=10.0.2.2:$2
+WAIT=3000
+n=0
+ok() { n=$((n + 1)); echo "ok $n twohost-$role/$1"; }
+nok() { n=$((n + 1)); echo "not ok $n twohost-$role/$1${2:+: $2}"; }
+check() { if eval "$2"; then ok "$1"; else nok "$1" "$3"; fi; }
+
+# writer NAME BASELINE: an 8 MiB writer guest at 50 pages/s, started
+writer() {
+	mvctl guest add "$1" memory 8M baseline "$2" &&
+	mvctl guest load "$1" /rig/bin/writer-slow.elf &&
+	mvctl guest start "$1"
+}
+
+state() { mvctl -j guest show "$1" 2>/dev/null | sed -n 's/.*"state":"\([a-z]*\)".*/\1/p'; }
+wait_state() {	# NAME STATE SECONDS
+	i=0
+	while [ "$(state "$1")" != "$2" ] && [ $i -lt "$3" ]; do sleep 1; i=$((i + 1)); done
+	[ "$(state "$1")" = "$2" ]
+}
+last_progress() { mvctl guest console "$1" | grep '^writer: gen' | tail -n1; }
+field() { echo "$1" | sed -n "s/.* $2 \([0-9a-f]*\).*/\1/p"; }
+
+mvctl baseline add nehalem model nehalem >/dev/null 2>&1
+if [ "$role" = a ]; then
+	mvctl baseline add sky model skylake-server >/dev/null
+	writer big sky
+	mvmig send big "$peer" --wait $WAIT --timeout $WAIT >/tmp/refuse.log 2>&1
+	rc=$?
+	sed 's/^/# refuse: /' /tmp/refuse.log
+	check refused-before-any-page "[ $rc = 1 ] && grep -q 'refused the guest' /tmp/refuse.log && grep -q 'pages 0\|0 pages' /tmp/refuse.log" "exit $rc"
+	check refused-names-features "grep -q 'lacks' /tmp/refuse.log"
+	check refused-guest-keeps-running "[ \"\$(state big)\" = running ]"
+	mvctl guest del big
+
+	writer wa nehalem
+	sleep 5
+	mvmig recv --listen 0.0.0.0:5555 --timeout $WAIT --once -q >/tmp/back.log 2>&1 &
+	mvmig send wa "$peer" --wait $WAIT --timeout $WAIT --keep-source --max-rounds 5 >/tmp/send.log 2>&1
+	rc=$?
+	sed 's/^/# send: /' /tmp/send.log
+	check migrated-a-to-b "[ $rc = 0 ]" "exit $rc"
+	p=$(last_progress wa)
+	echo "# a: last progress before the move: $p"
+	echo "MV-DIGEST writer/a-before $(field "$p" cpuid)"
+	check source-paused "[ \"\$(state wa)\" = paused ]"
+	mvctl guest del wa
+	wait_state wa running $WAIT
+	check came-back-from-b "[ \"\$(state wa)\" = running ]"
+	sleep 5
+	p=$(last_progress wa)
+	echo "# a: after the round trip: $p"
+	echo "MV-DIGEST writer/a-after $(field "$p" cpuid)"
+	check round-trip-pages-verify "[ -n \"$p\" ] && [ \"$(field "$p" failures)\" = 0 ]" "$p"
+	sed 's/^/# back: /' /tmp/back.log
+else
+	mvmig recv --listen 0.0.0.0:5555 --timeout $WAIT >/tmp/recv.log 2>&1 &
+	recv=$!
+	wait_state wa running $WAIT
+	check received-from-a "[ \"\$(state wa)\" = running ]"
+	sleep 5
+	p=$(last_progress wa)
+	echo "# b: progress here: $p"
+	echo "MV-DIGEST writer/b $(field "$p" cpuid)"
+	mvctl guest console wa | sed 's/^/# b console: /' | head -n 8
+	check counter-goes-on "[ -n \"$p\" ] && [ \"$(field "$p" failures)\" = 0 ]" "$p"
+	check refused-guest-absent "[ -z \"\$(state big)\" ]"
+	kill $recv
+	sed 's/^/# recv: /' /tmp/recv.log
+	mvmig send wa "$peer" --wait $WAIT --timeout $WAIT --max-rounds 5 >/tmp/sendback.log 2>&1
+	rc=$?
+	sed 's/^/# sendback: /' /tmp/sendback.log
+	check migrated-b-to-a "[ $rc = 0 ] && [ -z \"\$(state wa)\" ]" "exit $rc"
+fi

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The migration record stream in userspace: CRC32C (both paths), record
+ * CRCs, the BASELINE record round trip and what it must refuse, the
+ * buffered reader over a pipe (whole records, cut-off ones, corrupted
+ * wire records) and the page accounting mvmig's metrics use.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "../lib/policy_io.h"
+#include "../lib/stream.h"
+#include "../../common/record.h"
+
+TEST(crc32c_vectors)
+{
+	static const char v[] = "123456789";
+	static uint8_t big[10000];
+	uint32_t a, b;
+	size_t i;
+
+	/* The check value of CRC-32C (RFC 3720, B.4) */
+	EXPECT_EQ(0xe3069283u, ~mv_crc32c(~0u, v, 9));
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = i * 7 + (i >> 8);
+	/* Split anywhere, the same CRC: the streaming property writers use. */
+	a = ~mv_crc32c(~0u, big, sizeof(big));
+	b = mv_crc32c(~0u, big, 1234);
+	b = ~mv_crc32c(b, big + 1234, sizeof(big) - 1234);
+	EXPECT_EQ(a, b);
+}
+
+TEST(baseline_record_round_trip)
+{
+	uint8_t buf[1024];
+	struct mv_policy p, q;
+	char name[MV_BASELINE_NAME_MAX];
+	const char *why;
+	struct mv_rec_baseline *b = (void *)buf;
+
+	ASSERT_EQ(0, mv_model_policy("nehalem", &p));
+	ASSERT_GE(sizeof(buf), mv_rec_baseline_len());
+	mv_rec_baseline_put(buf, &p, "nehalem");
+	ASSERT_EQ(0, mv_rec_baseline_get(buf, mv_rec_baseline_len(), &q, name, &why));
+	EXPECT_STREQ("nehalem", name);
+	EXPECT_EQ(mv_policy_hash(&p), mv_policy_hash(&q));
+	/* A hash that does not match the policy */
+	b->hash ^= 1;
+	EXPECT_EQ(-1, mv_rec_baseline_get(buf, mv_rec_baseline_len(), &q, name, &why));
+	EXPECT_NE(NULL, strstr(why, "hash"));
+	b->hash ^= 1;
+	/* A length that does not match the word count */
+	EXPECT_EQ(-1, mv_rec_baseline_get(buf, mv_rec_baseline_len() - 4, &q, name, &why));
+	/* A feature bit nobody named */
+	((struct mv_rec_word *)(b + 1))[0].mask |= 1u << 31;
+	((struct mv_rec_word *)(b + 1))[1].mask = 0xffffffff;
+	EXPECT_EQ(-1, mv_rec_baseline_get(buf, mv_rec_baseline_len(), &q, name, &why));
+	/* A word this version does not know */
+	mv_rec_baseline_put(buf, &p, "nehalem");
+	((struct mv_rec_word *)(b + 1))[2].leaf = 0x1234;
+	EXPECT_EQ(-1, mv_rec_baseline_get(buf, mv_rec_baseline_len(), &q, name, &why));
+	EXPECT_NE(NULL, strstr(why, "does not know"));
+	/* Not canonical: a feature whose requirement is missing */
+	mv_rec_baseline_put(buf, &p, "nehalem");
+	((struct mv_rec_word *)(b + 1))[MV_W_1_ECX].mask &= ~(1u << 0);	/* sse3 */
+	b->hash = 0;
+	EXPECT_EQ(-1, mv_rec_baseline_get(buf, mv_rec_baseline_len(), &q, name, &why));
+	EXPECT_NE(NULL, strstr(why, "canonical"));
+}
+
+static int put_pages(int fd, unsigned int zero, unsigned int data)
+{
+	uint8_t buf[8 + 4 * (8 + 4096)];
+	struct mv_rec_pages ph = { .count = zero + data };
+	struct mv_rec h = { .type = MV_REC_PAGES };
+	size_t off = sizeof(ph);
+	unsigned int i;
+
+	memcpy(buf, &ph, sizeof(ph));
+	for (i = 0; i < zero + data; i++) {
+		uint64_t e = (uint64_t)i << 12 | (i < zero ? MV_PAGE_ZERO : 0);
+
+		memcpy(buf + off, &e, 8);
+		off += 8;
+		if (i >= zero) {
+			memset(buf + off, i, 4096);
+			off += 4096;
+		}
+	}
+	h.len = off;
+	h.crc = mv_rec_crc_of(&h, buf);
+	return mv_write_all(fd, &h, sizeof(h)) ?: mv_write_all(fd, buf, off);
+}
+
+TEST(reader_and_accounting)
+{
+	struct mv_rec_stats st = { 0 };
+	struct mv_reader r;
+	struct mv_rec h;
+	uint8_t *p;
+	struct mv_rec bad = { .type = MV_REC_ABORT, .len = 3 };
+	struct mv_rec cut = { .type = MV_REC_PAGES, .len = 100 };
+	int fds[2];
+
+	ASSERT_EQ(0, pipe(fds));
+	ASSERT_EQ(0, mv_rec_send(fds[1], MV_REC_HELLO, "hi", 2));
+	ASSERT_EQ(0, put_pages(fds[1], 2, 2));
+	/* A wire record with a flipped bit, then a cut-off record */
+	bad.crc = mv_rec_crc_of(&bad, "abc");
+	ASSERT_EQ(0, mv_write_all(fds[1], &bad, sizeof(bad)));
+	ASSERT_EQ(0, mv_write_all(fds[1], "abd", 3));
+	ASSERT_EQ(0, mv_write_all(fds[1], &cut, sizeof(cut)));
+	ASSERT_EQ(0, mv_write_all(fds[1], "x", 1));
+	close(fds[1]);
+	ASSERT_EQ(0, mv_reader_init(&r, fds[0]));
+	ASSERT_EQ(1, mv_reader_next(&r, &h, &p));
+	EXPECT_EQ(MV_REC_HELLO, h.type);
+	EXPECT_EQ(0, memcmp(p, "hi", 2));
+	ASSERT_EQ(1, mv_reader_next(&r, &h, &p));
+	EXPECT_EQ(MV_REC_PAGES, h.type);
+	EXPECT_EQ(h.crc, mv_rec_crc_of(&h, p));
+	mv_rec_account_one(&h, p, &st);
+	EXPECT_EQ(4, st.pages);
+	EXPECT_EQ(2, st.zero_pages);
+	EXPECT_EQ(2 * 4096, st.data_bytes);
+	EXPECT_EQ(-EBADMSG, mv_reader_next(&r, &h, &p));
+	EXPECT_EQ(-EPROTO, mv_reader_next(&r, &h, &p));
+	mv_reader_free(&r);
+	close(fds[0]);
+}
+
+TEST(zero_page_detection)
+{
+	static uint64_t pg[512] __attribute__((aligned(64)));
+	unsigned int i;
+
+	EXPECT_TRUE(mv_page_is_zero(pg));
+	for (i = 0; i < 512; i += 37) {
+		pg[i] = 1ull << (i % 64);
+		EXPECT_FALSE(mv_page_is_zero(pg));
+		pg[i] = 0;
+	}
+}
+
+TEST_HARNESS_MAIN
