@@ -50,6 +50,9 @@ build/ko/%/kmod/migvisor.ko: FORCE
 unit: tools selftests
 	$(MAKE) -C userspace/tests run
 
+demo:
+	scripts/demo
+
 check:
 	scripts/check
 
@@ -70,4 +73,4 @@ clean:
 	rm -rf build
 
 FORCE:
-.PHONY: all need-kdir modules tools selftests guests ko unit check style install clean FORCE
+.PHONY: all need-kdir modules tools selftests guests ko unit demo check style install clean FORCE

@@ -9,7 +9,8 @@
  * CPUID it sees, which must not change when it moves host.
  *
  * Parameters: a struct writer_params at WRITER_PARAMS_GPA, written by
- * the host before start (all zero: write as fast as possible).
+ * the host before start; without one, WRITER_DEFAULT_PPS (0: as fast as
+ * it can) and all of RAM, whose size the start-up stack pointer gives.
  */
 #include "lib/mvguest.h"
 
@@ -17,6 +18,9 @@
 #define WRITER_MAGIC		0x5752495445520001ull
 #define REGION_START		0x400000ull
 #define STACK_RESERVE		0x10000ull
+#ifndef WRITER_DEFAULT_PPS
+#define WRITER_DEFAULT_PPS	0
+#endif
 
 struct writer_params {
 	uint64_t magic;
@@ -33,6 +37,10 @@ struct writer_state {
 	uint64_t verify_failures;
 	uint64_t cpuid_changes;
 	uint64_t digest;
+	uint64_t tsc_khz;
+	uint64_t gaps;			/* entries written to gap[], ever */
+	/* The last gaps over 1 ms: the counter value when each ended, and its length */
+	struct { uint64_t counter, cycles; } gap[16];
 };
 
 static uint64_t fnv(uint64_t h, uint32_t v)
@@ -94,27 +102,30 @@ int main(void)
 	volatile struct writer_params *prm = (void *)WRITER_PARAMS_GPA;
 	volatile struct writer_state *st = (void *)MV_COUNTER_GPA;
 	uint64_t khz = mv_hypercall(MV_HC_TSC_KHZ, 0, 0, 0);
-	uint64_t mem = 32ull << 20, npages, per_page = 0, i;
+	/* migvisor starts the guest with RSP at the top of RAM. */
+	uint64_t mem = ((uint64_t)__builtin_frame_address(0) + 0xfffff) & ~0xfffffull;
+	uint64_t npages, per_page = 0, pps = WRITER_DEFAULT_PPS, i;
 	uint64_t last, now, next_print, next_write, gap;
 	uint64_t threshold;
 
 	if (prm->magic == WRITER_MAGIC) {
 		if (prm->mem_bytes)
 			mem = prm->mem_bytes;
-		if (prm->pages_per_sec && khz)
-			per_page = khz * 1000 / prm->pages_per_sec;
+		pps = prm->pages_per_sec;
 	}
+	if (pps && khz)
+		per_page = khz * 1000 / pps;
 	npages = (mem - STACK_RESERVE - REGION_START) >> 12;
 	if (prm->magic == WRITER_MAGIC && prm->region_pages &&
 	    prm->region_pages < npages)
 		npages = prm->region_pages;
 	st->digest = cpuid_digest();
+	st->tsc_khz = khz;
 	/* A gap of more than 20 ms is worth a line: it is a pause. */
 	threshold = khz ? khz * 20 : 50000000;
 	mv_printf("writer: %llu pages from 0x%llx, %llu pages/s, cpuid %016llx\n",
 		  (unsigned long long)npages, REGION_START,
-		  (unsigned long long)(prm->magic == WRITER_MAGIC ?
-				       prm->pages_per_sec : 0),
+		  (unsigned long long)pps,
 		  (unsigned long long)st->digest);
 	print_features();
 	last = mv_rdtsc();
@@ -142,6 +153,11 @@ int main(void)
 				last = now;
 				if (gap > st->max_gap_cycles)
 					st->max_gap_cycles = gap;
+				if (khz && gap > khz) {
+					st->gap[st->gaps % 16].counter = st->counter;
+					st->gap[st->gaps % 16].cycles = gap;
+					st->gaps++;
+				}
 				if (gap > threshold) {
 					uint64_t d = cpuid_digest();
 
@@ -163,10 +179,11 @@ int main(void)
 			pg[511] = gen;
 			st->counter++;
 			if (now >= next_print) {
-				mv_printf("writer: gen %llu counter %llu failures %llu\n",
+				mv_printf("writer: gen %llu counter %llu failures %llu cpuid %016llx\n",
 					  (unsigned long long)gen,
 					  (unsigned long long)st->counter,
-					  (unsigned long long)st->verify_failures);
+					  (unsigned long long)st->verify_failures,
+					  (unsigned long long)cpuid_digest());
 				next_print = now + (khz ? khz * 1000 : 1000000000);
 			}
 		}

@@ -36,8 +36,24 @@
 
 struct writer_state {
 	uint64_t counter, gen, max_gap_cycles, verify_failures, cpuid_changes,
-		 digest;
+		 digest, tsc_khz, gaps;
+	struct { uint64_t counter, cycles; } gap[16];
 };
+
+/*
+ * The blackout as the guest saw it: the gap in its own TSC that ended at
+ * the counter value the source stopped at. 0 if it was under 1 ms.
+ */
+static uint64_t guest_downtime_us(const struct writer_state *src,
+				  const struct writer_state *dst)
+{
+	unsigned int i;
+
+	for (i = 0; i < 16 && i < dst->gaps; i++)
+		if (dst->gap[i].counter == src->counter && dst->tsc_khz)
+			return dst->gap[i].cycles * 1000 / dst->tsc_khz;
+	return 0;
+}
 
 static const char *mig_mem(void)
 {
@@ -382,6 +398,10 @@ static void live(struct __test_metadata *_metadata, const char *opts,
 	TH_LOG("source stopped at counter %llu gen %llu; destination at %llu gen %llu",
 	       (unsigned long long)ws.counter, (unsigned long long)ws.gen,
 	       (unsigned long long)wd2.counter, (unsigned long long)wd2.gen);
+	/* MV-MIG lines are what the closing note and bench/ quote. */
+	printf("# MV-MIG %s mem=%s pps=%llu guest_downtime_us=%llu\n", opts[0] ? opts : "pml-or-wp",
+	       mig_mem(), (unsigned long long)pps,
+	       (unsigned long long)guest_downtime_us(&ws, &wd2));
 }
 
 TEST_F_TIMEOUT(m, live_writer, 900)

@@ -42,6 +42,7 @@ static void usage(FILE *f)
 		"  --write-protect      track dirty pages by EPT write protection, not PML\n"
 		"  -j, --json           print the figures as JSON\n"
 		"  -q, --quiet          no progress line\n"
+		"  --progress           a progress line even when stderr is no terminal\n"
 		"Exit status: 0 done; 1 failed, the source runs unchanged; 2 usage;\n"
 		"3 the outcome is unknown and the source is left paused (see mvmig(8)).\n",
 		MVMIG_MAX_ROUNDS);
@@ -88,6 +89,7 @@ int main(int argc, char **argv)
 		{ "write-protect", no_argument, NULL, 'W' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "progress", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -152,6 +154,7 @@ int main(int argc, char **argv)
 		case 'W': o.force_wp = true; break;
 		case 'j': o.json = true; break;
 		case 'q': o.quiet = true; break;
+		case 'P': o.progress = true; break;
 		case 'h':
 			usage(stdout);
 			return 0;

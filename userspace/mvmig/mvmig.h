@@ -33,6 +33,7 @@ struct mvmig_opts {
 	bool once;
 	bool json;
 	bool quiet;
+	bool progress;			/* a progress line even without a terminal */
 	bool force_wp;			/* write-protection dirty tracking */
 };
 

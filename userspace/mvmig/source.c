@@ -395,7 +395,7 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 	uint64_t deadline = 0;
 	int state, ret, lfd = -1;
 
-	m.progress = !o->quiet && !o->json && isatty(2);
+	m.progress = !o->quiet && !o->json && (o->progress || isatty(2));
 	s.t0 = mvmig_now_usec();
 	if (mvmig_guest_state(o->guest, &state, &m.guest_bytes, s.err,
 			      sizeof(s.err))) {

@@ -369,7 +369,7 @@ int mvmig_recv(const struct mvmig_opts *o, const char *file)
 	struct dst d = { .o = o, .m = &m, .peer = -1 };
 	int lfd, ret = 0;
 
-	m.progress = !o->quiet && !o->json && isatty(2);
+	m.progress = !o->quiet && !o->json && (o->progress || isatty(2));
 	if (file) {
 		int fd = open(file, O_RDONLY | O_CLOEXEC);
 
