@@ -440,6 +440,8 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 			}
 			mv_reader_init(&s.rd, s.out);
 			s.rd.timeout_ms = o->timeout_s * 1000;
+			/* The figures start with the connection, not the waiting. */
+			s.t0 = mvmig_now_usec();
 		}
 		s.no_answer = false;
 		ret = run(&s);
