@@ -65,7 +65,7 @@ static uint64_t cpuid_digest(void)
 	uint32_t r[4];
 	unsigned int i, j;
 
-	for (i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(leaves); i++) {
 		mv_cpuid(leaves[i][0], leaves[i][1], r);
 		for (j = 0; j < 4; j++)
 			h = fnv(h, r[j]);
@@ -88,7 +88,7 @@ static void print_features(void)
 	mv_cpuid(1, 0, r1);
 	mv_cpuid(7, 0, r7);
 	n = mv_snprintf(line, sizeof(line), "writer: CPU features:");
-	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(f); i++) {
 		uint32_t *r = f[i].leaf == 1 ? r1 : r7;
 
 		if (r[f[i].reg] >> f[i].bit & 1)
@@ -99,8 +99,9 @@ static void print_features(void)
 
 int main(void)
 {
-	volatile struct writer_params *prm = (void *)WRITER_PARAMS_GPA;
-	volatile struct writer_state *st = (void *)MV_COUNTER_GPA;
+	/* The host reads and writes these while the guest runs: *_ONCE. */
+	struct writer_params *prm = (void *)WRITER_PARAMS_GPA;
+	struct writer_state *st = (void *)MV_COUNTER_GPA;
 	uint64_t khz = mv_hypercall(MV_HC_TSC_KHZ, 0, 0, 0);
 	/* migvisor starts the guest with RSP at the top of RAM. */
 	uint64_t mem = ((uint64_t)__builtin_frame_address(0) + 0xfffff) & ~0xfffffull;
@@ -135,11 +136,12 @@ int main(void)
 		uint64_t gen = st->gen + 1;
 
 		for (i = 0; i < npages; i++) {
-			volatile uint64_t *pg = (void *)(REGION_START + (i << 12));
+			uint64_t *pg = (void *)(REGION_START + (i << 12));
 
 			/* Generation 1 finds zero pages; later ones, the last stamp. */
-			if (gen > 1 && (pg[0] != gen - 1 || pg[1] != i ||
-					pg[511] != gen - 1)) {
+			if (gen > 1 && (READ_ONCE(pg[0]) != gen - 1 ||
+					READ_ONCE(pg[1]) != i ||
+					READ_ONCE(pg[511]) != gen - 1)) {
 				st->verify_failures++;
 				mv_printf("writer: VERIFY FAIL page %llu: gen %llu/%llu, expected %llu\n",
 					  (unsigned long long)i,
@@ -174,10 +176,10 @@ int main(void)
 			next_write += per_page;
 			if (per_page && now > next_write + khz * 100)
 				next_write = now;	/* do not make up for a pause */
-			pg[0] = gen;
-			pg[1] = i;
-			pg[511] = gen;
-			st->counter++;
+			WRITE_ONCE(pg[0], gen);
+			WRITE_ONCE(pg[1], i);
+			WRITE_ONCE(pg[511], gen);
+			WRITE_ONCE(st->counter, st->counter + 1);
 			if (now >= next_print) {
 				mv_printf("writer: gen %llu counter %llu failures %llu cpuid %016llx\n",
 					  (unsigned long long)gen,

@@ -247,6 +247,7 @@ int mv_guest_call(struct mv_guest *g, int (*fn)(struct mv_vcpu *v, void *arg),
 	/* A running guest exits within one time slice. */
 	wait_event_timeout(g->wq, smp_load_acquire(&c.done) ||
 			   READ_ONCE(g->state) == MV_GUEST_STOPPED, 5 * HZ);
+	/* Pairs with the release in run_call(): c.ret is written before. */
 	if (smp_load_acquire(&c.done))
 		return c.ret;
 	if (cmpxchg(&v->call, &c, NULL) == &c)

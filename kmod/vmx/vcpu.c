@@ -485,6 +485,7 @@ static void run_call(struct mv_vcpu *v)
 	if (!ret && c->flush)
 		mv_vmx_flush_all(v->guest->mem.eptp, 0);
 	c->ret = ret;
+	/* Publishes c->ret; the caller's acquire pairs with it. */
 	smp_store_release(&c->done, true);
 	wake_up_all(&v->guest->wq);
 }

@@ -220,9 +220,8 @@ static size_t scan(struct flow *f, const struct fault *ft, int d, uint8_t *b,
 	size_t i;
 
 	for (i = 0; i < n; i++, f->pos++) {
-		if (f->pos < f->next_hdr) {
+		if (f->pos < f->next_hdr)
 			continue;
-		}
 		f->hdr[f->hdr_have++] = b[i];
 		if (f->hdr_have < 16)
 			continue;

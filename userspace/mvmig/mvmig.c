@@ -11,20 +11,21 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mvmig.h"
 
-volatile sig_atomic_t mvmig_cancel;
+atomic_int mvmig_cancel;
 
 static void on_signal(int sig)
 {
 	mvmig_cancel = 1;
 }
 
-static void usage(FILE *f)
+static void help(FILE *f)
 {
 	fprintf(f,
 		"Usage: mvmig send GUEST { HOST:PORT | --listen ADDR:PORT } [ OPTIONS ]\n"
@@ -106,12 +107,12 @@ int main(int argc, char **argv)
 	int c;
 
 	if (argc < 2) {
-		usage(stderr);
+		help(stderr);
 		return MVMIG_EXIT_USAGE;
 	}
 	cmd = argv[1];
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
-		usage(stdout);
+		help(stdout);
 		return 0;
 	}
 	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
@@ -134,13 +135,19 @@ int main(int argc, char **argv)
 			if (parse_num(optarg, &o.max_bandwidth))
 				goto bad;
 			break;
-		case 'k': o.keep_source = true; break;
-		case 'n': o.target = optarg; break;
+		case 'k':
+			o.keep_source = true;
+			break;
+		case 'n':
+			o.target = optarg;
+			break;
 		case 'l':
 			o.listen = optarg;
 			listen_set = true;
 			break;
-		case 'o': o.once = true; break;
+		case 'o':
+			o.once = true;
+			break;
 		case 'w':
 			if (parse_num(optarg, &v))
 				goto bad;
@@ -151,15 +158,23 @@ int main(int argc, char **argv)
 				goto bad;
 			o.timeout_s = v;
 			break;
-		case 'W': o.force_wp = true; break;
-		case 'j': o.json = true; break;
-		case 'q': o.quiet = true; break;
-		case 'P': o.progress = true; break;
+		case 'W':
+			o.force_wp = true;
+			break;
+		case 'j':
+			o.json = true;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
+		case 'P':
+			o.progress = true;
+			break;
 		case 'h':
-			usage(stdout);
+			help(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			help(stderr);
 			return MVMIG_EXIT_USAGE;
 		}
 	}

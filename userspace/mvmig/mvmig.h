@@ -6,6 +6,7 @@
 #define MV_MVMIG_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -37,7 +38,8 @@ struct mvmig_opts {
 	bool force_wp;			/* write-protection dirty tracking */
 };
 
-extern volatile sig_atomic_t mvmig_cancel;
+/* Set by SIGINT/SIGTERM: stop at the next safe point. */
+extern atomic_int mvmig_cancel;
 
 /* Per-round and total figures, printed by report.c */
 struct mvmig_round {

@@ -221,7 +221,7 @@ static int snap_ioctl(struct src *s, unsigned long cmd, struct mv_snap_round *sr
 }
 
 /* The receiver's answer to the handshake: 0 accepted, else refused. */
-static int handshake(struct src *s)
+static int negotiate(struct src *s)
 {
 	char hello[512], me[128];
 	struct mv_rec h;
@@ -239,7 +239,7 @@ static int handshake(struct src *s)
 	ret = mv_reader_next(&s->rd, &h, &p);
 	if (ret <= 0) {
 		s->no_answer = ret == 0 || ret == -ECONNRESET || ret == -EPIPE;
-		snprintf(s->err, sizeof(s->err), "no answer to the handshake: %s",
+		snprintf(s->err, sizeof(s->err), "no answer from the receiver: %s",
 			 ret ? strerror(-ret) : "the receiver closed the connection");
 		return ret ? ret : -ECONNRESET;
 	}
@@ -251,7 +251,7 @@ static int handshake(struct src *s)
 		s->m->outcome = "refused";
 		return -EPERM;
 	}
-	snprintf(s->err, sizeof(s->err), "unexpected %s record in the handshake",
+	snprintf(s->err, sizeof(s->err), "unexpected %s record before the transfer",
 		 mv_rec_type_name(h.type));
 	return -EPROTO;
 }
@@ -317,7 +317,7 @@ static int run(struct src *s)
 	if (s->to_file) {
 		ret = pump(s, &s->m->rounds[0]);
 	} else {
-		ret = handshake(s);
+		ret = negotiate(s);
 		/* Rounds while the guest runs. */
 		while (!ret) {
 			ret = snap_ioctl(s, MV_SNAP_IOC_ROUND, &sr);

@@ -134,7 +134,7 @@ TEST(reader_and_accounting)
 
 TEST(zero_page_detection)
 {
-	static uint64_t pg[512] __attribute__((aligned(64)));
+	static uint64_t pg[512];
 	unsigned int i;
 
 	EXPECT_TRUE(mv_page_is_zero(pg));
