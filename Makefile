@@ -63,6 +63,8 @@ install: modules tools
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	install -D -m 0755 userspace/mvctl/mvctl $(DESTDIR)$(PREFIX)/sbin/mvctl
 	install -D -m 0644 docs/man/mvctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/mvctl.8
+	install -D -m 0755 userspace/mvmig/mvmig $(DESTDIR)$(PREFIX)/sbin/mvmig
+	install -D -m 0644 docs/man/mvmig.8 $(DESTDIR)$(PREFIX)/share/man/man8/mvmig.8
 
 clean:
 	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
