@@ -40,7 +40,7 @@ struct writer_state {
 	uint64_t tsc_khz;
 	uint64_t gaps;			/* entries written to gap[], ever */
 	/* The last gaps over 1 ms: the counter value when each ended, and its length */
-	struct { uint64_t counter, cycles; } gap[16];
+	struct { uint64_t counter, cycles; } gap[256];
 };
 
 static uint64_t fnv(uint64_t h, uint32_t v)
@@ -156,8 +156,8 @@ int main(void)
 				if (gap > st->max_gap_cycles)
 					st->max_gap_cycles = gap;
 				if (khz && gap > khz) {
-					st->gap[st->gaps % 16].counter = st->counter;
-					st->gap[st->gaps % 16].cycles = gap;
+					st->gap[st->gaps % 256].counter = st->counter;
+					st->gap[st->gaps % 256].cycles = gap;
 					st->gaps++;
 				}
 				if (gap > threshold) {
