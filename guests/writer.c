@@ -116,6 +116,11 @@ int main(void)
 	}
 	if (pps && khz)
 		per_page = khz * 1000 / pps;
+	if (mem < REGION_START + STACK_RESERVE + 4096) {
+		mv_printf("writer: needs more than %llu KiB of RAM\n",
+			  (REGION_START + STACK_RESERVE) >> 10);
+		mv_exit(1);
+	}
 	npages = (mem - STACK_RESERVE - REGION_START) >> 12;
 	if (prm->magic == WRITER_MAGIC && prm->region_pages &&
 	    prm->region_pages < npages)

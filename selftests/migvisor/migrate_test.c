@@ -511,7 +511,7 @@ TEST_F_TIMEOUT(m, hostile_streams, 600)
 	int fd;
 
 	unlink("/tmp/h.mvsnap");
-	ASSERT_EQ(0, start_writer("src", "4M", 20000));
+	ASSERT_EQ(0, start_writer("src", "8M", 20000));
 	ASSERT_EQ(0, system("mvmig save src /tmp/h.mvsnap --keep-source >/dev/null 2>&1"));
 	fd = open("/tmp/h.mvsnap", O_RDONLY);
 	ASSERT_LE(0, fd);
@@ -636,7 +636,7 @@ TEST_F_TIMEOUT(m, faults, 3000)
 		const char *s;
 
 		mv_delete_all_guests();
-		ASSERT_EQ(0, start_writer("src", "4M", 20000));
+		ASSERT_EQ(0, start_writer("src", "8M", 20000));
 		ASSERT_EQ(0, pipe(pipefd));
 		rpid = spawn("/tmp/frecv.log", "mvmig recv --listen 127.0.0.1:%d --once --name dst --timeout 20",
 			     rport);
@@ -695,12 +695,12 @@ TEST_F_TIMEOUT(m, faults, 3000)
 /* A failed attempt on a paused source leaves its memory as it was. */
 TEST_F_TIMEOUT(m, failed_attempt_keeps_memory, 600)
 {
-	static uint8_t a[4 << 20], b[4 << 20];
+	static uint8_t a[8 << 20], b[8 << 20];
 	struct fault f = { "corrupt", TO_RECV, MV_REC_PAGES, 2, false, 'x' };
 	int rport = free_port(), pport = free_port(), pipefd[2];
 	pid_t rpid, spid, ppid;
 
-	ASSERT_EQ(0, start_writer("src", "4M", 20000));
+	ASSERT_EQ(0, start_writer("src", "8M", 20000));
 	ASSERT_EQ(0, mv_mvctl("guest pause src"));
 	ASSERT_EQ(0, mv_guest_rw("src", 0, a, sizeof(a), false));
 	ASSERT_EQ(0, pipe(pipefd));
