@@ -20,7 +20,7 @@ ok() { n=$((n + 1)); echo "ok $n twohost-$role/$1"; }
 nok() { n=$((n + 1)); echo "not ok $n twohost-$role/$1${2:+: $2}"; }
 check() { if eval "$2"; then ok "$1"; else nok "$1" "$3"; fi; }
 
-# writer NAME BASELINE: an 8 MiB writer guest at 50 pages/s, started
+# writer NAME BASELINE: an 8 MiB writer guest at 10 pages/s, started
 writer() {
 	mvctl guest add "$1" memory 8M baseline "$2" &&
 	mvctl guest load "$1" /rig/bin/writer-slow.elf &&
