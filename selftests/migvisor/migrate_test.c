@@ -41,18 +41,21 @@ struct writer_state {
 };
 
 /*
- * The blackout as the guest saw it: the gap in its own TSC that ended at
- * the counter value the source stopped at. 0 if it was under 1 ms.
+ * The blackout as the guest saw it: the longest gap in its own TSC that
+ * ended at the counter value the source stopped at (an idle writer has
+ * short gaps at the same value before it). 0 if it was under 1 ms.
  */
 static uint64_t guest_downtime_us(const struct writer_state *src,
 				  const struct writer_state *dst)
 {
+	uint64_t best = 0;
 	unsigned int i;
 
 	for (i = 0; i < 256 && i < dst->gaps; i++)
-		if (dst->gap[i].counter == src->counter && dst->tsc_khz)
-			return dst->gap[i].cycles * 1000 / dst->tsc_khz;
-	return 0;
+		if (dst->gap[i].counter == src->counter &&
+		    dst->gap[i].cycles > best)
+			best = dst->gap[i].cycles;
+	return dst->tsc_khz ? best * 1000 / dst->tsc_khz : 0;
 }
 
 static const char *mig_mem(void)
@@ -205,57 +208,55 @@ static int dial_port(int port)
 /* Per direction: where the next record header starts, and counts. */
 struct flow {
 	uint64_t pos, next_hdr;
+	uint64_t flags_pos;		/* a ROUND's flags byte, to look at */
 	uint8_t hdr[16];
 	unsigned int hdr_have, seen;
 	bool triggered;
 };
 
 /*
- * Forward @n bytes of direction @d; returns the number that may pass
- * before the trigger (n if none), and flips a byte for 'x'.
+ * Look at @n bytes of direction @d: the number that may pass before the
+ * trigger (n if none); for 'x', the index of the trigger header's last
+ * byte, encoded as -(index + 1).
  */
-static size_t scan(struct flow *f, const struct fault *ft, int d, uint8_t *b,
-		   size_t n)
+static ssize_t scan(struct flow *f, const struct fault *ft, int d,
+		    const uint8_t *b, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++, f->pos++) {
+		struct mv_rec h;
+
+		if (f->flags_pos && f->pos == f->flags_pos) {
+			/* A ROUND marker's flags: is it the final round? */
+			f->flags_pos = 0;
+			if (b[i] & MV_ROUND_FINAL) {
+				f->triggered = true;
+				return i;
+			}
+		}
 		if (f->pos < f->next_hdr)
 			continue;
 		f->hdr[f->hdr_have++] = b[i];
 		if (f->hdr_have < 16)
 			continue;
-		{
-			struct mv_rec h;
-			bool match;
-
-			memcpy(&h, f->hdr, 16);
-			f->hdr_have = 0;
-			f->next_hdr = f->pos + 1 + h.len;
-			match = d == ft->dir && h.type == ft->type && !f->triggered;
-			if (match && ft->final_only) {
-				/* The flags follow; a marker comes in one piece. */
-				struct mv_rec_round rr;
-
-				if (i + 1 + sizeof(rr) > n)
-					match = false;
-				else
-					memcpy(&rr, b + i + 1, sizeof(rr));
-				if (match && !(rr.flags & MV_ROUND_FINAL))
-					match = false;
-			}
-			if (!match || ++f->seen < ft->nth)
-				continue;
-			f->triggered = true;
-			if (ft->action == 'x') {
-				/* Corrupt a byte well inside the payload, later. */
-				f->next_hdr = f->pos + 1 + h.len;
-				f->hdr_have = 0;
-				return (size_t)-(i + 1);
-			}
-			/* Stop before this record's header. */
-			return i + 1 > 16 ? i + 1 - 16 : 0;
+		memcpy(&h, f->hdr, 16);
+		f->hdr_have = 0;
+		f->next_hdr = f->pos + 1 + h.len;
+		if (d != ft->dir || h.type != ft->type || f->triggered)
+			continue;
+		if (ft->final_only) {
+			/* struct mv_rec_round: round (4 bytes), then flags */
+			f->flags_pos = f->pos + 1 + 4;
+			continue;
 		}
+		if (++f->seen < ft->nth)
+			continue;
+		f->triggered = true;
+		if (ft->action == 'x')
+			return -(ssize_t)(i + 1);
+		/* Stop before this record's header (what of it is here). */
+		return i + 1 >= 16 ? i + 1 - 16 : 0;
 	}
 	return n;
 }
@@ -283,8 +284,7 @@ static void proxy(int lport, int rport, const struct fault *ft, int ready)
 			_exit(1);
 		for (d = 0; d < 2; d++) {
 			int from = d == TO_RECV ? a : b, to = d == TO_RECV ? b : a;
-			ssize_t n;
-			size_t pass;
+			ssize_t n, pass;
 
 			if (!(p[d].revents & (POLLIN | POLLHUP)))
 				continue;
@@ -300,9 +300,9 @@ static void proxy(int lport, int rport, const struct fault *ft, int ready)
 				}
 			}
 			pass = scan(&fl[d], ft, d, buf, n);
-			if ((ssize_t)pass < 0) {
+			if (pass < 0) {
 				/* 'x': flip a byte 24 bytes into the payload. */
-				size_t at = -(ssize_t)pass - 1 + 24;
+				size_t at = -pass - 1 + 24;
 
 				if (at < (size_t)n)
 					buf[at] ^= 0x40;
@@ -310,9 +310,9 @@ static void proxy(int lport, int rport, const struct fault *ft, int ready)
 					corrupt_left[d] = at - n;
 				pass = n;
 			}
-			if (pass && write(to, buf, pass) != (ssize_t)pass)
+			if (pass && write(to, buf, pass) != pass)
 				_exit(0);
-			if (pass < (size_t)n) {
+			if (pass < n) {
 				if (ft->action == 'c') {
 					shutdown(a, SHUT_RDWR);
 					shutdown(b, SHUT_RDWR);
@@ -624,6 +624,31 @@ static bool in_set(const char *set, const char *s)
 	return false;
 }
 
+/*
+ * The commit rules are mvmig's and the sessions', the same code whatever
+ * tracks dirty pages; under Bochs a PML host runs this matrix about three
+ * times slower, so there it takes one case per phase (MV_FAULTS=all: all).
+ */
+static bool fault_wanted(const struct fault *f)
+{
+	static const char *const quick[] = {
+		"conn-precopy", "sender-stopcopy", "receiver-ack", "conn-ack",
+		"corrupt-page",
+	};
+	char flags[4096] = "";
+	const char *all = getenv("MV_FAULTS");
+	unsigned int i;
+
+	if ((all && !strcmp(all, "all")) ||
+	    mv_cpuinfo_field("vmx flags", flags, sizeof(flags)) ||
+	    !mv_word_in(flags, "pml"))
+		return true;
+	for (i = 0; i < ARRAY_SIZE(quick); i++)
+		if (!strcmp(f->name, quick[i]))
+			return true;
+	return false;
+}
+
 TEST_F_TIMEOUT(m, faults, 3000)
 {
 	unsigned int i;
@@ -636,8 +661,10 @@ TEST_F_TIMEOUT(m, faults, 3000)
 		char out[4096], c;
 		const char *s;
 
+		if (!fault_wanted(f))
+			continue;
 		mv_delete_all_guests();
-		ASSERT_EQ(0, start_writer("src", "8M", 20000));
+		ASSERT_EQ(0, start_writer("src", "8M", 2000));
 		ASSERT_EQ(0, pipe(pipefd));
 		rpid = spawn("/tmp/frecv.log", "mvmig recv --listen 127.0.0.1:%d --once --name dst --timeout 20",
 			     rport);
@@ -648,7 +675,7 @@ TEST_F_TIMEOUT(m, faults, 3000)
 			_exit(0);
 		}
 		close(pipefd[1]);
-		spid = spawn("/tmp/fsend.log", "mvmig send src 127.0.0.1:%d --wait 20 --timeout 20 --downtime-ms 1 --max-rounds 4",
+		spid = spawn("/tmp/fsend.log", "mvmig send src 127.0.0.1:%d --wait 5 --timeout 20 --downtime-ms 1 --max-rounds 4",
 			     pport);
 		if (f->action == 's' || f->action == 'r') {
 			struct pollfd p = { .fd = pipefd[0], .events = POLLIN };
@@ -687,8 +714,9 @@ TEST_F_TIMEOUT(m, faults, 3000)
 		sleep(1);
 		if (!writer_state("src", &w))
 			EXPECT_EQ(0, w.verify_failures);
+		snprintf(out, sizeof(out), "%s", state_of("src"));
 		TH_LOG("%s: source %s, destination %s, mvmig send exit %d",
-		       f->name, state_of("src"), state_of("dst"), rc);
+		       f->name, out, state_of("dst"), rc);
 		system("pkill -9 mvmig 2>/dev/null");
 	}
 }
