@@ -42,7 +42,8 @@ struct writer_state {
 
 /*
  * The blackout as the guest saw it: the longest gap in its own TSC that
- * ended at the counter value the source stopped at (an idle writer has
+ * ended at the counter value the source stopped at, or one later if the
+ * pause fell between its last TSC read and its store (an idle writer has
  * short gaps at the same value before it). 0 if it was under 1 ms.
  */
 static uint64_t guest_downtime_us(const struct writer_state *src,
@@ -52,7 +53,7 @@ static uint64_t guest_downtime_us(const struct writer_state *src,
 	unsigned int i;
 
 	for (i = 0; i < 256 && i < dst->gaps; i++)
-		if (dst->gap[i].counter == src->counter &&
+		if (dst->gap[i].counter - src->counter <= 1 &&
 		    dst->gap[i].cycles > best)
 			best = dst->gap[i].cycles;
 	return dst->tsc_khz ? best * 1000 / dst->tsc_khz : 0;
