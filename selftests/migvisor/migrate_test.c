@@ -625,31 +625,6 @@ static bool in_set(const char *set, const char *s)
 	return false;
 }
 
-/*
- * The commit rules are mvmig's and the sessions', the same code whatever
- * tracks dirty pages; under Bochs a PML host runs this matrix about three
- * times slower, so there it takes one case per phase (MV_FAULTS=all: all).
- */
-static bool fault_wanted(const struct fault *f)
-{
-	static const char *const quick[] = {
-		"conn-precopy", "sender-stopcopy", "receiver-ack", "conn-ack",
-		"corrupt-page",
-	};
-	char flags[4096] = "";
-	const char *all = getenv("MV_FAULTS");
-	unsigned int i;
-
-	if ((all && !strcmp(all, "all")) ||
-	    mv_cpuinfo_field("vmx flags", flags, sizeof(flags)) ||
-	    !mv_word_in(flags, "pml"))
-		return true;
-	for (i = 0; i < ARRAY_SIZE(quick); i++)
-		if (!strcmp(f->name, quick[i]))
-			return true;
-	return false;
-}
-
 TEST_F_TIMEOUT(m, faults, 3000)
 {
 	unsigned int i;
@@ -662,8 +637,6 @@ TEST_F_TIMEOUT(m, faults, 3000)
 		char out[4096], c;
 		const char *s;
 
-		if (!fault_wanted(f))
-			continue;
 		mv_delete_all_guests();
 		ASSERT_EQ(0, start_writer("src", "8M", 2000));
 		ASSERT_EQ(0, pipe(pipefd));
