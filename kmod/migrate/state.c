@@ -20,7 +20,6 @@
 #include <linux/migvisor.h>
 
 #include "../guest.h"
-#include "../vmx/capabilities.h"
 #include "../vmx/exit.h"
 #include "../vmx/vmx_ops.h"
 #include "state.h"
@@ -49,11 +48,6 @@ static unsigned long seg_field(unsigned long es_field, unsigned int i)
 u32 mv_state_xsave_size(const struct mv_policy *p)
 {
 	return p->xcr0 ? mv_xsave_size(p->xcr0, false) : 512;
-}
-
-static bool canonical(u64 a)
-{
-	return (u64)(((s64)a << 16) >> 16) == a;
 }
 
 static int capture_on_vcpu(struct mv_vcpu *v, void *arg)
@@ -167,7 +161,7 @@ static const char *check_seg(unsigned int i, const struct mv_rec_seg *s)
 	if (s->reserved[0] || s->reserved[1] || s->reserved[2] ||
 	    (s->ar & SAR_RESERVED))
 		return "segment has reserved bits set";
-	if (!canonical(s->base))
+	if (!mv_canonical(s->base))
 		return "segment base is not canonical";
 	if (unusable)
 		return i == MV_SEG_CS || i == MV_SEG_TR ?
@@ -239,7 +233,7 @@ static const char *check(struct mv_guest *g, const struct mv_rec_vcpu *r,
 	if (!(r->rflags & X86_EFLAGS_FIXED) || (r->rflags & RFLAGS_RESERVED) ||
 	    (r->rflags & X86_EFLAGS_VM))
 		return "RFLAGS has reserved bits wrong or VM set";
-	if (!canonical(r->rip))
+	if (!mv_canonical(r->rip))
 		return "RIP is not canonical";
 	if ((r->dr6 >> 32) || (r->dr7 >> 32))
 		return "DR6 or DR7 has bits set above bit 31";
@@ -253,12 +247,12 @@ static const char *check(struct mv_guest *g, const struct mv_rec_vcpu *r,
 		return "SS.DPL differs from CS.DPL";
 	if ((r->seg[MV_SEG_SS].selector & 3) != (cs->selector & 3))
 		return "SS.RPL differs from CS.RPL";
-	if (!canonical(r->gdtr_base) || !canonical(r->idtr_base) ||
+	if (!mv_canonical(r->gdtr_base) || !mv_canonical(r->idtr_base) ||
 	    r->gdtr_limit > 0xffff || r->idtr_limit > 0xffff)
 		return "GDTR or IDTR is not canonical or its limit is too big";
-	if (!canonical(r->msr_lstar) || !canonical(r->msr_cstar) ||
-	    !canonical(r->msr_kernel_gs_base) ||
-	    !canonical(r->msr_sysenter_esp) || !canonical(r->msr_sysenter_eip))
+	if (!mv_canonical(r->msr_lstar) || !mv_canonical(r->msr_cstar) ||
+	    !mv_canonical(r->msr_kernel_gs_base) ||
+	    !mv_canonical(r->msr_sysenter_esp) || !mv_canonical(r->msr_sysenter_eip))
 		return "an MSR that holds an address is not canonical";
 	if ((r->msr_sfmask >> 32) || (r->msr_tsc_aux >> 32) ||
 	    (r->msr_sysenter_cs >> 32))
@@ -314,12 +308,8 @@ void mv_state_to_vmcs(struct mv_vcpu *v, const struct mv_rec_vcpu *r)
 	s64 gap = ktime_get_real_ns() - r->captured_ns;
 	unsigned int i;
 
-	mv_vmwrite(CR0_READ_SHADOW, r->cr0);
-	mv_vmwrite(GUEST_CR0, (r->cr0 | mv_vmx.msr[MV_MSR_CR0_FIXED0]) &
-			      mv_vmx.msr[MV_MSR_CR0_FIXED1]);
-	mv_vmwrite(CR4_READ_SHADOW, r->cr4);
-	mv_vmwrite(GUEST_CR4, (r->cr4 | mv_vmx.msr[MV_MSR_CR4_FIXED0]) &
-			      mv_vmx.msr[MV_MSR_CR4_FIXED1]);
+	mv_vmcs_set_cr0(r->cr0);
+	mv_vmcs_set_cr4(r->cr4);
 	mv_vmwrite(GUEST_CR3, r->cr3);
 	mv_vmwrite(GUEST_IA32_EFER, r->efer);
 	mv_vmwrite(GUEST_DR7, MV_DR7_FIXED);

@@ -101,11 +101,6 @@ static void set_gpr(struct mv_vcpu *v, unsigned int n, u64 val)
 		*gpr(v, n) = val;
 }
 
-static bool canonical(u64 a)
-{
-	return (u64)(((s64)a << 16) >> 16) == a;
-}
-
 static void console_bytes(struct mv_vcpu *v, const u8 *p, size_t n)
 {
 	mv_console_write(&v->guest->con, p, n);
@@ -271,7 +266,7 @@ static bool write_msr(struct mv_vcpu *v, u32 index, u64 val)
 	case MSR_LSTAR:
 	case MSR_CSTAR:
 	case MSR_KERNEL_GS_BASE:
-		if (!canonical(val))
+		if (!mv_canonical(val))
 			return false;
 		break;
 	case MSR_SYSCALL_MASK:
@@ -290,7 +285,7 @@ static bool write_msr(struct mv_vcpu *v, u32 index, u64 val)
 		return shown(v, MV_F_xsaves) && !val;
 	case MSR_FS_BASE:
 	case MSR_GS_BASE:
-		if (!canonical(val))
+		if (!mv_canonical(val))
 			return false;
 		mv_vmwrite(index == MSR_FS_BASE ? GUEST_FS_BASE : GUEST_GS_BASE,
 			   val);
@@ -392,9 +387,7 @@ static bool set_cr0(u64 val)
 {
 	if (!mv_cr0_valid(val))
 		return false;
-	mv_vmwrite(CR0_READ_SHADOW, val);
-	mv_vmwrite(GUEST_CR0, (val | mv_vmx.msr[MV_MSR_CR0_FIXED0]) &
-			      mv_vmx.msr[MV_MSR_CR0_FIXED1]);
+	mv_vmcs_set_cr0(val);
 	return true;
 }
 
@@ -418,9 +411,7 @@ static bool set_cr4(struct mv_vcpu *v, u64 val)
 	/* PCIDE needs CR3[11:0] = 0 when it is set (SDM 4.10.1). */
 	if ((val & ~old & X86_CR4_PCIDE) && (mv_vmread(GUEST_CR3) & 0xfff))
 		return false;
-	mv_vmwrite(CR4_READ_SHADOW, val);
-	mv_vmwrite(GUEST_CR4, (val | mv_vmx.msr[MV_MSR_CR4_FIXED0]) &
-			      mv_vmx.msr[MV_MSR_CR4_FIXED1]);
+	mv_vmcs_set_cr4(val);
 	return true;
 }
 

@@ -30,6 +30,11 @@ void mv_exit_read(struct mv_vcpu *v, struct mv_exit *e);
 void mv_exit_handle(struct mv_vcpu *v, struct mv_exit *e);
 
 /* Guest state rules, shared with the restore path (migrate/state.c). */
+static inline bool mv_canonical(u64 a)
+{
+	return (u64)(((s64)a << 16) >> 16) == a;	/* 48-bit linear addresses */
+}
+
 struct mv_policy;
 bool mv_cr0_valid(u64 val);
 bool mv_cr4_valid(struct mv_vcpu *v, u64 val);

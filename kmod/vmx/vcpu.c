@@ -72,16 +72,18 @@ static u32 adjust(u32 want, enum mv_vmx_msr plain, enum mv_vmx_msr true_msr)
 	return want;
 }
 
-static u64 fixed_cr0(u64 cr0)
+void mv_vmcs_set_cr0(u64 cr0)
 {
-	return (cr0 | mv_vmx.msr[MV_MSR_CR0_FIXED0]) &
-	       mv_vmx.msr[MV_MSR_CR0_FIXED1];
+	mv_vmwrite(CR0_READ_SHADOW, cr0);
+	mv_vmwrite(GUEST_CR0, (cr0 | mv_vmx.msr[MV_MSR_CR0_FIXED0]) &
+			      mv_vmx.msr[MV_MSR_CR0_FIXED1]);
 }
 
-static u64 fixed_cr4(u64 cr4)
+void mv_vmcs_set_cr4(u64 cr4)
 {
-	return (cr4 | mv_vmx.msr[MV_MSR_CR4_FIXED0]) &
-	       mv_vmx.msr[MV_MSR_CR4_FIXED1];
+	mv_vmwrite(CR4_READ_SHADOW, cr4);
+	mv_vmwrite(GUEST_CR4, (cr4 | mv_vmx.msr[MV_MSR_CR4_FIXED0]) &
+			      mv_vmx.msr[MV_MSR_CR4_FIXED1]);
 }
 
 /*
@@ -232,11 +234,9 @@ static void setup_guest(struct mv_vcpu *v)
 	mv_vmwrite(TSC_OFFSET, v->tsc_offset);
 	if (boot_cpu_has(X86_FEATURE_NX))
 		efer |= EFER_NX;
-	mv_vmwrite(GUEST_CR0, fixed_cr0(cr0));
-	mv_vmwrite(CR0_READ_SHADOW, cr0);
+	mv_vmcs_set_cr0(cr0);
 	mv_vmwrite(GUEST_CR3, MV_GPA_PML4);
-	mv_vmwrite(GUEST_CR4, fixed_cr4(cr4));
-	mv_vmwrite(CR4_READ_SHADOW, cr4);
+	mv_vmcs_set_cr4(cr4);
 	mv_vmwrite(GUEST_IA32_EFER, efer);
 	mv_vmwrite(GUEST_DR7, MV_DR7_FIXED);
 	mv_vmwrite(GUEST_IA32_DEBUGCTL, 0);

@@ -81,6 +81,13 @@ void mv_vcpu_destroy(struct mv_vcpu *v);
 /* The vCPU thread's body; returns when the guest stops or is deleted. */
 int mv_vcpu_run(struct mv_vcpu *v);
 
+/*
+ * CR0/CR4 of the current VMCS: the guest's value in the read shadow, and
+ * what VMX needs (its fixed bits) in the guest field. Every bit is host-owned.
+ */
+void mv_vmcs_set_cr0(u64 cr0);
+void mv_vmcs_set_cr4(u64 cr4);
+
 /* vmenter.S */
 int __mv_vmx_vcpu_run(struct mv_vcpu_regs *regs, bool launched);
 void mv_vmx_vmexit(void);
