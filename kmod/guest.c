@@ -284,7 +284,8 @@ int mv_guest_start(struct mv_guest *g, struct netlink_ext_ack *extack)
 		ret = -EBUSY;
 		goto out_unlock;
 	}
-	if (g->restoring) {
+	/* A CREATED guest with a session: a restore that has not committed. */
+	if (g->session && !g->restored) {
 		NL_SET_ERR_MSG(extack, "guest is being restored and is not complete");
 		ret = -EBUSY;
 		goto out_unlock;

@@ -50,7 +50,6 @@ struct mv_guest {
 	struct mv_dirty dirty;		/* under @lock; EPT side: vCPU thread */
 	bool session;			/* a snapshot or restore session is open */
 	bool snap_paused;		/* paused by a snapshot session: only it resumes */
-	bool restoring;			/* restore session open, not committed */
 	bool restored;			/* starts from a restored vCPU state */
 };
 

@@ -336,7 +336,6 @@ static long restore_ioctl(struct file *file, unsigned int cmd,
 		mutex_lock(&g->lock);
 		g->restored = true;
 		g->entry_set = true;
-		g->restoring = false;
 		mutex_unlock(&g->lock);
 		r->committed = true;
 	}
@@ -353,15 +352,10 @@ static void restore_free(struct mv_restore *r)
 static int restore_release(struct inode *inode, struct file *file)
 {
 	struct mv_restore *r = file->private_data;
-	struct mv_guest *g = r->g;
 
-	mutex_lock(&g->lock);
-	g->session = false;
-	g->restoring = false;
-	mutex_unlock(&g->lock);
 	if (!r->committed)
-		mv_guest_discard(g);
-	mv_guest_put(g);
+		mv_guest_discard(r->g);
+	mv_sess_detach(r->g);
 	restore_free(r);
 	return 0;
 }
@@ -395,20 +389,14 @@ int mv_restore_open(struct mv_guest *g)
 		ret = -EBUSY;
 		goto err_unlock;
 	}
-	g->session = true;
-	g->restoring = true;
-	kref_get(&g->ref);
+	mv_sess_attach(g);
 	r->g = g;
 	mutex_unlock(&g->lock);
 
 	fd = anon_inode_getfd("migvisor-restore", &mv_restore_fops, r,
 			      O_WRONLY | O_CLOEXEC);
 	if (fd < 0) {
-		mutex_lock(&g->lock);
-		g->session = false;
-		g->restoring = false;
-		mutex_unlock(&g->lock);
-		mv_guest_put(g);
+		mv_sess_detach(g);
 		restore_free(r);
 	}
 	return fd;

@@ -7,7 +7,23 @@
 #include <linux/printk.h>
 #include <linux/uaccess.h>
 
+#include "../guest.h"
 #include "session.h"
+
+void mv_sess_attach(struct mv_guest *g)
+{
+	lockdep_assert_held(&g->lock);
+	g->session = true;
+	kref_get(&g->ref);
+}
+
+void mv_sess_detach(struct mv_guest *g)
+{
+	mutex_lock(&g->lock);
+	g->session = false;
+	mutex_unlock(&g->lock);
+	mv_guest_put(g);
+}
 
 void mv_sess_set_error(struct mv_sess_error *e, int err, const char *fmt, ...)
 {

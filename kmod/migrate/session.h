@@ -16,7 +16,15 @@ struct mv_guest;
 int mv_snap_open(struct mv_guest *g, unsigned long flags);
 int mv_restore_open(struct mv_guest *g);
 
-/* Record building, shared by both sides */
+/*
+ * A session's claim on its guest (one session per guest): attach with
+ * guest->lock held; detach, which takes the lock and drops the session's
+ * reference, when the file is released or never came to be.
+ */
+void mv_sess_attach(struct mv_guest *g);
+void mv_sess_detach(struct mv_guest *g);
+
+/* The last error, in words */
 void mv_sess_set_error(struct mv_sess_error *e, int err, const char *fmt, ...)
 	__printf(3, 4);
 long mv_sess_get_error(const struct mv_sess_error *e, void __user *uarg);

@@ -49,11 +49,6 @@ struct mv_snap {
 	struct mv_sess_error err;
 };
 
-static size_t xsave_max(void)
-{
-	return PAGE_SIZE;
-}
-
 /* Append a whole record to the pending buffer. */
 static void queue(struct mv_snap *s, u32 type, const void *a, size_t alen,
 		  const void *b, size_t blen)
@@ -344,11 +339,10 @@ static int snap_release(struct inode *inode, struct file *file)
 	if (s->paused && !s->committed && !s->ended)
 		resumed = !__mv_guest_resume(g, NULL);
 	g->snap_paused = false;
-	g->session = false;
 	mutex_unlock(&g->lock);
 	if (resumed)
 		mv_nl_event(g, MV_EVENT_RESUMED);
-	mv_guest_put(g);
+	mv_sess_detach(g);
 	snap_free(s);
 	return 0;
 }
@@ -379,8 +373,9 @@ int mv_snap_open(struct mv_guest *g, unsigned long flags)
 	s->bounce = (void *)__get_free_page(GFP_KERNEL_ACCOUNT);
 	s->xsave = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	s->vcpu = kzalloc(sizeof(*s->vcpu), GFP_KERNEL_ACCOUNT);
+	/* The largest queue: VCPU (XSAVE area at most a page) and END. */
 	s->buf_size = 4 * sizeof(struct mv_rec) + sizeof(struct mv_rec_vcpu) +
-		      xsave_max() + sizeof(struct mv_rec_end) + 1024;
+		      PAGE_SIZE + sizeof(struct mv_rec_end) + 1024;
 	s->buf = kvmalloc(s->buf_size, GFP_KERNEL_ACCOUNT);
 	if (!s->send || !s->gfns || !s->bounce || !s->xsave || !s->vcpu ||
 	    !s->buf) {
@@ -397,8 +392,7 @@ int mv_snap_open(struct mv_guest *g, unsigned long flags)
 		ret = -EBUSY;
 		goto err_unlock;
 	}
-	g->session = true;
-	kref_get(&g->ref);
+	mv_sess_attach(g);
 	s->g = g;
 	queue_head(s);
 	mutex_unlock(&g->lock);
@@ -406,10 +400,7 @@ int mv_snap_open(struct mv_guest *g, unsigned long flags)
 	fd = anon_inode_getfd("migvisor-snapshot", &mv_snap_fops, s,
 			      O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		mutex_lock(&g->lock);
-		g->session = false;
-		mutex_unlock(&g->lock);
-		mv_guest_put(g);
+		mv_sess_detach(g);
 		snap_free(s);
 	}
 	return fd;
