@@ -21,6 +21,13 @@ static void mark(struct mv_dirty *d, unsigned long gfn)
 		d->total++;
 }
 
+/* Make the next write to a page visible: clear its dirty flag, or its write permission. */
+static void rearm(struct mv_guest *g, unsigned long gfn)
+{
+	*mv_mem_leaf(&g->mem, gfn) &= g->dirty.pml ? ~VMX_EPT_DIRTY_BIT :
+						     ~(u64)VMX_EPT_WRITABLE_MASK;
+}
+
 /* Copy the PML log into the bitmap and rewind it; VMCS current. */
 static void pml_drain(struct mv_vcpu *v)
 {
@@ -47,11 +54,8 @@ static int start_on_vcpu(struct mv_vcpu *v, void *arg)
 	struct mv_dirty *d = &g->dirty;
 	unsigned long i;
 
-	for (i = 0; i < g->mem.npages; i++) {
-		u64 *e = mv_mem_leaf(&g->mem, i);
-
-		*e &= d->pml ? ~VMX_EPT_DIRTY_BIT : ~(u64)VMX_EPT_WRITABLE_MASK;
-	}
+	for (i = 0; i < g->mem.npages; i++)
+		rearm(g, i);
 	if (d->pml) {
 		mv_vmwrite(PML_ADDRESS, virt_to_phys(d->log));
 		mv_vmwrite(GUEST_PML_INDEX, PML_ENTRIES - 1);
@@ -109,10 +113,8 @@ static int harvest_on_vcpu(struct mv_vcpu *v, void *arg)
 	if (d->pml)
 		pml_drain(v);
 	for_each_set_bit(gfn, d->bitmap, g->mem.npages) {
-		u64 *e = mv_mem_leaf(&g->mem, gfn);
-
-		/* Re-arm before the caller copies: a later write shows up. */
-		*e &= d->pml ? ~VMX_EPT_DIRTY_BIT : ~(u64)VMX_EPT_WRITABLE_MASK;
+		/* Before the caller copies: a later write shows up. */
+		rearm(g, gfn);
 		__set_bit(gfn, h->out);
 	}
 	bitmap_zero(d->bitmap, g->mem.npages);
