@@ -82,6 +82,9 @@ int mvmig_guest_fd(const char *name, char *err, size_t errlen);
 void mvmig_sess_error(int sfd, int ret, char *err, size_t errlen);
 
 int mvmig_send(const struct mvmig_opts *o, bool to_file);
+/* Split HOST:PORT (HOST may be empty with @any_host); 0 or -EINVAL */
+int mvmig_hostport(const char *s, bool any_host, char *host, size_t hlen,
+		   char *port, size_t plen);
 /* A listening TCP socket on ADDR:PORT (ADDR may be empty: any) */
 int mvmig_listen(const char *addr, char *err, size_t errlen);
 int mvmig_recv(const struct mvmig_opts *o, const char *file);

@@ -52,12 +52,12 @@ uint64_t mvmig_now_usec(void)
 	return ts.tv_sec * 1000000ull + ts.tv_nsec / 1000;
 }
 
-static int split_hostport(const char *s, char *host, size_t hlen, char *port,
-			  size_t plen)
+int mvmig_hostport(const char *s, bool any_host, char *host, size_t hlen,
+		   char *port, size_t plen)
 {
 	const char *colon = strrchr(s, ':');
 
-	if (!colon || colon == s || !colon[1] ||
+	if (!colon || (colon == s && !any_host) || !colon[1] ||
 	    (size_t)(colon - s) >= hlen || strlen(colon + 1) >= plen)
 		return -EINVAL;
 	memcpy(host, s, colon - s);
@@ -72,7 +72,7 @@ static int dial(const char *peer, char *err, size_t errlen)
 	char host[256], port[16];
 	int fd = -1, one = 1, ret;
 
-	if (split_hostport(peer, host, sizeof(host), port, sizeof(port))) {
+	if (mvmig_hostport(peer, false, host, sizeof(host), port, sizeof(port))) {
 		snprintf(err, errlen, "\"%s\" is not HOST:PORT", peer);
 		return -EINVAL;
 	}

@@ -332,17 +332,13 @@ int mvmig_listen(const char *addr, char *err, size_t errlen)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE },
 			*ai;
-	char host[256] = "", port[16];
-	const char *colon = strrchr(addr, ':');
+	char host[256], port[16];
 	int fd, one = 1, ret;
 
-	if (!colon || strlen(colon + 1) >= sizeof(port) ||
-	    (size_t)(colon - addr) >= sizeof(host)) {
+	if (mvmig_hostport(addr, true, host, sizeof(host), port, sizeof(port))) {
 		snprintf(err, errlen, "\"%s\" is not ADDR:PORT", addr);
 		return -EINVAL;
 	}
-	memcpy(host, addr, colon - addr);
-	strcpy(port, colon + 1);
 	ret = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai);
 	if (ret) {
 		snprintf(err, errlen, "%s: %s", addr, gai_strerror(ret));
