@@ -11,6 +11,8 @@ mount -t devtmpfs dev /dev 2>/dev/null
 mkdir -p /dev/pts /tmp /run
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmp /tmp
+# Suites talk over loopback (mvmig); a bare initramfs leaves it down.
+ip link set lo up
 exec </dev/console >/dev/console 2>&1
 
 model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
