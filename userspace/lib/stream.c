@@ -121,6 +121,49 @@ int mv_rec_send(int fd, uint32_t type, const void *p, size_t len)
 	return ret;
 }
 
+int mv_page_map_init(struct mv_page_map *m, uint64_t guest_bytes)
+{
+	size_t words = (guest_bytes / 4096 + 63) / 64;
+
+	memset(m, 0, sizeof(*m));
+	m->sent = calloc(words ? words : 1, 8);
+	m->nonzero = calloc(words ? words : 1, 8);
+	if (!m->sent || !m->nonzero) {
+		mv_page_map_free(m);
+		return -ENOMEM;
+	}
+	m->npages = guest_bytes / 4096;
+	return 0;
+}
+
+void mv_page_map_free(struct mv_page_map *m)
+{
+	free(m->sent);
+	free(m->nonzero);
+	memset(m, 0, sizeof(*m));
+}
+
+static void map_page(struct mv_page_map *m, uint64_t e)
+{
+	uint64_t pfn = (e & ~(uint64_t)MV_PAGE_FLAGS) / 4096, bit;
+	bool was_nz, nz = !(e & MV_PAGE_ZERO);
+
+	if (pfn >= m->npages)
+		return;		/* the receiving module refuses it */
+	bit = 1ull << (pfn % 64);
+	if (m->sent[pfn / 64] & bit)
+		m->resent++;
+	m->sent[pfn / 64] |= bit;
+	was_nz = m->nonzero[pfn / 64] & bit;
+	if (nz && !was_nz) {
+		m->nonzero[pfn / 64] |= bit;
+		m->nonzero_pages++;
+	} else if (!nz && was_nz) {
+		m->nonzero[pfn / 64] &= ~bit;
+		m->nonzero_pages--;
+	}
+}
+
 void mv_rec_account_one(const struct mv_rec *h, const uint8_t *p,
 			struct mv_rec_stats *st)
 {
@@ -138,6 +181,8 @@ void mv_rec_account_one(const struct mv_rec *h, const uint8_t *p,
 		memcpy(&e, p + o, 8);
 		o += 8;
 		st->pages++;
+		if (st->map && st->map->npages)
+			map_page(st->map, e);
 		if (e & MV_PAGE_ZERO) {
 			st->zero_pages++;
 		} else {
@@ -163,6 +208,87 @@ int mv_rec_account(const uint8_t *p, size_t len, struct mv_rec_stats *st)
 		mv_rec_account_one(&h, p + off, st);
 		off += h.len;
 	}
+	return 0;
+}
+
+static int check_pages(struct mv_rec_check *c, const struct mv_rec *h,
+		       const uint8_t *p, const char **why)
+{
+	struct mv_rec_pages ph;
+	size_t o = sizeof(ph);
+	uint32_t i;
+
+	if (h->len < sizeof(ph)) {
+		*why = "a PAGES record is too short";
+		return -EPROTO;
+	}
+	memcpy(&ph, p, sizeof(ph));
+	if (!ph.count || ph.count > MV_REC_MAX_PAGES || ph.reserved) {
+		*why = "a PAGES record has a bad count or reserved field";
+		return -EPROTO;
+	}
+	for (i = 0; i < ph.count; i++) {
+		uint64_t e;
+
+		if (h->len - o < 8)
+			break;
+		memcpy(&e, p + o, 8);
+		o += 8;
+		if ((e & MV_PAGE_FLAGS & ~(uint64_t)MV_PAGE_ZERO) ||
+		    (e & ~(uint64_t)MV_PAGE_FLAGS) >= c->guest_bytes) {
+			*why = "a page is outside guest RAM or has unknown flags";
+			return -EPROTO;
+		}
+		if (e & MV_PAGE_ZERO)
+			continue;
+		if (h->len - o < 4096)
+			break;
+		o += 4096;
+	}
+	if (i < ph.count || o != h->len) {
+		*why = "a PAGES record's length does not match its pages";
+		return -EPROTO;
+	}
+	c->pages += ph.count;
+	return 0;
+}
+
+int mv_rec_check(struct mv_rec_check *c, const struct mv_rec *h,
+		 const uint8_t *p, const char **why)
+{
+	struct mv_rec_end end;
+
+	if (c->ended) {
+		*why = "records after END";
+		return -EPROTO;
+	}
+	if (h->seq != c->next_seq) {
+		*why = "a record is missing or repeated (sequence)";
+		return -EPROTO;
+	}
+	if (h->type < MV_REC_HEADER || h->type > MV_REC_END) {
+		*why = "a record of unknown type";
+		return -EPROTO;
+	}
+	if (mv_rec_crc_of(h, p) != h->crc) {
+		*why = "a record is corrupted (CRC)";
+		return -EBADMSG;
+	}
+	c->next_seq++;
+	if (h->type == MV_REC_PAGES)
+		return check_pages(c, h, p, why);
+	if (h->type != MV_REC_END)
+		return 0;
+	if (h->len != sizeof(end)) {
+		*why = "the END record has the wrong size";
+		return -EPROTO;
+	}
+	memcpy(&end, p, sizeof(end));
+	if (end.records != h->seq || end.pages != c->pages) {
+		*why = "END's counts do not match the stream";
+		return -EPROTO;
+	}
+	c->ended = true;
 	return 0;
 }
 

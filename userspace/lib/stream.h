@@ -36,15 +36,46 @@ int mv_rec_send(int fd, uint32_t type, const void *p, size_t len);
 /* The CRC a record must carry. */
 uint32_t mv_rec_crc_of(const struct mv_rec *h, const void *payload);
 
+/*
+ * Which pages a stream has carried, for the figures that compare it with
+ * the ideal (one copy of each page with data): pages carried again, and
+ * pages whose last copy had data.
+ */
+struct mv_page_map {
+	uint64_t npages;		/* guest pages; 0: not tracked */
+	uint64_t *sent, *nonzero;	/* bitmaps */
+	uint64_t resent, nonzero_pages;
+};
+
+int mv_page_map_init(struct mv_page_map *m, uint64_t guest_bytes);
+void mv_page_map_free(struct mv_page_map *m);
+
 /* What a run of stream records holds, for metrics. */
 struct mv_rec_stats {
 	uint64_t records, pages, zero_pages, data_bytes;
+	struct mv_page_map *map;	/* optional */
 };
 /* Count one record (header and payload apart). */
 void mv_rec_account_one(const struct mv_rec *h, const uint8_t *p,
 			struct mv_rec_stats *st);
 /* Walk @len bytes of whole records; -EPROTO if they are not whole. */
 int mv_rec_account(const uint8_t *p, size_t len, struct mv_rec_stats *st);
+
+/*
+ * A stream checked record by record as the restoring module would check
+ * its framing, for a receiver that writes it to a file: sequence, CRC,
+ * page entries inside guest RAM, END's counts.
+ */
+struct mv_rec_check {
+	uint64_t guest_bytes;
+	uint32_t next_seq;
+	uint64_t pages;
+	bool ended;
+};
+
+/* 0, or -EBADMSG (CRC) / -EPROTO with the reason in @why */
+int mv_rec_check(struct mv_rec_check *c, const struct mv_rec *h,
+		 const uint8_t *p, const char **why);
 
 /* True if the 4096 bytes at @p are all zero (fast). */
 bool mv_page_is_zero(const void *p);

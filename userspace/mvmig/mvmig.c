@@ -29,7 +29,9 @@ static void help(FILE *f)
 {
 	fprintf(f,
 		"Usage: mvmig send GUEST { HOST:PORT | --listen ADDR:PORT } [ OPTIONS ]\n"
+		"       mvmig send --from FILE HOST:PORT [ --name NAME ]\n"
 		"       mvmig recv [ --listen ADDR:PORT ] [ --once ] [ --name NAME ]\n"
+		"       mvmig recv --to FILE [ --listen ADDR:PORT ]\n"
 		"       mvmig save GUEST FILE [ --keep-source ]\n"
 		"       mvmig restore FILE [ NAME ]\n"
 		"Options:\n"
@@ -41,6 +43,8 @@ static void help(FILE *f)
 		"  --wait SEC           keep trying to reach the receiver (0)\n"
 		"  --timeout SEC        longest wait for the peer at any step (120)\n"
 		"  --write-protect      track dirty pages by EPT write protection, not PML\n"
+		"  --from FILE          send a saved snapshot instead of a running guest\n"
+		"  --to FILE            receive into a new snapshot file, not a guest\n"
 		"  -j, --json           print the figures as JSON\n"
 		"  -q, --quiet          no progress line\n"
 		"  --progress           a progress line even when stderr is no terminal\n"
@@ -88,6 +92,8 @@ int main(int argc, char **argv)
 		{ "wait", required_argument, NULL, 'w' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "write-protect", no_argument, NULL, 'W' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "to", required_argument, NULL, 'T' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "progress", no_argument, NULL, 'P' },
@@ -161,6 +167,13 @@ int main(int argc, char **argv)
 		case 'W':
 			o.force_wp = true;
 			break;
+		case 'F':
+			o.from = optarg;
+			break;
+		case 'T':
+			o.to = optarg;
+			o.once = true;	/* the file can be written once */
+			break;
 		case 'j':
 			o.json = true;
 			break;
@@ -189,6 +202,18 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if ((o.from && strcmp(cmd, "send")) || (o.to && strcmp(cmd, "recv"))) {
+		fprintf(stderr, "Error: --from goes with send, --to with recv.\n");
+		return MVMIG_EXIT_USAGE;
+	}
+	if (o.from) {
+		if (npos != 1) {
+			fprintf(stderr, "Error: usage: mvmig send --from FILE HOST:PORT\n");
+			return MVMIG_EXIT_USAGE;
+		}
+		o.peer = pos[0];
+		return mvmig_send(&o, false);
+	}
 	if (!strcmp(cmd, "send") && npos == 1 && listen_set) {
 		/* The receiver's side connects to us. */
 		o.guest = pos[0];

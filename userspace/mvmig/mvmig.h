@@ -25,6 +25,8 @@ struct mvmig_opts {
 	const char *target;		/* name on the destination */
 	const char *peer;		/* HOST:PORT, or a file */
 	const char *listen;		/* recv, or send without a peer: ADDR:PORT */
+	const char *from;		/* send: a snapshot file as the source */
+	const char *to;			/* recv: a snapshot file as the sink */
 	uint64_t downtime_ms;
 	uint64_t max_bandwidth;		/* bytes/s, 0: unlimited */
 	unsigned int max_rounds;
@@ -59,6 +61,9 @@ struct mvmig_metrics {
 	uint64_t guest_bytes;
 	uint64_t pages, zero_pages, bytes;
 	uint64_t total_usec, downtime_usec;
+	/* Against the ideal (sender): pages sent again, pages with data at the end */
+	bool pages_tracked;
+	uint64_t resent_pages, nonzero_pages;
 	const char *tracking;		/* "pml", "write-protect", "none" */
 	bool progress;			/* a live line on stderr */
 };

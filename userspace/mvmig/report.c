@@ -68,6 +68,17 @@ void mvmig_report(const struct mvmig_metrics *m, bool json)
 			   " (%llu/1000 of guest RAM)",
 			   m->bytes * 1000 / m->guest_bytes);
 	print_uint(PRINT_ANY, "throughput", ", %llu B/s", rate(m->bytes, m->total_usec));
+	if (m->pages_tracked) {
+		/* The ideal sends each page with data once. */
+		print_uint(PRINT_ANY, "resent_pages", "\n  pages sent again %llu",
+			   m->resent_pages);
+		print_uint(PRINT_ANY, "nonzero_pages", ", pages with data %llu",
+			   m->nonzero_pages);
+		if (m->nonzero_pages)
+			print_uint(PRINT_ANY, "bytes_per_data_byte_x1000",
+				   " (%llu/1000 bytes sent per byte of them)",
+				   m->bytes * 1000 / (m->nonzero_pages * 4096));
+	}
 	print_uint(PRINT_ANY, "downtime_usec", "\n  downtime (host) %llu us",
 		   m->downtime_usec);
 	print_uint(PRINT_ANY, "total_usec", ", total %llu us\n", m->total_usec);

@@ -20,7 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,6 +41,10 @@ struct src {
 	bool to_file;
 	uint8_t *buf;
 	struct mv_reader rd;		/* answers from the receiver */
+	struct mv_page_map map;		/* pages sent, for repeats */
+	const uint8_t *img;		/* --from: the snapshot file, mapped */
+	size_t img_len, img_off;	/* its size, and how far it was sent */
+	char img_guest[MV_GUEST_NAME_MAX];	/* the guest it holds */
 	char err[512];
 	uint64_t t0;
 	bool no_answer;			/* the handshake got nothing back */
@@ -119,11 +125,52 @@ static int accept_until(int lfd, uint64_t deadline, char *err, size_t errlen)
 	return fd < 0 ? -errno : fd;
 }
 
-/* Everything the session has now, to the output; stats into @r. */
+/* Whole records at @buf to the output; stats into @r, then the rate cap. */
+static int forward(struct src *s, struct mvmig_round *r, const uint8_t *buf,
+		   size_t n)
+{
+	struct mv_rec_stats st = { .map = &s->map };
+	uint64_t t, budget_us;
+	int ret;
+
+	if (mv_rec_account(buf, n, &st)) {
+		snprintf(s->err, sizeof(s->err), "%s", s->o->from ?
+			 "the snapshot file is cut off or corrupted" :
+			 "the module gave a cut-off record");
+		return -EPROTO;
+	}
+	ret = mv_write_all(s->out, buf, n);
+	if (ret) {
+		snprintf(s->err, sizeof(s->err), "%s: %s",
+			 s->to_file ? "cannot write the file" :
+			 "the connection broke", strerror(-ret));
+		return ret;
+	}
+	r->pages += st.pages;
+	r->zero_pages += st.zero_pages;
+	r->bytes += n;
+	s->m->bytes += n;
+	s->m->pages += st.pages;
+	s->m->zero_pages += st.zero_pages;
+	mvmig_progress(s->m, r, r->pages);
+	if (!s->o->max_bandwidth)
+		return 0;
+	/* Sleep off what went faster than the cap. */
+	t = mvmig_now_usec() - s->t0;
+	budget_us = s->m->bytes * 1000000ull / s->o->max_bandwidth;
+	if (budget_us > t) {
+		struct timespec ts = {
+			.tv_sec = (budget_us - t) / 1000000,
+			.tv_nsec = (budget_us - t) % 1000000 * 1000,
+		};
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
+/* Everything the session has now, to the output. */
 static int pump(struct src *s, struct mvmig_round *r)
 {
-	struct mv_rec_stats st;
-	uint64_t t, budget_us;
 	ssize_t n;
 	int ret;
 
@@ -138,38 +185,40 @@ static int pump(struct src *s, struct mvmig_round *r)
 		}
 		if (n == 0)
 			return 0;
-		memset(&st, 0, sizeof(st));
-		if (mv_rec_account(s->buf, n, &st)) {
-			snprintf(s->err, sizeof(s->err), "the module gave a cut-off record");
+		ret = forward(s, r, s->buf, n);
+		if (ret)
+			return ret;
+	}
+}
+
+/* The rest of a snapshot file, in runs of whole records. */
+static int send_image(struct src *s, struct mvmig_round *r)
+{
+	size_t end;
+	struct mv_rec h;
+	int ret;
+
+	while (s->img_off < s->img_len) {
+		if (mvmig_cancel)
+			return -ECANCELED;
+		for (end = s->img_off; end - s->img_off < BUF_SIZE; end += sizeof(h) + h.len) {
+			if (s->img_len - end < sizeof(h))
+				break;
+			memcpy(&h, s->img + end, sizeof(h));
+			if (h.len > s->img_len - end - sizeof(h))
+				break;
+		}
+		if (end == s->img_off) {
+			snprintf(s->err, sizeof(s->err),
+				 "the snapshot file is cut off at byte %zu", end);
 			return -EPROTO;
 		}
-		ret = mv_write_all(s->out, s->buf, n);
-		if (ret) {
-			snprintf(s->err, sizeof(s->err), "%s: %s",
-				 s->to_file ? "cannot write the file" :
-				 "the connection broke", strerror(-ret));
+		ret = forward(s, r, s->img + s->img_off, end - s->img_off);
+		if (ret)
 			return ret;
-		}
-		r->pages += st.pages;
-		r->zero_pages += st.zero_pages;
-		r->bytes += n;
-		s->m->bytes += n;
-		s->m->pages += st.pages;
-		s->m->zero_pages += st.zero_pages;
-		mvmig_progress(s->m, r, r->pages);
-		if (!s->o->max_bandwidth)
-			continue;
-		/* Sleep off what went faster than the cap. */
-		t = mvmig_now_usec() - s->t0;
-		budget_us = s->m->bytes * 1000000ull / s->o->max_bandwidth;
-		if (budget_us > t) {
-			struct timespec ts = {
-				.tv_sec = (budget_us - t) / 1000000,
-				.tv_nsec = (budget_us - t) % 1000000 * 1000,
-			};
-			nanosleep(&ts, NULL);
-		}
+		s->img_off = end;
 	}
+	return 0;
 }
 
 static int send_round_marker(struct src *s, const struct mv_snap_round *sr,
@@ -201,7 +250,7 @@ static int do_round(struct src *s, const struct mv_snap_round *sr, bool final)
 			 strerror(-ret));
 		return ret;
 	}
-	ret = pump(s, r);
+	ret = s->img ? send_image(s, r) : pump(s, r);
 	r->usec = mvmig_now_usec() - t;
 	s->m->nrounds++;
 	return ret;
@@ -220,8 +269,12 @@ static int snap_ioctl(struct src *s, unsigned long cmd, struct mv_snap_round *sr
 	return 0;
 }
 
-/* The receiver's answer to the handshake: 0 accepted, else refused. */
-static int negotiate(struct src *s)
+/*
+ * HELLO, then the stream head (HEADER, BASELINE, CONFIG: from the session,
+ * or the first @head_len bytes of a snapshot file), then the receiver's
+ * answer: 0 accepted, else refused or failed.
+ */
+static int negotiate(struct src *s, size_t head_len)
 {
 	char hello[512], me[128];
 	struct mv_rec h;
@@ -230,10 +283,11 @@ static int negotiate(struct src *s)
 
 	mvmig_host_name(me, sizeof(me));
 	snprintf(hello, sizeof(hello), "tool=mvmig %s\nhost=%s\nguest=%s\ntarget=%s\n",
-		 MV_VERSION, me, s->o->guest, s->o->target);
+		 MV_VERSION, me, s->m->guest, s->m->target);
 	ret = mv_rec_send(s->out, MV_REC_HELLO, hello, strlen(hello));
 	if (!ret)
-		ret = pump(s, &s->m->rounds[0]);	/* HEADER, BASELINE, CONFIG */
+		ret = s->img ? forward(s, &s->m->rounds[0], s->img, head_len) :
+		      pump(s, &s->m->rounds[0]);
 	if (ret)
 		return ret;
 	ret = mv_reader_next(&s->rd, &h, &p);
@@ -294,6 +348,69 @@ static bool converged(struct src *s, const struct mv_snap_round *sr)
 	return est_us <= s->o->downtime_ms * 1000;
 }
 
+/*
+ * --from FILE: a saved snapshot (mvmig save) goes to the peer as one
+ * stop-and-copy round. The file is the source; nothing is paused or
+ * deleted, so a failure anywhere leaves nothing to undo here.
+ */
+static int run_file(struct src *s)
+{
+	struct mv_snap_round sr = { 0 };
+	struct mv_rec_config cfg;
+	struct mv_rec h;
+	uint64_t t_end;
+	int ret, i;
+
+	for (i = 0; i < 3; i++) {
+		if (s->img_len - s->img_off < sizeof(h))
+			goto not_snapshot;
+		memcpy(&h, s->img + s->img_off, sizeof(h));
+		if (h.type != (uint32_t)MV_REC_HEADER + i ||
+		    h.len > s->img_len - s->img_off - sizeof(h))
+			goto not_snapshot;
+		if (h.type == MV_REC_CONFIG) {
+			if (h.len != sizeof(cfg))
+				goto not_snapshot;
+			memcpy(&cfg, s->img + s->img_off + sizeof(h), sizeof(cfg));
+		}
+		s->img_off += sizeof(h) + h.len;
+	}
+	snprintf(s->img_guest, sizeof(s->img_guest), "%.*s",
+		 (int)sizeof(cfg.name), cfg.name);
+	s->m->guest = s->img_guest;
+	if (!s->m->target)
+		s->m->target = s->img_guest;
+	s->m->guest_bytes = cfg.memory;
+	if (mv_page_map_init(&s->map, cfg.memory))
+		return -ENOMEM;
+	ret = negotiate(s, s->img_off);
+	if (!ret)
+		ret = do_round(s, &sr, true);
+	if (ret)
+		goto fail;
+	t_end = mvmig_now_usec();
+	ret = await_ack(s);
+	if (ret) {
+		ret = ret == 1 ? -EIO : ret;
+		goto fail;
+	}
+	s->m->downtime_usec = mvmig_now_usec() - t_end;
+	s->m->outcome = "sent";
+	return 0;
+
+not_snapshot:
+	snprintf(s->err, sizeof(s->err), "%s is not a migvisor snapshot (expected %s at byte %zu)",
+		 s->o->from, mv_rec_type_name(MV_REC_HEADER + i), s->img_off);
+	return 1;
+fail:
+	if (!s->m->outcome)
+		s->m->outcome = mvmig_cancel ? "cancelled" : "failed";
+	if (s->out >= 0 && ret != -EPERM && ret != -EIO)
+		mv_rec_send(s->out, MV_REC_ABORT, s->err, strlen(s->err));
+	s->m->reason = s->err;
+	return 1;
+}
+
 static int run(struct src *s)
 {
 	struct mv_snap_round sr;
@@ -301,6 +418,8 @@ static int run(struct src *s)
 	uint64_t t_pause;
 	int ret, fd;
 
+	if (s->img)
+		return run_file(s);
 	fd = mvmig_guest_fd(s->o->guest, s->err, sizeof(s->err));
 	if (fd < 0)
 		return fd;
@@ -317,7 +436,7 @@ static int run(struct src *s)
 	if (s->to_file) {
 		ret = pump(s, &s->m->rounds[0]);
 	} else {
-		ret = negotiate(s);
+		ret = negotiate(s, 0);
 		/* Rounds while the guest runs. */
 		while (!ret) {
 			ret = snap_ioctl(s, MV_SNAP_IOC_ROUND, &sr);
@@ -384,6 +503,33 @@ out_fail:
 	return 1;
 }
 
+/* --from FILE, mapped: 0, or 1 with the reason printed */
+static int map_image(struct src *s)
+{
+	struct stat st;
+	void *p;
+	int fd = open(s->o->from, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st)) {
+		fprintf(stderr, "Error: cannot open %s: %s\n", s->o->from, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	p = st.st_size ? mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) :
+	    MAP_FAILED;
+	close(fd);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "Error: cannot map %s: %s\n", s->o->from,
+			st.st_size ? strerror(errno) : "the file is empty");
+		return 1;
+	}
+	madvise(p, st.st_size, MADV_SEQUENTIAL);
+	s->img = p;
+	s->img_len = st.st_size;
+	return 0;
+}
+
 int mvmig_send(const struct mvmig_opts *o, bool to_file)
 {
 	struct mvmig_metrics m = {
@@ -397,8 +543,11 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 
 	m.progress = !o->quiet && !o->json && (o->progress || isatty(2));
 	s.t0 = mvmig_now_usec();
-	if (mvmig_guest_state(o->guest, &state, &m.guest_bytes, s.err,
-			      sizeof(s.err))) {
+	if (o->from) {
+		if (map_image(&s))
+			return 1;
+	} else if (mvmig_guest_state(o->guest, &state, &m.guest_bytes, s.err,
+				     sizeof(s.err))) {
 		fprintf(stderr, "Error: guest %s: %s\n", o->guest, s.err);
 		return 1;
 	}
@@ -444,6 +593,12 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 			s.t0 = mvmig_now_usec();
 		}
 		s.no_answer = false;
+		mv_page_map_free(&s.map);
+		s.img_off = 0;
+		if (!o->from && mv_page_map_init(&s.map, m.guest_bytes)) {
+			ret = 1;
+			break;
+		}
 		ret = run(&s);
 		if (!(ret && s.no_answer && mvmig_now_usec() < deadline &&
 		      !mvmig_cancel))
@@ -458,6 +613,9 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 		sleep(1);
 	}
 	m.total_usec = mvmig_now_usec() - s.t0;
+	m.resent_pages = s.map.resent;
+	m.nonzero_pages = s.map.nonzero_pages;
+	m.pages_tracked = s.map.npages != 0;
 	if (m.progress)
 		fputc('\n', stderr);
 	mvmig_report(&m, o->json);
@@ -472,6 +630,9 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 	if (lfd >= 0)
 		close(lfd);
 	mv_reader_free(&s.rd);
+	mv_page_map_free(&s.map);
+	if (s.img)
+		munmap((void *)s.img, s.img_len);
 	free(s.buf);
 	return ret;
 }

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/migvisor.h>
@@ -37,6 +38,8 @@ struct dst {
 	char source[MV_GUEST_NAME_MAX];		/* its name on the source */
 	char baseline[MV_BASELINE_NAME_MAX];
 	bool made_baseline;
+	struct mv_rec_check chk;	/* --to FILE: no module checks the stream */
+	bool sink_is_file;		/* not a pipe or a device */
 	char err[1024];
 };
 
@@ -60,15 +63,73 @@ static int next(struct dst *d, struct mv_rec *h, uint8_t **p, const char *what)
 	return ret ? ret : -EPIPE;
 }
 
+/* One record into the restore session, or checked into the file. */
 static int to_session(struct dst *d, const struct mv_rec *h, const uint8_t *p)
 {
-	int ret = mv_write_all(d->rfd, h, sizeof(*h));
+	const char *why;
+	int ret;
 
+	if (d->o->to) {
+		ret = mv_rec_check(&d->chk, h, p, &why);
+		if (ret) {
+			snprintf(d->err, sizeof(d->err), "record %u: %s", h->seq, why);
+			return ret;
+		}
+	}
+	ret = mv_write_all(d->rfd, h, sizeof(*h));
 	if (!ret)
 		ret = mv_write_all(d->rfd, p, h->len);
-	if (ret)
+	if (ret && d->o->to)
+		snprintf(d->err, sizeof(d->err), "cannot write %s: %s", d->o->to,
+			 strerror(-ret));
+	else if (ret)
 		mvmig_sess_error(d->rfd, ret, d->err, sizeof(d->err));
 	return ret;
+}
+
+/*
+ * --to FILE: the stream goes to a new file instead of a guest; or, checked
+ * all the same, to a pipe or a device such as /dev/null (a dry run of the
+ * path to this host).
+ */
+static int open_sink(struct dst *d, uint64_t memory)
+{
+	struct stat st;
+
+	memset(&d->chk, 0, sizeof(d->chk));
+	d->chk.guest_bytes = memory;
+	d->sink_is_file = stat(d->o->to, &st) || S_ISREG(st.st_mode);
+	d->rfd = d->sink_is_file ?
+		 open(d->o->to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600) :
+		 open(d->o->to, O_WRONLY | O_CLOEXEC);
+	if (d->rfd < 0) {
+		snprintf(d->err, sizeof(d->err), "cannot create %s: %s", d->o->to,
+			 strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* A file sink is committed once it is whole and on disk. */
+static int commit(struct dst *d)
+{
+	if (!d->o->to) {
+		if (ioctl(d->rfd, MV_SNAP_IOC_COMMIT) < 0) {
+			mvmig_sess_error(d->rfd, -errno, d->err, sizeof(d->err));
+			return -EIO;
+		}
+		return 0;
+	}
+	if (!d->chk.ended) {
+		snprintf(d->err, sizeof(d->err), "the stream has no END record");
+		return -EPROTO;
+	}
+	if (d->sink_is_file && fsync(d->rfd)) {
+		snprintf(d->err, sizeof(d->err), "cannot write %s: %s", d->o->to,
+			 strerror(errno));
+		return -EIO;
+	}
+	return 0;
 }
 
 static const char *hello_value(const char *hello, size_t len, const char *key,
@@ -155,6 +216,10 @@ static int prepare(struct dst *d, const char *want_name)
 	snprintf(d->source, sizeof(d->source), "%s", cfg.name);
 	d->m->guest = d->source;
 	d->m->guest_bytes = cfg.memory;
+	if (d->o->to) {
+		ret = open_sink(d, cfg.memory);
+		goto head;
+	}
 	if (!d->baseline[0]) {
 		snprintf(d->err, sizeof(d->err), "guest %s has no baseline (it sees its host's own CPUID), so no other host can take it; give it one with mvctl guest add ... baseline NAME",
 			 cfg.name);
@@ -205,6 +270,7 @@ static int prepare(struct dst *d, const char *want_name)
 	}
 	d->made_baseline = false;	/* a guest uses it now */
 	ret = 0;
+head:
 	for (i = 0; i < 3 && !ret; i++)
 		ret = to_session(d, &h[i], copy[i]);
 out:
@@ -212,6 +278,12 @@ out:
 		free(copy[i]);
 	if (ret && d->made_baseline)
 		mvmig_baseline_del(d->baseline);
+	if (ret && d->o->to && d->rfd >= 0) {
+		close(d->rfd);
+		d->rfd = -1;
+		if (d->sink_is_file)
+			unlink(d->o->to);
+	}
 	return ret;
 }
 
@@ -293,20 +365,24 @@ static int receive_one(struct dst *d, const char *want_name)
 	mvmig_host_name(me, sizeof(me));
 	answer(d, MV_REC_ACCEPT, me);
 	ret = transfer(d);
-	if (!ret && ioctl(d->rfd, MV_SNAP_IOC_COMMIT) < 0) {
-		ret = -errno;
-		mvmig_sess_error(d->rfd, ret, d->err, sizeof(d->err));
-	}
+	if (!ret)
+		ret = commit(d);
 	if (ret) {
 		d->m->outcome = "failed";
 		answer(d, MV_REC_ABORT, d->err);
 		close(d->rfd);		/* uncommitted: the module deletes the guest */
+		if (d->o->to && d->sink_is_file)
+			unlink(d->o->to);	/* no partial snapshot files */
 		goto out;
 	}
 	t_final = mvmig_now_usec();
 	close(d->rfd);
 	/* Committed: even if the ACK is lost, the guest must run here. */
 	answer(d, MV_REC_ACK, NULL);
+	if (d->o->to) {
+		d->m->outcome = "saved";
+		goto out;
+	}
 	ret = mvmig_guest_cmd(MV_CMD_GUEST_START, d->name, e2, sizeof(e2));
 	if (ret) {
 		snprintf(d->err, sizeof(d->err), "restored guest %s did not start: %s",
