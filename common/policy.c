@@ -325,9 +325,12 @@ unsigned int mv_xsave_size(__u64 xcr0, bool compacted)
 {
 	unsigned int i, end = MV_XSAVE_LEGACY_SIZE;
 	__u32 size, offset;
+	__u64 m;
 
-	for (i = 2; i < 64; i++) {
-		if (!(xcr0 & (1ull << i)) || !mv_xfeature_layout(i, &size, &offset))
+	/* Set bits only: this runs on every CPUID exit for leaf 0xd. */
+	for (m = xcr0 & ~3ull; m; m &= m - 1) {
+		i = __builtin_ctzll(m);
+		if (!mv_xfeature_layout(i, &size, &offset))
 			continue;
 		if (compacted)
 			end += size;

@@ -29,35 +29,7 @@
 #include "kselftest_harness.h"
 #include "../lib/mv_util.h"
 #include "../lib/mv_guest.h"
-
-#define WRITER_PARAMS_GPA	0x10000
-#define WRITER_MAGIC		0x5752495445520001ull
-#define WRITER_STATE_GPA	0x200000
-
-struct writer_state {
-	uint64_t counter, gen, max_gap_cycles, verify_failures, cpuid_changes,
-		 digest, tsc_khz, gaps;
-	struct { uint64_t counter, cycles; } gap[256];
-};
-
-/*
- * The blackout as the guest saw it: the longest gap in its own TSC that
- * ended at the counter value the source stopped at, or one later if the
- * pause fell between its last TSC read and its store (an idle writer has
- * short gaps at the same value before it). 0 if it was under 1 ms.
- */
-static uint64_t guest_downtime_us(const struct writer_state *src,
-				  const struct writer_state *dst)
-{
-	uint64_t best = 0;
-	unsigned int i;
-
-	for (i = 0; i < 256 && i < dst->gaps; i++)
-		if (dst->gap[i].counter - src->counter <= 1 &&
-		    dst->gap[i].cycles > best)
-			best = dst->gap[i].cycles;
-	return dst->tsc_khz ? best * 1000 / dst->tsc_khz : 0;
-}
+#include "../lib/mv_writer.h"
 
 static const char *mig_mem(void)
 {
@@ -65,103 +37,6 @@ static const char *mig_mem(void)
 
 	return m ? m : "32M";
 }
-
-static uint64_t parse_mem(const char *s)
-{
-	char *end;
-	uint64_t v = strtoull(s, &end, 10);
-
-	return *end == 'M' ? v << 20 : *end == 'G' ? v << 30 : v;
-}
-
-static int start_writer(const char *name, const char *mem, uint64_t pps)
-{
-	uint64_t prm[4] = { WRITER_MAGIC, pps, 0, parse_mem(mem) };
-
-	if (mv_mvctl("guest add %s memory %s baseline nehalem", name, mem) ||
-	    mv_mvctl("guest load %s %s/writer.elf", name, mv_guests_dir()) ||
-	    mv_guest_rw(name, WRITER_PARAMS_GPA, prm, sizeof(prm), true) ||
-	    mv_mvctl("guest start %s", name))
-		return -1;
-	/* Until it has stamped a few pages. */
-	return mv_wait_for(name, "state running", 10) ? 0 : -1;
-}
-
-static int writer_state(const char *name, struct writer_state *w)
-{
-	memset(w, 0, sizeof(*w));
-	return mv_guest_rw(name, WRITER_STATE_GPA, w, sizeof(*w), false);
-}
-
-/* "running", "paused", ... or "absent" */
-static const char *state_of(const char *name)
-{
-	static char st[32];
-	char *p;
-
-	if (mv_mvctl("-j guest show %s", name))
-		return "absent";
-	p = strstr(mv_out, "\"state\":\"");
-	if (!p || sscanf(p + 9, "%31[^\"]", st) != 1)
-		return "unknown";
-	return st;
-}
-
-static pid_t spawn(const char *log, const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	pid_t pid;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	pid = fork();
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		dup2(fd, 1);
-		dup2(fd, 2);
-		setpgid(0, 0);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* Exit status, or -1 if it did not end within @secs (then it is killed). */
-static int reap(pid_t pid, double secs)
-{
-	double end = mv_now() + secs;
-	int st;
-
-	while (mv_now() < end) {
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-		usleep(20000);
-	}
-	kill(-pid, SIGKILL);
-	waitpid(pid, &st, 0);
-	return -1;
-}
-
-static void slurp(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n = fd < 0 ? 0 : read(fd, buf, len - 1);
-
-	buf[n > 0 ? n : 0] = 0;
-	if (fd >= 0)
-		close(fd);
-}
-
-static int free_port(void)
-{
-	static int next = 4900;
-
-	return next++;
-}
-
 /* --- the proxy --- */
 
 enum { TO_RECV, TO_SEND };
@@ -359,30 +234,30 @@ static void live(struct __test_metadata *_metadata, const char *opts,
 {
 	struct writer_state ws, wd, wd2;
 	char out[8192], con[65536];
-	int port = free_port(), rc;
+	int port = mv_free_port(), rc;
 	pid_t rpid, spid;
 	const char *gap;
 
-	ASSERT_EQ(0, start_writer("src", mig_mem(), pps));
+	ASSERT_EQ(0, mv_start_writer("src", mig_mem(), pps));
 	sleep(1);
-	rpid = spawn("/tmp/recv.log", "mvmig recv --listen 127.0.0.1:%d --once --name dst -j",
+	rpid = mv_spawn("/tmp/recv.log", "mvmig recv --listen 127.0.0.1:%d --once --name dst -j",
 		     port);
-	spid = spawn("/tmp/send.log", "mvmig send src 127.0.0.1:%d --wait 30 --keep-source -j %s",
+	spid = mv_spawn("/tmp/send.log", "mvmig send src 127.0.0.1:%d --wait 30 --keep-source -j %s",
 		     port, opts);
-	rc = reap(spid, 240);
-	slurp("/tmp/send.log", out, sizeof(out));
+	rc = mv_reap(spid, 240);
+	mv_slurp("/tmp/send.log", out, sizeof(out));
 	TH_LOG("send: %s", out);
 	ASSERT_EQ(0, rc);
-	ASSERT_EQ(0, reap(rpid, 30));
+	ASSERT_EQ(0, mv_reap(rpid, 30));
 	EXPECT_EQ(0, mv_json_validate(strtok(out, "\n")));
-	EXPECT_STREQ("paused", state_of("src"));
-	EXPECT_STREQ("running", state_of("dst"));
+	EXPECT_STREQ("paused", mv_state_of("src"));
+	EXPECT_STREQ("running", mv_state_of("dst"));
 	/* The counter goes on from where the source stopped. */
-	ASSERT_EQ(0, writer_state("src", &ws));
-	ASSERT_EQ(0, writer_state("dst", &wd));
+	ASSERT_EQ(0, mv_writer_state("src", &ws));
+	ASSERT_EQ(0, mv_writer_state("dst", &wd));
 	EXPECT_GE(wd.counter, ws.counter);
 	sleep(2);
-	ASSERT_EQ(0, writer_state("dst", &wd2));
+	ASSERT_EQ(0, mv_writer_state("dst", &wd2));
 	EXPECT_GT(wd2.counter, wd.counter);
 	EXPECT_EQ(0, wd2.verify_failures);
 	EXPECT_EQ(0, wd2.cpuid_changes);
@@ -399,7 +274,7 @@ static void live(struct __test_metadata *_metadata, const char *opts,
 	/* MV-MIG lines are what the closing note and bench/ quote. */
 	printf("# MV-MIG [%s] mem=%s pps=%llu guest_downtime_us=%llu\n", opts,
 	       mig_mem(), (unsigned long long)pps,
-	       (unsigned long long)guest_downtime_us(&ws, &wd2));
+	       (unsigned long long)mv_guest_downtime_us(&ws, &wd2));
 }
 
 /* 500 pages/s: a dirty rate the emulated host's bandwidth can overtake */
@@ -430,25 +305,25 @@ TEST_F_TIMEOUT(m, save_restore, 600)
 	char out[8192];
 
 	unlink("/tmp/g.mvsnap");
-	ASSERT_EQ(0, start_writer("src", "8M", 20000));
+	ASSERT_EQ(0, mv_start_writer("src", "8M", 20000));
 	sleep(1);
-	ASSERT_EQ(0, writer_state("src", &ws));
+	ASSERT_EQ(0, mv_writer_state("src", &ws));
 	ASSERT_EQ(0, system("mvmig save src /tmp/g.mvsnap -j >/tmp/save.log 2>&1"));
-	EXPECT_STREQ("absent", state_of("src"));
+	EXPECT_STREQ("absent", mv_state_of("src"));
 	/* Restoring needs a free name and a blank guest; a file is single-use. */
 	ASSERT_EQ(0, system("mvmig restore /tmp/g.mvsnap back -j >/tmp/restore.log 2>&1"));
-	slurp("/tmp/restore.log", out, sizeof(out));
+	mv_slurp("/tmp/restore.log", out, sizeof(out));
 	TH_LOG("%s", out);
-	EXPECT_STREQ("running", state_of("back"));
+	EXPECT_STREQ("running", mv_state_of("back"));
 	sleep(1);
-	ASSERT_EQ(0, writer_state("back", &wd));
+	ASSERT_EQ(0, mv_writer_state("back", &wd));
 	EXPECT_GT(wd.counter, ws.counter);
 	EXPECT_EQ(0, wd.verify_failures);
 	/* The same name twice: refused, and the first one is untouched. */
 	EXPECT_NE(0, system("mvmig restore /tmp/g.mvsnap back >/tmp/r2.log 2>&1"));
-	slurp("/tmp/r2.log", out, sizeof(out));
+	mv_slurp("/tmp/r2.log", out, sizeof(out));
 	EXPECT_NE(NULL, strstr(out, "cannot create guest back"));
-	EXPECT_STREQ("running", state_of("back"));
+	EXPECT_STREQ("running", mv_state_of("back"));
 }
 
 /* CRC32C, to forge records whose CRC is right and whose content is not. */
@@ -510,7 +385,7 @@ TEST_F_TIMEOUT(m, hostile_streams, 600)
 	int fd;
 
 	unlink("/tmp/h.mvsnap");
-	ASSERT_EQ(0, start_writer("src", "8M", 20000));
+	ASSERT_EQ(0, mv_start_writer("src", "8M", 20000));
 	ASSERT_EQ(0, system("mvmig save src /tmp/h.mvsnap --keep-source >/dev/null 2>&1"));
 	fd = open("/tmp/h.mvsnap", O_RDONLY);
 	ASSERT_LE(0, fd);
@@ -576,17 +451,17 @@ TEST_F_TIMEOUT(m, hostile_streams, 600)
 		ASSERT_EQ((ssize_t)blen, write(fd, bad, blen));
 		close(fd);
 		EXPECT_NE(0, system("mvmig restore /tmp/bad.mvsnap dst >/tmp/bad.log 2>&1"));
-		slurp("/tmp/bad.log", out, sizeof(out));
+		mv_slurp("/tmp/bad.log", out, sizeof(out));
 		EXPECT_NE(NULL, strstr(out, cases[i].expect)) {
 			TH_LOG("%s: %s", cases[i].name, out);
 		}
 		/* Nothing half-made is left behind. */
-		EXPECT_STREQ("absent", state_of("dst")) {
+		EXPECT_STREQ("absent", mv_state_of("dst")) {
 			TH_LOG("%s", cases[i].name);
 		}
 	}
 	/* save --keep-source left it paused; nothing of the above touched it. */
-	EXPECT_STREQ("paused", state_of("src"));
+	EXPECT_STREQ("paused", mv_state_of("src"));
 }
 
 /*
@@ -629,16 +504,16 @@ TEST_F_TIMEOUT(m, faults, 3000)
 
 	for (i = 0; i < ARRAY_SIZE(faults); i++) {
 		const struct fault *f = &faults[i];
-		int rport = free_port(), pport = free_port(), pipefd[2], rc;
+		int rport = mv_free_port(), pport = mv_free_port(), pipefd[2], rc;
 		pid_t rpid, spid, ppid;
 		struct writer_state w;
 		char out[4096], c;
 		const char *s;
 
 		mv_delete_all_guests();
-		ASSERT_EQ(0, start_writer("src", "8M", 2000));
+		ASSERT_EQ(0, mv_start_writer("src", "8M", 2000));
 		ASSERT_EQ(0, pipe(pipefd));
-		rpid = spawn("/tmp/frecv.log", "mvmig recv --listen 127.0.0.1:%d --once --name dst --timeout 20",
+		rpid = mv_spawn("/tmp/frecv.log", "mvmig recv --listen 127.0.0.1:%d --once --name dst --timeout 20",
 			     rport);
 		ppid = fork();
 		if (ppid == 0) {
@@ -647,7 +522,7 @@ TEST_F_TIMEOUT(m, faults, 3000)
 			_exit(0);
 		}
 		close(pipefd[1]);
-		spid = spawn("/tmp/fsend.log", "mvmig send src 127.0.0.1:%d --wait 5 --timeout 20 --downtime-ms 1 --max-rounds 4",
+		spid = mv_spawn("/tmp/fsend.log", "mvmig send src 127.0.0.1:%d --wait 5 --timeout 20 --downtime-ms 1 --max-rounds 4",
 			     pport);
 		if (f->action == 's' || f->action == 'r') {
 			struct pollfd p = { .fd = pipefd[0], .events = POLLIN };
@@ -660,35 +535,35 @@ TEST_F_TIMEOUT(m, faults, 3000)
 			usleep(200000);
 			kill(ppid, SIGKILL);
 		}
-		rc = reap(spid, 120);
-		reap(rpid, 30);
+		rc = mv_reap(spid, 120);
+		mv_reap(rpid, 30);
 		kill(ppid, SIGKILL);
 		waitpid(ppid, NULL, 0);
 		close(pipefd[0]);
-		slurp("/tmp/fsend.log", out, sizeof(out));
+		mv_slurp("/tmp/fsend.log", out, sizeof(out));
 		if (f->send_exit != -2) {
 			EXPECT_EQ(f->send_exit, rc) {
 				TH_LOG("%s: %s", f->name, out);
 			}
 		}
 		usleep(300000);
-		s = state_of("src");
+		s = mv_state_of("src");
 		EXPECT_TRUE(in_set(f->src_after, s)) {
 			TH_LOG("%s: source %s; sender said: %s", f->name, s, out);
 		}
-		EXPECT_STREQ(f->dst_after, state_of("dst")) {
+		EXPECT_STREQ(f->dst_after, mv_state_of("dst")) {
 			TH_LOG("%s: destination", f->name);
 		}
 		/* Never two: */
-		EXPECT_FALSE(!strcmp(state_of("src"), "running") &&
-			     !strcmp(state_of("dst"), "running"));
+		EXPECT_FALSE(!strcmp(mv_state_of("src"), "running") &&
+			     !strcmp(mv_state_of("dst"), "running"));
 		/* A source that runs on lost nothing: its own checks passed. */
 		sleep(1);
-		if (!writer_state("src", &w))
+		if (!mv_writer_state("src", &w))
 			EXPECT_EQ(0, w.verify_failures);
-		snprintf(out, sizeof(out), "%s", state_of("src"));
+		snprintf(out, sizeof(out), "%s", mv_state_of("src"));
 		TH_LOG("%s: source %s, destination %s, mvmig send exit %d",
-		       f->name, out, state_of("dst"), rc);
+		       f->name, out, mv_state_of("dst"), rc);
 		system("pkill -9 mvmig 2>/dev/null");
 	}
 }
@@ -698,26 +573,26 @@ TEST_F_TIMEOUT(m, failed_attempt_keeps_memory, 600)
 {
 	static uint8_t a[8 << 20], b[8 << 20];
 	struct fault f = { "corrupt", TO_RECV, MV_REC_PAGES, 2, false, 'x' };
-	int rport = free_port(), pport = free_port(), pipefd[2];
+	int rport = mv_free_port(), pport = mv_free_port(), pipefd[2];
 	pid_t rpid, spid, ppid;
 
-	ASSERT_EQ(0, start_writer("src", "8M", 20000));
+	ASSERT_EQ(0, mv_start_writer("src", "8M", 20000));
 	ASSERT_EQ(0, mv_mvctl("guest pause src"));
 	ASSERT_EQ(0, mv_guest_rw("src", 0, a, sizeof(a), false));
 	ASSERT_EQ(0, pipe(pipefd));
-	rpid = spawn("/tmp/krecv.log", "mvmig recv --listen 127.0.0.1:%d --once --name dst", rport);
+	rpid = mv_spawn("/tmp/krecv.log", "mvmig recv --listen 127.0.0.1:%d --once --name dst", rport);
 	ppid = fork();
 	if (ppid == 0) {
 		proxy(pport, rport, &f, pipefd[1]);
 		_exit(0);
 	}
-	spid = spawn("/tmp/ksend.log", "mvmig send src 127.0.0.1:%d --wait 20", pport);
-	EXPECT_EQ(1, reap(spid, 120));
-	reap(rpid, 30);
+	spid = mv_spawn("/tmp/ksend.log", "mvmig send src 127.0.0.1:%d --wait 20", pport);
+	EXPECT_EQ(1, mv_reap(spid, 120));
+	mv_reap(rpid, 30);
 	kill(ppid, SIGKILL);
 	waitpid(ppid, NULL, 0);
-	EXPECT_STREQ("paused", state_of("src"));
-	EXPECT_STREQ("absent", state_of("dst"));
+	EXPECT_STREQ("paused", mv_state_of("src"));
+	EXPECT_STREQ("absent", mv_state_of("dst"));
 	ASSERT_EQ(0, mv_guest_rw("src", 0, b, sizeof(b), false));
 	EXPECT_EQ(0, memcmp(a, b, sizeof(a)));
 }

@@ -63,6 +63,7 @@ struct mvmig_metrics {
 	uint64_t total_usec, downtime_usec;
 	/* Against the ideal (sender): pages sent again, pages with data at the end */
 	bool pages_tracked;
+	bool converged;			/* send: stopped because the rest fit the target */
 	uint64_t resent_pages, nonzero_pages;
 	const char *tracking;		/* "pml", "write-protect", "none" */
 	bool progress;			/* a live line on stderr */

@@ -4,6 +4,7 @@
  * end as text or JSON.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "../lib/json_print.h"
 #include "mvmig.h"
@@ -78,6 +79,12 @@ void mvmig_report(const struct mvmig_metrics *m, bool json)
 			print_uint(PRINT_ANY, "bytes_per_data_byte_x1000",
 				   " (%llu/1000 bytes sent per byte of them)",
 				   m->bytes * 1000 / (m->nonzero_pages * 4096));
+	}
+	if (!strcmp(m->mode, "send") && m->nrounds > 1) {
+		print_bool(PRINT_JSON, "converged", NULL, m->converged);
+		print_string(PRINT_FP, NULL, "\n  %s", m->converged ?
+			     "converged: the rest fit the downtime target" :
+			     "did not converge: stopped at the round limit");
 	}
 	print_uint(PRINT_ANY, "downtime_usec", "\n  downtime (host) %llu us",
 		   m->downtime_usec);

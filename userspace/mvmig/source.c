@@ -440,8 +440,10 @@ static int run(struct src *s)
 		/* Rounds while the guest runs. */
 		while (!ret) {
 			ret = snap_ioctl(s, MV_SNAP_IOC_ROUND, &sr);
-			if (ret || (sr.round &&
-				    (converged(s, &sr) || sr.round >= s->o->max_rounds)))
+			if (ret)
+				break;
+			s->m->converged = sr.round && converged(s, &sr);
+			if (s->m->converged || (sr.round && sr.round >= s->o->max_rounds))
 				break;
 			ret = do_round(s, &sr, false);
 		}

@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Inside one emulated Skylake-X host (rig/plans/bench.plan): the CPUID exit
+# under migvisor with three baselines and under kvm_intel, then the
+# migration matrix. Figures go to the console as "MV-BENCH {json}" lines;
+# scripts/bench takes them from the host's serial log.
+#
+#   rig-bench.sh [REPS] [SECTIONS] [MEMS] [PERCENTS]
+#   SECTIONS "cpuid migrate", MEMS "32M 128M", PERCENTS "0 1 10 50" (defaults)
+reps=${1:-3}
+sections=${2:-cpuid migrate}
+mems=${3:-32M 128M}
+pcts=${4:-0 1 10 50}
+elf=/rig/bin/cpuid-bench.elf
+insmod /rig/migvisor.ko || exit 1
+mvctl baseline add nehalem model nehalem
+case " $sections " in *" cpuid "*)
+	# A few features, a middling set, and everything this host offers.
+	mvctl baseline add few model x86-64-v1
+	mvctl -j host show >/tmp/host.json && mvctl baseline add all pool /tmp/host.json
+	for b in few nehalem all; do
+		n=$(mvctl baseline show $b | sed -n 's/^ *features: //p' | wc -w)
+		echo "MV-BENCH {\"section\": \"baseline\", \"name\": \"$b\", \"features\": $n}"
+	done
+	for i in $(seq "$reps"); do
+		for b in few nehalem all; do
+			cpuid-bench migvisor $elf $b
+		done
+	done
+	# kvm_intel takes VMX root only once migvisor has no guest left.
+	if insmod /rig/irqbypass.ko && insmod /rig/kvm.ko && insmod /rig/kvm-intel.ko; then
+		for i in $(seq "$reps"); do
+			cpuid-bench kvm $elf
+		done
+		rmmod kvm_intel kvm irqbypass
+	else
+		echo "MV-BENCH {\"section\": \"error\", \"what\": \"kvm_intel did not load\"}"
+	fi
+	;;
+esac
+case " $sections " in *" migrate "*)
+	for mem in $mems; do
+		for pct in $pcts; do
+			mig-bench $mem $pct "$reps" 5
+		done
+	done
+	;;
+esac
+echo "MV-BENCH {\"section\": \"done\"}"

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The writer guest (guests/writer.c) seen from the host, and the child
+ * processes a migration runs: shared by migrate_test and bench/migrate.
+ */
+#ifndef MV_SELFTEST_WRITER_H
+#define MV_SELFTEST_WRITER_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#define WRITER_PARAMS_GPA	0x10000
+#define WRITER_MAGIC		0x5752495445520001ull
+#define WRITER_STATE_GPA	0x200000
+
+struct writer_state {
+	uint64_t counter, gen, max_gap_cycles, verify_failures, cpuid_changes,
+		 digest, tsc_khz, gaps;
+	struct { uint64_t counter, cycles; } gap[256];
+};
+
+/*
+ * The blackout as the guest saw it, in its TSC cycles or in us: the longest
+ * gap that ended at the counter value the source stopped at (or one
+ * later). 0 if it was under 1 ms.
+ */
+uint64_t mv_guest_downtime_cycles(const struct writer_state *src,
+				  const struct writer_state *dst);
+uint64_t mv_guest_downtime_us(const struct writer_state *src,
+			      const struct writer_state *dst);
+/* "32M", "1G" or bytes */
+uint64_t mv_parse_mem(const char *s);
+/* A writer guest with baseline nehalem, started: 0 or -1 */
+int mv_start_writer(const char *name, const char *mem, uint64_t pps);
+int mv_writer_state(const char *name, struct writer_state *w);
+/* "running", "paused", ... or "absent" */
+const char *mv_state_of(const char *name);
+/* sh -c CMD in its own process group, output to @log */
+pid_t mv_spawn(const char *log, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Exit status, or -1 if it did not end within @secs (then it is killed). */
+int mv_reap(pid_t pid, double secs);
+void mv_slurp(const char *path, char *buf, size_t len);
+int mv_free_port(void);
+
+#endif
