@@ -2,6 +2,7 @@
 #
 # migvisor: make            module (against KDIR) + tools + selftests
 #           make check      everything, in emulated Intel hosts; see README
+#           make bench      benchmarks against peers; see bench/README.md
 #           make style      checkpatch + sparse
 #           make install    module and tools on a real server
 
@@ -53,6 +54,9 @@ unit: tools selftests
 demo:
 	scripts/demo
 
+bench:
+	scripts/bench
+
 check:
 	scripts/check
 
@@ -72,7 +76,8 @@ clean:
 	$(MAKE) -C userspace/tests clean
 	$(MAKE) -C selftests/migvisor clean
 	$(MAKE) -C guests clean
+	$(MAKE) -C bench clean
 	rm -rf build
 
 FORCE:
-.PHONY: all need-kdir modules tools selftests guests ko unit demo check style install clean FORCE
+.PHONY: all need-kdir modules tools selftests guests ko unit demo bench check style install clean FORCE

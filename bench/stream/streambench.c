@@ -7,6 +7,7 @@
  *   streambench tcp-recv PORT FILE    plain TCP copy: socket to a new file
  *                                     (FILE "-": read and drop)
  *   streambench tcp-send FILE HOST:PORT   ... from a file; prints seconds
+ *   streambench tsc-khz               this machine's TSC rate
  *
  * The plain copy does what mvmig does minus the protocol: the sender
  * writes the mapped file in 4 MiB runs, the receiver reads into a 2 MiB
@@ -177,8 +178,22 @@ static int tcp_send(const char *file, const char *peer)
 	return 0;
 }
 
+/* The TSC rate, which a TCG guest's RDTSC follows: for the QEMU peer. */
+static int tsc_khz(void)
+{
+	uint64_t t0 = __builtin_ia32_rdtsc(), t1;
+	double w0 = now();
+
+	usleep(200000);
+	t1 = __builtin_ia32_rdtsc();
+	printf("%.0f\n", (t1 - t0) / (now() - w0) / 1000);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "tsc-khz"))
+		return tsc_khz();
 	if (argc == 4 && !strcmp(argv[1], "mem"))
 		return mem(strtoul(argv[2], NULL, 0), atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "tcp-recv"))

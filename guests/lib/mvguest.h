@@ -16,6 +16,11 @@
 /* Where the counter guest keeps its progress counter (guest-physical). */
 #define MV_COUNTER_GPA	0x200000
 
+#ifdef MV_GUEST_BARE
+/* Outside migvisor: the QEMU reference guest of make bench (lib/bare.c) */
+uint64_t mv_bare_hypercall(uint64_t nr, uint64_t a, uint64_t b, uint64_t c);
+#define mv_hypercall mv_bare_hypercall
+#else
 static inline uint64_t mv_hypercall(uint64_t nr, uint64_t a, uint64_t b,
 				    uint64_t c)
 {
@@ -25,6 +30,7 @@ static inline uint64_t mv_hypercall(uint64_t nr, uint64_t a, uint64_t b,
 		     : "memory");
 	return ret;
 }
+#endif
 
 static inline void mv_outb(uint16_t port, uint8_t v)
 {

@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""make bench, last step: the figures of one run (build/bench/*) as a table
+on stdout and as bench/results.json. Every figure is a median over the
+repeated runs, with its spread: [p25, p75] for the many short CPUID runs,
+[min, max] for the few migrations and transfers."""
+import datetime
+import json
+import os
+import platform
+import statistics as st
+import subprocess
+import sys
+
+
+def load_jsonl(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def q(v, p):
+    v = sorted(v)
+    return v[min(len(v) - 1, int(p * (len(v) - 1) + 0.5))]
+
+
+def med(v, quartiles=False):
+    if not v:
+        return None
+    spread = [q(v, 0.25), q(v, 0.75)] if quartiles else [min(v), max(v)]
+    return {"median": st.median(v), "spread": spread, "n": len(v)}
+
+
+def fmt(m, f="{:.0f}"):
+    if not m:
+        return "-"
+    return (f + " [" + f + "-" + f + "]").format(m["median"], *m["spread"])
+
+
+def cpuid(rows):
+    out = {"leaves": {}, "baselines": {}}
+    groups = {}
+    for r in rows:
+        if r["section"] == "baseline":
+            out["baselines"][r["name"]] = {"features": r["features"]}
+        if r["section"] != "cpuid":
+            continue
+        key = "kvm_intel" if r["hypervisor"] == "kvm_intel" else "migvisor/" + r["baseline"]
+        g = groups.setdefault(key, {"empty": [], "leaves": {}})
+        it = r["iters"]
+        g["empty"] += [c / it for c in r["empty"]]
+        for lf in r["leaves"]:
+            g["leaves"].setdefault(lf["leaf"], []).extend(c / it for c in lf["cycles"])
+        if r["hypervisor"] == "kvm_intel":
+            g["kvm_cpuid_entries"] = r["kvm_cpuid_entries"]
+    for key, g in groups.items():
+        out[key] = {"loop_cycles": med(g["empty"], True),
+                    "cycles_per_cpuid": {lf: med(v, True) for lf, v in g["leaves"].items()}}
+        if "kvm_cpuid_entries" in g:
+            out[key]["kvm_cpuid_entries"] = g["kvm_cpuid_entries"]
+        allv = [x for v in g["leaves"].values() for x in v]
+        out[key]["all_leaves"] = med(allv, True)
+    kvm = out.get("kvm_intel")
+    for key in list(out):
+        if key.startswith("migvisor/") and kvm:
+            out[key]["ratio_to_kvm"] = {
+                lf: m["median"] / kvm["cycles_per_cpuid"][lf]["median"]
+                for lf, m in out[key]["cycles_per_cpuid"].items()}
+            out[key]["ratio_to_kvm"]["all_leaves"] = (
+                out[key]["all_leaves"]["median"] / kvm["all_leaves"]["median"])
+    return out
+
+
+def migrations(rows, qrows):
+    cases = {}
+    for r in rows:
+        if r["section"] != "migrate":
+            continue
+        s = r["send"]
+        final = s["rounds"][-1]
+        ideal = (s["nonzero_pages"] + final["pages"] - final["zero_pages"]) * 4096
+        c = cases.setdefault((r["mem"], r["percent"]), {"ours": [], "qemu": []})
+        c["ours"].append({
+            "rounds": len(s["rounds"]), "bytes": s["bytes"],
+            "bytes_per_data_byte": s["bytes"] / max(1, s["nonzero_pages"] * 4096),
+            "bytes_per_ideal": s["bytes"] / max(1, ideal),
+            "resent_pages": s["resent_pages"], "converged": s.get("converged", True),
+            "guest_downtime_cycles": r["guest_downtime_cycles"],
+            "guest_downtime_ms": r["guest_downtime_us"] / 1000,
+            "host_downtime_ms": s["downtime_usec"] / 1000,
+            "throughput": s["throughput"], "verify_failures": r["verify_failures"],
+            "pps": r["pps"]})
+    for r in qrows:
+        c = cases.setdefault((r["mem"], r["percent"]), {"ours": [], "qemu": []})
+        sent = r["normal_pages"] + r["zero_pages"]
+        c["qemu"].append({
+            "syncs": r["dirty_sync_count"], "bytes": r["transferred"],
+            "bytes_per_data_byte": r["transferred"] / max(1, r["nonzero_pages"] * 4096),
+            "resent_pages": max(0, sent - r["ram_total"] // 4096),
+            "converged": r["converged"], "downtime_ms_wall": r["downtime_ms"],
+            "max_bandwidth": r["max_bandwidth"]})
+    out = []
+    for (mem, pct), c in sorted(cases.items()):
+        e = {"mem_mib": mem >> 20, "percent": pct}
+        for who in ("ours", "qemu"):
+            runs = c[who]
+            if not runs:
+                continue
+            e[who] = {k: med([x[k] for x in runs]) for k in runs[0]
+                      if k not in ("converged",)}
+            e[who]["converged"] = f"{sum(x['converged'] for x in runs)}/{len(runs)}"
+        out.append(e)
+    return out
+
+
+def stream(rows, memj):
+    out = {}
+    for kind in ("tcp-mem", "mvmig-mem", "tcp-file", "mvmig-file"):
+        v = [r["bytes"] / r["seconds"] / 1e9 for r in rows if r["kind"] == kind]
+        out[kind + "_gbps"] = med(v)
+    if memj:
+        out["memcpy_gbps"] = med(memj["memcpy_gbps"])
+        out["zero_scan_gbps"] = med(memj["zero_scan_gbps"])
+        out["crc32c_gbps"] = med(memj["crc32c_gbps"])
+    if rows:
+        out["stream_bytes"] = rows[0]["bytes"]
+
+    def ratio(a, b):
+        if out.get(a) and out.get(b):
+            return out[a]["median"] / out[b]["median"]
+        return None
+    out["mvmig_over_tcp"] = ratio("mvmig-mem_gbps", "tcp-mem_gbps")
+    out["mvmig_over_tcp_file_to_file"] = ratio("mvmig-file_gbps", "tcp-file_gbps")
+    out["mvmig_over_memcpy"] = ratio("mvmig-mem_gbps", "memcpy_gbps")
+    out["targets"] = {
+        "mvmig_over_tcp_at_least_0.6": (out["mvmig_over_tcp"] or 0) >= 0.6,
+        "zero_scan_at_least_10_gbps": bool(out.get("zero_scan_gbps")) and
+        out["zero_scan_gbps"]["median"] >= 10}
+    return out
+
+
+def machine():
+    model = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+
+    def ver(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True).stdout.split("\n")[0]
+        except OSError:
+            return "?"
+    return {"cpu": model, "cpus": os.cpu_count(), "kernel": platform.release(),
+            "qemu": ver(["qemu-system-x86_64", "--version"]),
+            "bochs": ver(["dpkg-query", "-W", "-f=${Version}", "bochs"])}
+
+
+def main():
+    d = sys.argv[1]
+    top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    emu = load_jsonl(f"{d}/emulated.jsonl")
+    memj = None
+    if os.path.exists(f"{d}/stream-mem.json"):
+        with open(f"{d}/stream-mem.json") as f:
+            memj = json.load(f)
+    res = {"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+           "machine": machine(), "reps": int(sys.argv[2]) if len(sys.argv) > 2 else None,
+           "cpuid": cpuid(emu),
+           "migration": migrations(emu, load_jsonl(f"{d}/qemu.jsonl")),
+           "stream": stream(load_jsonl(f"{d}/stream-runs.jsonl"), memj)}
+    with open(f"{top}/bench/results.json", "w") as f:
+        json.dump(res, f, indent=1)
+        f.write("\n")
+
+    c = res["cpuid"]
+    print("== 1. CPUID exit, guest TSC cycles per CPUID (Bochs corei7_skylake_x: cycles = host-side instructions)")
+    print("   median [p25-p75] per leaf; ratio = migvisor / kvm_intel")
+    cols = [k for k in ("migvisor/few", "migvisor/nehalem", "migvisor/all", "kvm_intel") if k in c]
+    print("   {:14s}".format("leaf") + "".join("{:>24s}".format(k) for k in cols)
+          + "".join("{:>15s}".format("ratio " + k.split("/")[1]) for k in cols if k != "kvm_intel"))
+    leaves = list(c[cols[0]]["cycles_per_cpuid"]) + ["all_leaves"] if cols else []
+    for lf in leaves:
+        def cell(k):
+            m = c[k]["all_leaves"] if lf == "all_leaves" else c[k]["cycles_per_cpuid"].get(lf)
+            return fmt(m)
+        line = "   {:14s}".format(lf) + "".join("{:>24s}".format(cell(k)) for k in cols)
+        for k in cols:
+            if k != "kvm_intel" and "ratio_to_kvm" in c[k]:
+                line += "{:>15.2f}".format(c[k]["ratio_to_kvm"][lf])
+        print(line)
+    if c.get("baselines"):
+        print("   features per baseline: " + ", ".join(
+            f"{k} {v['features']}" for k, v in c["baselines"].items())
+            + (f"; kvm_intel: {c['kvm_intel'].get('kvm_cpuid_entries')} CPUID entries" if "kvm_intel" in c else ""))
+
+    print("\n== 2. Live migration over loopback, median [min-max]; ours in emulated Skylake-X, QEMU TCG natively")
+    print("   {:>5s} {:>4s} | {:>11s} {:>16s} {:>16s} {:>9s} {:>14s} {:>18s} {:>14s} {:>5s} | {:>9s} {:>16s} {:>9s} {:>5s}".format(
+        "MiB", "%/s", "rounds", "sent/data", "sent/ideal", "resent", "guest ms", "guest Mcycles", "host ms", "conv",
+        "Q syncs", "Q sent/data", "Q resent", "Qconv"))
+    for e in res["migration"]:
+        o, qm = e.get("ours", {}), e.get("qemu", {})
+        gm = o.get("guest_downtime_cycles")
+        gmc = {"median": gm["median"] / 1e6, "spread": [x / 1e6 for x in gm["spread"]]} if gm else None
+        print("   {:>5d} {:>4d} | {:>11s} {:>16s} {:>16s} {:>9s} {:>14s} {:>18s} {:>14s} {:>5s} | {:>9s} {:>16s} {:>9s} {:>5s}".format(
+            e["mem_mib"], e["percent"], fmt(o.get("rounds")), fmt(o.get("bytes_per_data_byte"), "{:.2f}"),
+            fmt(o.get("bytes_per_ideal"), "{:.2f}"), fmt(o.get("resent_pages")),
+            fmt(o.get("guest_downtime_ms")), fmt(gmc, "{:.1f}"), fmt(o.get("host_downtime_ms")),
+            o.get("converged", "-"), fmt(qm.get("syncs")), fmt(qm.get("bytes_per_data_byte"), "{:.2f}"),
+            fmt(qm.get("resent_pages")), qm.get("converged", "-")))
+
+    s = res["stream"]
+    print("\n== 3. Stream engine, native, {} byte stream over loopback TCP, GB/s median [min-max]".format(
+        s.get("stream_bytes")))
+    for k in ("mvmig-mem", "tcp-mem", "mvmig-file", "tcp-file"):
+        print("   {:34s} {}".format(k.replace("-mem", " (to /dev/null, checked)" if k.startswith("mvmig") else " (memory to memory)")
+                                     .replace("-file", " (file to file, tmpfs)"), fmt(s.get(k + "_gbps"), "{:.2f}")))
+    for k in ("memcpy", "zero_scan", "crc32c"):
+        print("   {:34s} {}".format(k + " (one core)", fmt(s.get(k + "_gbps"), "{:.2f}")))
+    r = s.get("mvmig_over_tcp")
+    print("   mvmig / plain TCP: {}  (target >= 0.60: {}); file to file: {}; mvmig / memcpy: {}".format(
+        f"{r:.2f}" if r else "-", "met" if s["targets"]["mvmig_over_tcp_at_least_0.6"] else "MISSED",
+        f"{s['mvmig_over_tcp_file_to_file']:.2f}" if s.get("mvmig_over_tcp_file_to_file") else "-",
+        f"{s['mvmig_over_memcpy']:.2f}" if s.get("mvmig_over_memcpy") else "-"))
+    print("   zero-page scan >= 10 GB/s per core: {}".format(
+        "met" if s["targets"]["zero_scan_at_least_10_gbps"] else "MISSED"))
+    print(f"\nbench: {res['date']} on {res['machine']['cpu']} ({res['machine']['cpus']} CPUs); bench/results.json written")
+
+
+if __name__ == "__main__":
+    main()
