@@ -274,21 +274,27 @@ int mv_rec_check(struct mv_rec_check *c, const struct mv_rec *h,
 		*why = "a record is corrupted (CRC)";
 		return -EBADMSG;
 	}
+	/* A refused record changes nothing: its sequence number stays due. */
+	if (h->type == MV_REC_PAGES) {
+		int ret = check_pages(c, h, p, why);
+
+		if (!ret)
+			c->next_seq++;
+		return ret;
+	}
+	if (h->type == MV_REC_END) {
+		if (h->len != sizeof(end)) {
+			*why = "the END record has the wrong size";
+			return -EPROTO;
+		}
+		memcpy(&end, p, sizeof(end));
+		if (end.records != h->seq || end.pages != c->pages) {
+			*why = "END's counts do not match the stream";
+			return -EPROTO;
+		}
+		c->ended = true;
+	}
 	c->next_seq++;
-	if (h->type == MV_REC_PAGES)
-		return check_pages(c, h, p, why);
-	if (h->type != MV_REC_END)
-		return 0;
-	if (h->len != sizeof(end)) {
-		*why = "the END record has the wrong size";
-		return -EPROTO;
-	}
-	memcpy(&end, p, sizeof(end));
-	if (end.records != h->seq || end.pages != c->pages) {
-		*why = "END's counts do not match the stream";
-		return -EPROTO;
-	}
-	c->ended = true;
 	return 0;
 }
 

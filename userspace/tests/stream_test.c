@@ -132,6 +132,100 @@ TEST(reader_and_accounting)
 	close(fds[0]);
 }
 
+/* A record with its CRC, built in @buf; returns the header's address. */
+static struct mv_rec *rec(uint8_t *buf, uint32_t type, uint32_t seq,
+			  const void *p, uint32_t len)
+{
+	struct mv_rec *h = (void *)buf;
+
+	h->type = type;
+	h->len = len;
+	h->seq = seq;
+	memmove(buf + sizeof(*h), p, len);
+	h->crc = mv_rec_crc_of(h, buf + sizeof(*h));
+	return h;
+}
+
+/* What recv --to checks, since no module sees a stream bound for a file. */
+TEST(file_sink_checks)
+{
+	static uint8_t b[sizeof(struct mv_rec) + 8 + 2 * (8 + 4096)];
+	static uint8_t pages[8 + 2 * (8 + 4096)];
+	struct mv_rec_pages ph = { .count = 2 };
+	struct mv_rec_end end = { .records = 2, .pages = 2 };
+	struct mv_rec_check c = { .guest_bytes = 1 << 20 };
+	uint64_t e0 = 0x1000 | MV_PAGE_ZERO, e1 = 0x2000;
+	struct mv_rec *h;
+	const char *why;
+
+	memcpy(pages, &ph, 8);
+	memcpy(pages + 8, &e0, 8);
+	memcpy(pages + 16, &e1, 8);
+	memset(pages + 24, 0xab, 4096);
+	h = rec(b, MV_REC_HEADER, 0, "x", 1);
+	EXPECT_EQ(0, mv_rec_check(&c, h, b + sizeof(*h), &why));
+	h = rec(b, MV_REC_PAGES, 1, pages, 24 + 4096);
+	EXPECT_EQ(0, mv_rec_check(&c, h, b + sizeof(*h), &why));
+	/* Repeated sequence number */
+	EXPECT_EQ(-EPROTO, mv_rec_check(&c, h, b + sizeof(*h), &why));
+	EXPECT_NE(NULL, strstr(why, "sequence"));
+	/* A flipped payload byte */
+	h = rec(b, MV_REC_PAGES, 2, pages, 24 + 4096);
+	b[sizeof(*h) + 100] ^= 1;
+	EXPECT_EQ(-EBADMSG, mv_rec_check(&c, h, b + sizeof(*h), &why));
+	/* A page beyond guest RAM, and a length that does not add up */
+	e1 = 1 << 20;
+	memcpy(pages + 16, &e1, 8);
+	h = rec(b, MV_REC_PAGES, 2, pages, 24 + 4096);
+	EXPECT_EQ(-EPROTO, mv_rec_check(&c, h, b + sizeof(*h), &why));
+	EXPECT_NE(NULL, strstr(why, "outside"));
+	e1 = 0x2000;
+	memcpy(pages + 16, &e1, 8);
+	h = rec(b, MV_REC_PAGES, 2, pages, 24 + 4000);
+	EXPECT_EQ(-EPROTO, mv_rec_check(&c, h, b + sizeof(*h), &why));
+	/* END must count what came */
+	end.pages = 3;
+	h = rec(b, MV_REC_END, 2, &end, sizeof(end));
+	EXPECT_EQ(-EPROTO, mv_rec_check(&c, h, b + sizeof(*h), &why));
+	end.pages = 2;
+	h = rec(b, MV_REC_END, 2, &end, sizeof(end));
+	EXPECT_EQ(0, mv_rec_check(&c, h, b + sizeof(*h), &why));
+	EXPECT_TRUE(c.ended);
+	h = rec(b, MV_REC_VCPU, 3, "x", 1);
+	EXPECT_EQ(-EPROTO, mv_rec_check(&c, h, b + sizeof(*h), &why));
+}
+
+/* Pages sent again, and pages whose last copy had data. */
+TEST(page_map)
+{
+	static uint8_t p[8 + 3 * (8 + 4096)];
+	struct mv_page_map m;
+	struct mv_rec_stats st = { .map = &m };
+	struct mv_rec_pages ph = { .count = 2 };
+	struct mv_rec h = { .type = MV_REC_PAGES, .len = 8 + 8 + 4096 + 8 };
+	uint64_t a = 0x3000, z = 0x5000 | MV_PAGE_ZERO;
+
+	ASSERT_EQ(0, mv_page_map_init(&m, 64 << 12));
+	memcpy(p, &ph, 8);
+	memcpy(p + 8, &a, 8);
+	memcpy(p + 16 + 4096, &z, 8);
+	mv_rec_account_one(&h, p, &st);
+	EXPECT_EQ(0, m.resent);
+	EXPECT_EQ(1, m.nonzero_pages);
+	/* Again: both resent; then page 3 turns zero */
+	mv_rec_account_one(&h, p, &st);
+	EXPECT_EQ(2, m.resent);
+	a = 0x3000 | MV_PAGE_ZERO;
+	memcpy(p + 8, &a, 8);
+	h.len = 8 + 8;
+	ph.count = 1;
+	memcpy(p, &ph, 8);
+	mv_rec_account_one(&h, p, &st);
+	EXPECT_EQ(3, m.resent);
+	EXPECT_EQ(0, m.nonzero_pages);
+	mv_page_map_free(&m);
+}
+
 TEST(zero_page_detection)
 {
 	static uint64_t pg[512];
