@@ -97,7 +97,7 @@ static void seg(struct kvm_segment *s, uint16_t sel, uint64_t base,
 	s->g = sel != MV_GDT_TSS;
 }
 
-static int kvm(const char *elf_path)
+static int run_kvm(const char *elf_path)
 {
 	struct bench_params prm = { BENCH_MAGIC, 1, ITERS, REPS };
 	struct kvm_userspace_memory_region region = { .memory_size = MEM };
@@ -202,7 +202,7 @@ static int kvm(const char *elf_path)
 	return 0;
 }
 
-static int migvisor(const char *elf, const char *baseline)
+static int run_migvisor(const char *elf, const char *baseline)
 {
 	struct bench_params prm = { BENCH_MAGIC, 0, ITERS, REPS };
 	static struct bench_result r;
@@ -230,9 +230,9 @@ static int migvisor(const char *elf, const char *baseline)
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "kvm"))
-		return kvm(argv[2]);
+		return run_kvm(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "migvisor"))
-		return migvisor(argv[2], argv[3]);
+		return run_migvisor(argv[2], argv[3]);
 	fprintf(stderr, "usage: cpuid-bench kvm ELF | migvisor ELF BASELINE\n");
 	return 2;
 }

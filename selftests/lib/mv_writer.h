@@ -36,8 +36,7 @@ int mv_writer_state(const char *name, struct writer_state *w);
 /* "running", "paused", ... or "absent" */
 const char *mv_state_of(const char *name);
 /* sh -c CMD in its own process group, output to @log */
-pid_t mv_spawn(const char *log, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+pid_t mv_spawn(const char *log, const char *fmt, ...);
 /* Exit status, or -1 if it did not end within @secs (then it is killed). */
 int mv_reap(pid_t pid, double secs);
 void mv_slurp(const char *path, char *buf, size_t len);
