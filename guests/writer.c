@@ -13,35 +13,13 @@
  * it can) and all of RAM, whose size the start-up stack pointer gives.
  */
 #include "lib/mvguest.h"
+#include "writer.h"
 
-#define WRITER_PARAMS_GPA	0x10000
-#define WRITER_MAGIC		0x5752495445520001ull
 #define REGION_START		0x400000ull
 #define STACK_RESERVE		0x10000ull
 #ifndef WRITER_DEFAULT_PPS
 #define WRITER_DEFAULT_PPS	0
 #endif
-
-struct writer_params {
-	uint64_t magic;
-	uint64_t pages_per_sec;		/* 0: unpaced */
-	uint64_t region_pages;		/* 0: all RAM from 4 MiB to the stack */
-	uint64_t mem_bytes;		/* guest RAM; 0: 32 MiB */
-};
-
-/* The header the host reads (MV_COUNTER_GPA) */
-struct writer_state {
-	uint64_t counter;		/* pages stamped, ever */
-	uint64_t gen;
-	uint64_t max_gap_cycles;
-	uint64_t verify_failures;
-	uint64_t cpuid_changes;
-	uint64_t digest;
-	uint64_t tsc_khz;
-	uint64_t gaps;			/* entries written to gap[], ever */
-	/* The last gaps over 1 ms: the counter value when each ended, and its length */
-	struct { uint64_t counter, cycles; } gap[256];
-};
 
 static uint64_t fnv(uint64_t h, uint32_t v)
 {
@@ -101,7 +79,7 @@ int main(void)
 {
 	/* The host reads and writes these while the guest runs: *_ONCE. */
 	struct writer_params *prm = (void *)WRITER_PARAMS_GPA;
-	struct writer_state *st = (void *)MV_COUNTER_GPA;
+	struct writer_state *st = (void *)WRITER_STATE_GPA;
 	uint64_t khz = mv_hypercall(MV_HC_TSC_KHZ, 0, 0, 0);
 	/* migvisor starts the guest with RSP at the top of RAM. */
 	uint64_t mem = ((uint64_t)__builtin_frame_address(0) + 0xfffff) & ~0xfffffull;

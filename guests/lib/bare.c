@@ -5,10 +5,9 @@
  * command line ("pps=N tsc_khz=N"), and exit halts.
  */
 #include "mvguest.h"
+#include "../writer.h"
 
 #define COM1		0x3f8
-#define PARAMS_GPA	0x10000
-#define WRITER_MAGIC	0x5752495445520001ull
 
 static uint64_t tsc_khz;
 
@@ -33,14 +32,14 @@ static uint64_t value(const char *cmd, const char *key)
 void mv_bare_setup(const uint32_t *mbi, uint64_t mem);
 void mv_bare_setup(const uint32_t *mbi, uint64_t mem)
 {
-	uint64_t *prm = (uint64_t *)PARAMS_GPA;
+	struct writer_params *prm = (void *)WRITER_PARAMS_GPA;
 	const char *cmd = mbi[0] & 4 ? (const char *)(uint64_t)mbi[4] : "";
 
 	tsc_khz = value(cmd, "tsc_khz=");
-	prm[0] = WRITER_MAGIC;
-	prm[1] = value(cmd, "pps=");
-	prm[2] = 0;
-	prm[3] = mem;
+	prm->magic = WRITER_MAGIC;
+	prm->pages_per_sec = value(cmd, "pps=");
+	prm->region_pages = 0;
+	prm->mem_bytes = mem;
 }
 
 uint64_t mv_bare_hypercall(uint64_t nr, uint64_t a, uint64_t b, uint64_t c)

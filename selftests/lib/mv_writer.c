@@ -48,11 +48,14 @@ uint64_t mv_parse_mem(const char *s)
 
 int mv_start_writer(const char *name, const char *mem, uint64_t pps)
 {
-	uint64_t prm[4] = { WRITER_MAGIC, pps, 0, mv_parse_mem(mem) };
+	struct writer_params prm = {
+		.magic = WRITER_MAGIC, .pages_per_sec = pps,
+		.mem_bytes = mv_parse_mem(mem),
+	};
 
 	if (mv_mvctl("guest add %s memory %s baseline nehalem", name, mem) ||
 	    mv_mvctl("guest load %s %s/writer.elf", name, mv_guests_dir()) ||
-	    mv_guest_rw(name, WRITER_PARAMS_GPA, prm, sizeof(prm), true) ||
+	    mv_guest_rw(name, WRITER_PARAMS_GPA, &prm, sizeof(prm), true) ||
 	    mv_mvctl("guest start %s", name))
 		return -1;
 	/* Until it has stamped a few pages. */

@@ -9,15 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define WRITER_PARAMS_GPA	0x10000
-#define WRITER_MAGIC		0x5752495445520001ull
-#define WRITER_STATE_GPA	0x200000
-
-struct writer_state {
-	uint64_t counter, gen, max_gap_cycles, verify_failures, cpuid_changes,
-		 digest, tsc_khz, gaps;
-	struct { uint64_t counter, cycles; } gap[256];
-};
+#include "../../guests/writer.h"
 
 /*
  * The blackout as the guest saw it, in its TSC cycles or in us: the longest
