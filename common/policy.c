@@ -70,17 +70,23 @@ static const struct { const char *alias; unsigned short f; } aliases[] = {
 	{ "pku", MV_F_pku },
 };
 
-int mv_feature_word(unsigned int f)
+int mv_cpuid_word_index(__u32 leaf, __u32 subleaf, __u32 reg)
 {
-	const struct mv_cpuid_feature_desc *d = &mv_cpuid_features[f];
 	int w;
 
 	for (w = 0; w < MV_W_COUNT; w++)
-		if (mv_cpuid_words[w].leaf == d->leaf &&
-		    mv_cpuid_words[w].subleaf == d->subleaf &&
-		    mv_cpuid_words[w].reg == d->reg)
+		if (mv_cpuid_words[w].leaf == leaf &&
+		    mv_cpuid_words[w].subleaf == subleaf &&
+		    mv_cpuid_words[w].reg == reg)
 			return w;
 	return -1;
+}
+
+int mv_feature_word(unsigned int f)
+{
+	const struct mv_cpuid_feature_desc *d = &mv_cpuid_features[f];
+
+	return mv_cpuid_word_index(d->leaf, d->subleaf, d->reg);
 }
 
 bool mv_diff_has(const __u32 *words, unsigned int f)

@@ -93,6 +93,8 @@ struct mv_policy_diff {
 	unsigned int count;		/* missing + extra items, all kinds */
 };
 
+/* The index of the feature word at (leaf, subleaf, register), or -1 */
+int mv_cpuid_word_index(__u32 leaf, __u32 subleaf, __u32 reg);
 int mv_feature_word(unsigned int f);
 bool mv_policy_has(const struct mv_policy *p, unsigned int f);
 void mv_policy_set(struct mv_policy *p, unsigned int f, bool on);

@@ -47,17 +47,6 @@ void mv_rec_baseline_put(void *payload, const struct mv_policy *p,
 	}
 }
 
-static int word_index(const struct mv_rec_word *w)
-{
-	int i;
-
-	for (i = 0; i < MV_W_COUNT; i++)
-		if (mv_cpuid_words[i].leaf == w->leaf &&
-		    mv_cpuid_words[i].subleaf == w->subleaf &&
-		    mv_cpuid_words[i].reg == w->reg)
-			return i;
-	return -1;
-}
 
 int mv_rec_baseline_get(const void *payload, size_t len,
 			struct mv_policy *p, char *name, const char **why)
@@ -80,7 +69,7 @@ int mv_rec_baseline_get(const void *payload, size_t len,
 	memset(p, 0, sizeof(*p));
 	mv_policy_known(&known);
 	for (i = 0; i < b->nwords; i++) {
-		int k = word_index(&w[i]);
+		int k = mv_cpuid_word_index(w[i].leaf, w[i].subleaf, w[i].reg);
 
 		*why = "BASELINE record has a CPUID word this version does not know";
 		if (k < 0)

@@ -51,12 +51,8 @@ static int parse_word(const struct nlattr *a, struct mv_policy *p,
 	sub = nla_get_u32(tb[MV_A_WORD_SUBLEAF]);
 	reg = nla_get_u32(tb[MV_A_WORD_REG]);
 	mask = nla_get_u32(tb[MV_A_WORD_MASK]);
-	for (w = 0; w < MV_W_COUNT; w++)
-		if (mv_cpuid_words[w].leaf == leaf &&
-		    mv_cpuid_words[w].subleaf == sub &&
-		    mv_cpuid_words[w].reg == reg)
-			break;
-	if (w == MV_W_COUNT) {
+	w = mv_cpuid_word_index(leaf, sub, reg);
+	if (w < 0) {
 		NL_SET_ERR_MSG_ATTR(extack, a,
 				    "not a CPUID feature word migvisor knows (leaf, subleaf, register)");
 		return -EINVAL;

@@ -58,11 +58,11 @@ int mv_policy_from_nlattr(struct mv_policy *p, struct nlattr *nest)
 			    !tb[MV_A_WORD_LEAF] || !tb[MV_A_WORD_SUBLEAF] ||
 			    !tb[MV_A_WORD_REG] || !tb[MV_A_WORD_MASK])
 				return -EPROTO;
-			for (i = 0; i < MV_W_COUNT; i++)
-				if (mv_cpuid_words[i].leaf == nla_get_u32(tb[MV_A_WORD_LEAF]) &&
-				    mv_cpuid_words[i].subleaf == nla_get_u32(tb[MV_A_WORD_SUBLEAF]) &&
-				    mv_cpuid_words[i].reg == nla_get_u32(tb[MV_A_WORD_REG]))
-					p->word[i] = nla_get_u32(tb[MV_A_WORD_MASK]);
+			i = mv_cpuid_word_index(nla_get_u32(tb[MV_A_WORD_LEAF]),
+						nla_get_u32(tb[MV_A_WORD_SUBLEAF]),
+						nla_get_u32(tb[MV_A_WORD_REG]));
+			if (i >= 0)
+				p->word[i] = nla_get_u32(tb[MV_A_WORD_MASK]);
 			break;
 		case MV_A_POLICY_XCR0:
 			p->xcr0 = nla_get_u64(a);
