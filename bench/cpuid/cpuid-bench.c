@@ -27,6 +27,7 @@
 
 #include "../../guests/cpuid-bench.h"
 #include "../../userspace/lib/elf_load.h"
+#include "../../userspace/lib/mapfile.h"
 #include "../../selftests/lib/mv_guest.h"
 
 #define MEM		(8u << 20)
@@ -59,22 +60,6 @@ static void print(const char *hv, const char *baseline, unsigned int entries,
 	}
 	printf("]}\n");
 	fflush(stdout);
-}
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-	struct stat st;
-	uint8_t *p;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0 || fstat(fd, &st))
-		die(path);
-	p = malloc(st.st_size);
-	if (!p || read(fd, p, st.st_size) != st.st_size)
-		die(path);
-	close(fd);
-	*len = st.st_size;
-	return p;
 }
 
 static void put64(uint8_t *mem, uint64_t gpa, uint64_t v)
@@ -110,13 +95,15 @@ static int run_kvm(const char *elf_path)
 	uint8_t *mem, *img;
 	size_t len;
 	unsigned int i, nent = 256;
-	int sys, vm, vcpu, runsz;
+	int sys, vm, vcpu, runsz, memfd;
 	uint64_t gdt[5] = {
 		0, 0x00af9b000000ffffull, 0x00cf93000000ffffull,
 		0x0000890000000067ull | ((uint64_t)MV_GPA_TSS << 16), 0,
 	};
 
-	img = read_file(elf_path, &len);
+	img = mv_map_file(elf_path, &len);
+	if (!img)
+		die(elf_path);
 	if (mv_elf_check(img, len, MEM, MV_GPA_LOAD_MIN, &elf, &why)) {
 		fprintf(stderr, "cpuid-bench: %s: %s\n", elf_path, why);
 		return 1;
@@ -129,8 +116,11 @@ static int run_kvm(const char *elf_path)
 		die("KVM_CREATE_VM");
 	if (ioctl(vm, KVM_SET_TSS_ADDR, 0xfffbd000ul))
 		die("KVM_SET_TSS_ADDR");
-	mem = mmap(NULL, MEM, PROT_READ | PROT_WRITE,
-		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	/* Guest RAM in a memfd, so that the tools' ELF writer fills it. */
+	memfd = memfd_create("cpuid-bench", MFD_CLOEXEC);
+	if (memfd < 0 || ftruncate(memfd, MEM))
+		die("memfd");
+	mem = mmap(NULL, MEM, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
 	if (mem == MAP_FAILED)
 		die("mmap");
 	region.userspace_addr = (uintptr_t)mem;
@@ -143,9 +133,8 @@ static int run_kvm(const char *elf_path)
 	for (i = 0; i < 512; i++)
 		put64(mem, MV_GPA_PD + i * 8, ((uint64_t)i << 21) | 0x83);
 	memcpy(mem + MV_GPA_GDT, gdt, sizeof(gdt));
-	for (i = 0; i < elf.nseg; i++)
-		memcpy(mem + elf.seg[i].gpa, img + elf.seg[i].offset,
-		       elf.seg[i].filesz);
+	if (mv_elf_write(memfd, img, &elf))
+		die(elf_path);
 	memcpy(mem + BENCH_PARAMS_GPA, &prm, sizeof(prm));
 
 	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);

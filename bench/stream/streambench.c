@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "../../common/record.h"
+#include "../../userspace/lib/mapfile.h"
 #include "../../userspace/lib/stream.h"
 
 static double now(void)
@@ -138,19 +139,17 @@ static int tcp_send(const char *file, const char *peer)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai;
 	char host[64], *port;
-	struct stat st;
-	size_t off, chunk = 4u << 20;
-	uint8_t *img, ok;
-	int in = open(file, O_RDONLY), fd = -1, one = 1, tries;
+	size_t off, len, chunk = 4u << 20;
+	uint8_t *img = mv_map_file(file, &len), ok;
+	int fd = -1, one = 1, tries;
 	double t;
 
 	snprintf(host, sizeof(host), "%s", peer);
 	port = strrchr(host, ':');
-	if (in < 0 || fstat(in, &st) || !port)
+	if (!img || !port)
 		return 1;
 	*port++ = 0;
-	img = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, in, 0);
-	if (img == MAP_FAILED || getaddrinfo(host, port, &hints, &ai))
+	if (getaddrinfo(host, port, &hints, &ai))
 		return 1;
 	for (tries = 0; tries < 100; tries++) {
 		fd = socket(ai->ai_family, SOCK_STREAM, 0);
@@ -164,8 +163,8 @@ static int tcp_send(const char *file, const char *peer)
 	if (fd < 0)
 		return 1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	for (off = 0; off < (size_t)st.st_size; off += chunk) {
-		size_t n = st.st_size - off < chunk ? st.st_size - off : chunk;
+	for (off = 0; off < len; off += chunk) {
+		size_t n = len - off < chunk ? len - off : chunk;
 
 		if (mv_write_all(fd, img + off, n))
 			return 1;
@@ -173,8 +172,7 @@ static int tcp_send(const char *file, const char *peer)
 	shutdown(fd, SHUT_WR);
 	if (read(fd, &ok, 1) != 1)
 		return 1;
-	printf("{\"bytes\": %lld, \"seconds\": %.6f}\n", (long long)st.st_size,
-	       now() - t);
+	printf("{\"bytes\": %zu, \"seconds\": %.6f}\n", len, now() - t);
 	return 0;
 }
 

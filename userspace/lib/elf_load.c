@@ -91,10 +91,9 @@ int mv_elf_check(const void *img, size_t len, uint64_t mem,
 	return 0;
 }
 
-int mv_elf_load(int fd, const void *img, const struct mv_elf *elf)
+int mv_elf_write(int fd, const void *img, const struct mv_elf *elf)
 {
 	static const char zero[4096];
-	struct mv_guest_entry e = { .rip = elf->entry };
 	unsigned int i;
 
 	for (i = 0; i < elf->nseg; i++) {
@@ -113,5 +112,15 @@ int mv_elf_load(int fd, const void *img, const struct mv_elf *elf)
 			off += n;
 		}
 	}
+	return 0;
+}
+
+int mv_elf_load(int fd, const void *img, const struct mv_elf *elf)
+{
+	struct mv_guest_entry e = { .rip = elf->entry };
+	int ret = mv_elf_write(fd, img, elf);
+
+	if (ret)
+		return ret;
 	return ioctl(fd, MV_IOC_SET_ENTRY, &e) ? -errno : 0;
 }

@@ -33,7 +33,12 @@ struct mv_elf {
 int mv_elf_check(const void *img, size_t len, uint64_t mem,
 		 uint64_t load_min, struct mv_elf *out, const char **why);
 
-/* Write the segments of a checked image through guest fd @fd. */
+/*
+ * Write the segments of a checked image at their guest-physical offsets in
+ * @fd (pwrite): guest RAM as a file.
+ */
+int mv_elf_write(int fd, const void *img, const struct mv_elf *elf);
+/* Write them through guest fd @fd and set the guest's entry point. */
 int mv_elf_load(int fd, const void *img, const struct mv_elf *elf);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include "mvctl.h"
 #include "../lib/elf_load.h"
+#include "../lib/mapfile.h"
 #include "../lib/json_print.h"
 #include "../lib/mvnl.h"
 
@@ -305,7 +306,7 @@ static int guest_load(struct mvctl *ctl)
 	struct mv_guest_open o = {};
 	struct mv_elf elf;
 	struct shown s;
-	struct stat st;
+	size_t len;
 	void *img;
 	int fd, gfd, ret;
 
@@ -316,19 +317,13 @@ static int guest_load(struct mvctl *ctl)
 	ret = guest_request(MV_CMD_GUEST_GET, name, "guest load", 0, on_guest, &s);
 	if (ret)
 		return ret;
-	fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) || !st.st_size) {
+	img = mv_map_file(file, &len);
+	if (!img) {
 		fprintf(stderr, "Error: cannot read %s: %s.\n", file,
-			fd < 0 ? strerror(errno) : "empty file");
-		if (fd >= 0)
-			close(fd);
+			errno == ENODATA ? "empty file" : strerror(errno));
 		return -EINVAL;
 	}
-	img = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (img == MAP_FAILED)
-		return -errno;
-	ret = mv_elf_check(img, st.st_size, s.mem, MV_GPA_LOAD_MIN, &elf, &why);
+	ret = mv_elf_check(img, len, s.mem, MV_GPA_LOAD_MIN, &elf, &why);
 	if (ret) {
 		fprintf(stderr, "Error: %s: %s.\n", file, why);
 		goto out_unmap;
@@ -356,7 +351,7 @@ static int guest_load(struct mvctl *ctl)
 		print_text("loaded %s into %s: %u segment(s), entry 0x%llx\n", file,
 			   name, elf.nseg, (unsigned long long)elf.entry);
 out_unmap:
-	munmap(img, st.st_size);
+	munmap(img, len);
 	return ret;
 }
 

@@ -22,13 +22,13 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/migvisor.h>
 
 #include "../../common/record.h"
+#include "../lib/mapfile.h"
 #include "mvmig.h"
 
 #define BUF_SIZE	(4u << 20)
@@ -44,6 +44,7 @@ struct src {
 	struct mv_page_map map;		/* pages sent, for repeats */
 	const uint8_t *img;		/* --from: the snapshot file, mapped */
 	size_t img_len, img_off;	/* its size, and how far it was sent */
+	size_t head_len;		/* HEADER, BASELINE, CONFIG */
 	char img_guest[MV_GUEST_NAME_MAX];	/* the guest it holds */
 	char err[512];
 	uint64_t t0;
@@ -356,34 +357,10 @@ static bool converged(struct src *s, const struct mv_snap_round *sr)
 static int run_file(struct src *s)
 {
 	struct mv_snap_round sr = { 0 };
-	struct mv_rec_config cfg;
-	struct mv_rec h;
 	uint64_t t_end;
-	int ret, i;
+	int ret;
 
-	for (i = 0; i < 3; i++) {
-		if (s->img_len - s->img_off < sizeof(h))
-			goto not_snapshot;
-		memcpy(&h, s->img + s->img_off, sizeof(h));
-		if (h.type != (uint32_t)MV_REC_HEADER + i ||
-		    h.len > s->img_len - s->img_off - sizeof(h))
-			goto not_snapshot;
-		if (h.type == MV_REC_CONFIG) {
-			if (h.len != sizeof(cfg))
-				goto not_snapshot;
-			memcpy(&cfg, s->img + s->img_off + sizeof(h), sizeof(cfg));
-		}
-		s->img_off += sizeof(h) + h.len;
-	}
-	snprintf(s->img_guest, sizeof(s->img_guest), "%.*s",
-		 (int)sizeof(cfg.name), cfg.name);
-	s->m->guest = s->img_guest;
-	if (!s->m->target)
-		s->m->target = s->img_guest;
-	s->m->guest_bytes = cfg.memory;
-	if (mv_page_map_init(&s->map, cfg.memory))
-		return -ENOMEM;
-	ret = negotiate(s, s->img_off);
+	ret = negotiate(s, s->head_len);
 	if (!ret)
 		ret = do_round(s, &sr, true);
 	if (ret)
@@ -398,10 +375,6 @@ static int run_file(struct src *s)
 	s->m->outcome = "sent";
 	return 0;
 
-not_snapshot:
-	snprintf(s->err, sizeof(s->err), "%s is not a migvisor snapshot (expected %s at byte %zu)",
-		 s->o->from, mv_rec_type_name(MV_REC_HEADER + i), s->img_off);
-	return 1;
 fail:
 	if (!s->m->outcome)
 		s->m->outcome = mvmig_cancel ? "cancelled" : "failed";
@@ -505,30 +478,46 @@ out_fail:
 	return 1;
 }
 
-/* --from FILE, mapped: 0, or 1 with the reason printed */
+/*
+ * --from FILE, mapped, with its stream head (HEADER, BASELINE, CONFIG)
+ * checked and the guest it holds named: 0, or 1 with the reason printed.
+ */
 static int map_image(struct src *s)
 {
-	struct stat st;
-	void *p;
-	int fd = open(s->o->from, O_RDONLY | O_CLOEXEC);
+	struct mv_rec_config cfg;
+	struct mv_rec h;
+	int i;
 
-	if (fd < 0 || fstat(fd, &st)) {
-		fprintf(stderr, "Error: cannot open %s: %s\n", s->o->from, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	s->img = mv_map_file(s->o->from, &s->img_len);
+	if (!s->img) {
+		fprintf(stderr, "Error: cannot read %s: %s\n", s->o->from,
+			errno == ENODATA ? "the file is empty" : strerror(errno));
 		return 1;
 	}
-	p = st.st_size ? mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) :
-	    MAP_FAILED;
-	close(fd);
-	if (p == MAP_FAILED) {
-		fprintf(stderr, "Error: cannot map %s: %s\n", s->o->from,
-			st.st_size ? strerror(errno) : "the file is empty");
+	madvise((void *)s->img, s->img_len, MADV_SEQUENTIAL);
+	for (i = 0; i < 3; i++) {
+		if (s->img_len - s->head_len < sizeof(h))
+			break;
+		memcpy(&h, s->img + s->head_len, sizeof(h));
+		if (h.type != (uint32_t)MV_REC_HEADER + i ||
+		    h.len > s->img_len - s->head_len - sizeof(h) ||
+		    (h.type == MV_REC_CONFIG && h.len != sizeof(cfg)))
+			break;
+		if (h.type == MV_REC_CONFIG)
+			memcpy(&cfg, s->img + s->head_len + sizeof(h), sizeof(cfg));
+		s->head_len += sizeof(h) + h.len;
+	}
+	if (i < 3) {
+		fprintf(stderr, "Error: %s is not a migvisor snapshot (expected %s at byte %zu)\n",
+			s->o->from, mv_rec_type_name(MV_REC_HEADER + i), s->head_len);
 		return 1;
 	}
-	madvise(p, st.st_size, MADV_SEQUENTIAL);
-	s->img = p;
-	s->img_len = st.st_size;
+	snprintf(s->img_guest, sizeof(s->img_guest), "%.*s",
+		 (int)sizeof(cfg.name), cfg.name);
+	s->m->guest = s->img_guest;
+	if (!s->m->target)
+		s->m->target = s->img_guest;
+	s->m->guest_bytes = cfg.memory;
 	return 0;
 }
 
@@ -595,9 +584,9 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 			s.t0 = mvmig_now_usec();
 		}
 		s.no_answer = false;
+		s.img_off = s.head_len;
 		mv_page_map_free(&s.map);
-		s.img_off = 0;
-		if (!o->from && mv_page_map_init(&s.map, m.guest_bytes)) {
+		if (mv_page_map_init(&s.map, m.guest_bytes)) {
 			ret = 1;
 			break;
 		}
@@ -617,7 +606,8 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 	m.total_usec = mvmig_now_usec() - s.t0;
 	m.resent_pages = s.map.resent;
 	m.nonzero_pages = s.map.nonzero_pages;
-	m.pages_tracked = s.map.npages != 0;
+	/* Against the ideal only a whole transfer compares. */
+	m.pages_tracked = !ret;
 	if (m.progress)
 		fputc('\n', stderr);
 	mvmig_report(&m, o->json);
