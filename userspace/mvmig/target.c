@@ -110,6 +110,18 @@ static int open_sink(struct dst *d, uint64_t memory)
 	return 0;
 }
 
+/*
+ * Give up the restore session (uncommitted: the module deletes the guest)
+ * or the file sink (a file is removed: no partial snapshot files).
+ */
+static void discard(struct dst *d)
+{
+	close(d->rfd);
+	d->rfd = -1;
+	if (d->o->to && d->sink_is_file)
+		unlink(d->o->to);
+}
+
 /* A file sink is committed once it is whole and on disk. */
 static int commit(struct dst *d)
 {
@@ -278,12 +290,9 @@ out:
 		free(copy[i]);
 	if (ret && d->made_baseline)
 		mvmig_baseline_del(d->baseline);
-	if (ret && d->o->to && d->rfd >= 0) {
-		close(d->rfd);
-		d->rfd = -1;
-		if (d->sink_is_file)
-			unlink(d->o->to);
-	}
+	/* A head the session refused: the guest goes with it, as a sink file does. */
+	if (ret && d->rfd >= 0)
+		discard(d);
 	return ret;
 }
 
@@ -370,9 +379,7 @@ static int receive_one(struct dst *d, const char *want_name)
 	if (ret) {
 		d->m->outcome = "failed";
 		answer(d, MV_REC_ABORT, d->err);
-		close(d->rfd);		/* uncommitted: the module deletes the guest */
-		if (d->o->to && d->sink_is_file)
-			unlink(d->o->to);	/* no partial snapshot files */
+		discard(d);
 		goto out;
 	}
 	t_final = mvmig_now_usec();
