@@ -35,6 +35,7 @@ struct mv_snap {
 	bool ended;			/* END was read: outcome in doubt */
 	bool paused;			/* this session paused the guest */
 	bool committed;
+	bool first;			/* the round holds every page */
 	u32 seq;
 	u32 round;
 	u64 pages_sent;
@@ -98,6 +99,26 @@ static void queue_tail(struct mv_snap *s)
 }
 
 /*
+ * Whether the first round can leave page @gfn out: a restore target's RAM
+ * starts zeroed (MV_IOC_RESTORE takes only a guest never loaded or run),
+ * so a page that is zero needs no entry. If the guest writes it after
+ * this look, dirty tracking (on since the round began) sends it later,
+ * as a ZERO entry if it is zero again by then.
+ */
+static bool first_round_skips(struct mv_snap *s, unsigned long gfn)
+{
+	void *va;
+	bool zero;
+
+	if (!s->first)
+		return false;
+	va = kmap_local_page(s->g->mem.pages[gfn]);
+	zero = !memchr_inv(va, 0, PAGE_SIZE);
+	kunmap_local(va);
+	return zero;
+}
+
+/*
  * One PAGES record of up to @max pages at @ubuf; its length, or 0 when
  * the round has no pages left, or -EFAULT.
  */
@@ -116,6 +137,13 @@ static ssize_t read_pages(struct mv_snap *s, char __user *ubuf,
 		gfn = find_next_bit(s->send, m->npages, gfn);
 		if (gfn >= m->npages)
 			break;
+		if (first_round_skips(s, gfn)) {
+			__clear_bit(gfn++, s->send);
+			/* A large, empty guest is one long scan. */
+			if (!(gfn & 1023))
+				cond_resched();
+			continue;
+		}
 		s->gfns[ph.count++] = gfn++;
 	}
 	if (!ph.count)
@@ -250,8 +278,10 @@ static long snap_round(struct mv_snap *s, struct mv_snap_round __user *uarg,
 		}
 		bitmap_fill(s->send, g->mem.npages);
 		s->started = true;
+		s->first = true;
 	} else {
 		ret = mv_dirty_harvest(g, s->send, &total);
+		s->first = false;
 	}
 	if (!ret && finish)
 		ret = mv_state_capture(g, s->vcpu, s->xsave);

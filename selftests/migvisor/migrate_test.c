@@ -299,6 +299,76 @@ TEST_F_TIMEOUT(m, live_idle, 900)
 	live(_metadata, "", 1);
 }
 
+/* First number after @key in @s, or -1. */
+static long long json_num(const char *s, const char *key)
+{
+	const char *p = s ? strstr(s, key) : NULL;
+
+	return p ? strtoll(p + strlen(key), NULL, 10) : -1;
+}
+
+/*
+ * The first round leaves zero pages out of the stream: the destination's
+ * RAM starts zeroed. Pages the host wrote before start, outside what the
+ * writer touches, must arrive byte for byte, and pages nobody wrote must
+ * be zero there; the sender says how many it left out.
+ */
+TEST_F_TIMEOUT(m, zero_pages_left_out, 600)
+{
+	static const uint64_t marked[] = {
+		0x280000, 0x2c1000, 0x33f000, 0x3ff000, 0x500000, 0x6ff000,
+	};
+	static const uint64_t blank[] = { 0x290000, 0x480000, 0x700000 };
+	struct writer_params prm = {
+		.magic = WRITER_MAGIC, .pages_per_sec = 1, .region_pages = 16,
+		.mem_bytes = 8 << 20,
+	};
+	uint8_t want[4096], got[4096], zero[4096] = { 0 };
+	char out[8192];
+	const char *rounds;
+	int port = mv_free_port();
+	pid_t rpid, spid;
+	unsigned int i, k;
+
+	ASSERT_EQ(0, mv_mvctl("guest add src memory 8M baseline nehalem"));
+	ASSERT_EQ(0, mv_mvctl("guest load src %s/writer.elf", mv_guests_dir()));
+	ASSERT_EQ(0, mv_guest_rw("src", WRITER_PARAMS_GPA, &prm, sizeof(prm), true));
+	for (i = 0; i < ARRAY_SIZE(marked); i++) {
+		for (k = 0; k < sizeof(want); k++)
+			want[k] = (uint8_t)(k * 7 + i * 31 + 1);
+		ASSERT_EQ(0, mv_guest_rw("src", marked[i], want, sizeof(want), true));
+	}
+	ASSERT_EQ(0, mv_mvctl("guest start src"));
+	ASSERT_TRUE(mv_wait_for("src", "state running", 10));
+	rpid = mv_spawn("/tmp/recv.log", "mvmig recv --listen 127.0.0.1:%d --once --name dst -j",
+			port);
+	spid = mv_spawn("/tmp/send.log", "mvmig send src 127.0.0.1:%d --wait 30 -j", port);
+	ASSERT_EQ(0, mv_reap(spid, 240));
+	ASSERT_EQ(0, mv_reap(rpid, 30));
+	mv_slurp("/tmp/send.log", out, sizeof(out));
+	TH_LOG("send: %s", out);
+	EXPECT_STREQ("running", mv_state_of("dst"));
+	for (i = 0; i < ARRAY_SIZE(marked); i++) {
+		for (k = 0; k < sizeof(want); k++)
+			want[k] = (uint8_t)(k * 7 + i * 31 + 1);
+		ASSERT_EQ(0, mv_guest_rw("dst", marked[i], got, sizeof(got), false));
+		EXPECT_EQ(0, memcmp(want, got, sizeof(got)))
+			TH_LOG("page %#llx differs", (unsigned long long)marked[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(blank); i++) {
+		ASSERT_EQ(0, mv_guest_rw("dst", blank[i], got, sizeof(got), false));
+		EXPECT_EQ(0, memcmp(zero, got, sizeof(got)))
+			TH_LOG("page %#llx is not zero", (unsigned long long)blank[i]);
+	}
+	/* Round 0 considered all 2048 pages and sent only those with data. */
+	rounds = strstr(out, "\"rounds\":[");
+	ASSERT_NE(NULL, rounds);
+	EXPECT_EQ(2048, json_num(rounds, "\"pages\":") +
+			json_num(rounds, "\"zero_left_out\":"));
+	EXPECT_LT(1800, json_num(rounds, "\"zero_left_out\":"));
+	EXPECT_EQ(0, json_num(rounds, "\"zero_pages\":"));
+}
+
 TEST_F_TIMEOUT(m, save_restore, 600)
 {
 	struct writer_state ws, wd;

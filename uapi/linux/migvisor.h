@@ -471,7 +471,9 @@ struct mv_rec_config {
  * MV_REC_PAGES: struct mv_rec_pages, then @count pages, each a __u64
  * (guest-physical address | MV_PAGE_* flags) followed by 4096 bytes of
  * data unless MV_PAGE_ZERO is set. Addresses are page-aligned and inside
- * guest RAM.
+ * guest RAM. A page the stream never names is zero: a restore target's RAM
+ * starts zeroed, and the first round leaves zero pages out. ZERO entries
+ * come in later rounds, for pages that became zero.
  */
 #define MV_PAGE_ZERO		0x1	/* all bytes zero; no data follows */
 #define MV_PAGE_FLAGS		0xfffULL
@@ -559,7 +561,8 @@ struct mv_rec_round {
  * struct mv_snap_round - MV_SNAP_IOC_ROUND / MV_SNAP_IOC_FINISH result
  * @round: number of the round just started, from 0
  * @pages: pages it will send (dirty since the last round, plus any not
- *	yet sent)
+ *	yet sent); in the first round, all of RAM, of which the zero pages
+ *	are then left out of the stream
  * @dirty_total: guest pages dirtied since tracking began, repeats counted
  * @flags: MV_SNAP_* of the session
  * @reserved: zero

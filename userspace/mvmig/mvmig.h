@@ -48,6 +48,7 @@ struct mvmig_round {
 	unsigned int round;
 	bool final;
 	uint64_t pages, zero_pages, bytes;
+	uint64_t zero_left_out;		/* first round: zero pages not sent */
 	uint64_t usec;
 };
 

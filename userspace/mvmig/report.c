@@ -54,6 +54,9 @@ void mvmig_report(const struct mvmig_metrics *m, bool json)
 		print_string(PRINT_FP, NULL, "%s", r->final ? " (stop-and-copy)" : "");
 		print_uint(PRINT_ANY, "pages", ": %llu pages", r->pages);
 		print_uint(PRINT_ANY, "zero_pages", " (%llu zero)", r->zero_pages);
+		if (r->zero_left_out || is_json())
+			print_uint(PRINT_ANY, "zero_left_out", ", %llu zero pages left out",
+				   r->zero_left_out);
 		print_uint(PRINT_ANY, "bytes", ", %llu bytes", r->bytes);
 		print_uint(PRINT_ANY, "usec", " in %llu us", r->usec);
 		print_uint(PRINT_ANY, "bytes_per_sec", " (%llu B/s)\n",

@@ -252,6 +252,8 @@ static int do_round(struct src *s, const struct mv_snap_round *sr, bool final)
 		return ret;
 	}
 	ret = s->img ? send_image(s, r) : pump(s, r);
+	if (!ret && !s->img && sr->pages > r->pages)
+		r->zero_left_out = sr->pages - r->pages;
 	r->usec = mvmig_now_usec() - t;
 	s->m->nrounds++;
 	return ret;
