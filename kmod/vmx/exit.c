@@ -584,6 +584,23 @@ static void redeliver(struct mv_exit *e)
 		mv_vmwrite(VM_ENTRY_INSTRUCTION_LEN, e->insn_len);
 }
 
+/*
+ * An exit answered inside the entry window, with the guest's FPU, XCR0
+ * and MSRs still loaded: CPUID reads only the policy and the VMCS, and
+ * never stops the guest. Anything that delivers an event, or may need the
+ * host's state or interrupts, takes the full path.
+ */
+bool mv_exit_fast(struct mv_vcpu *v, struct mv_exit *e)
+{
+	if (e->reason != EXIT_REASON_CPUID ||
+	    (e->vectoring & VECTORING_INFO_VALID_MASK))
+		return false;
+	v->exits[EXIT_REASON_CPUID]++;
+	mv_exit_cpuid(v, e);
+	skip(e);
+	return true;
+}
+
 void mv_exit_handle(struct mv_vcpu *v, struct mv_exit *e)
 {
 	u16 basic = e->reason;

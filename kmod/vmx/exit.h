@@ -28,6 +28,8 @@ struct mv_exit {
 void mv_exit_read(struct mv_vcpu *v, struct mv_exit *e);
 /* Handle it; sets e->stop to end the guest. */
 void mv_exit_handle(struct mv_vcpu *v, struct mv_exit *e);
+/* Handle it if it can be without leaving the entry window; false if not. */
+bool mv_exit_fast(struct mv_vcpu *v, struct mv_exit *e);
 
 /* Guest state rules, shared with the restore path (migrate/state.c). */
 static inline bool mv_canonical(u64 a)

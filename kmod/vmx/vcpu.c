@@ -490,15 +490,32 @@ static void run_call(struct mv_vcpu *v)
 	wake_up_all(&v->guest->wq);
 }
 
+/* Someone waits for the vCPU thread, or the host wants the CPU back. */
+static bool must_leave(struct mv_vcpu *v)
+{
+	return need_resched() || READ_ONCE(v->guest->pause_req) ||
+	       READ_ONCE(v->call) || mv_vmx_dying();
+}
+
 /*
- * One entry and exit. Preemption is disabled throughout, and interrupts
- * from just before the entry until the exit is handled, so that nothing
- * can VMCLEAR or turn off VMX while the VMCS is in use.
+ * Fast exits (mv_exit_fast) in a row before the full path runs anyway.
+ * Each host interrupt already ends the run, as it exits the guest; this
+ * bounds the window should a tickless CPU send none.
+ */
+#define MV_FAST_EXITS	256
+
+/*
+ * One entry and exit, or several when the exits are fast ones. Preemption
+ * is disabled throughout, and interrupts from just before the entry until
+ * the exit is handled, so that nothing can VMCLEAR or turn off VMX while
+ * the VMCS is in use.
  */
 static int enter_once(struct mv_vcpu *v, struct mv_exit *e)
 {
 	struct host_msrs h;
 	unsigned long cr3, cr4, ds, es;
+	unsigned int fast = 0;
+	bool handled = false;
 	int ret;
 
 	preempt_disable();
@@ -512,8 +529,7 @@ static int enter_once(struct mv_vcpu *v, struct mv_exit *e)
 
 	kernel_fpu_begin();
 	local_irq_disable();
-	if (need_resched() || READ_ONCE(v->guest->pause_req) ||
-	    READ_ONCE(v->call) || mv_vmx_dying()) {
+	if (must_leave(v)) {
 		ret = 1;
 		goto out_irq;
 	}
@@ -540,7 +556,26 @@ static int enter_once(struct mv_vcpu *v, struct mv_exit *e)
 	if (native_read_cr2() != v->cr2)
 		native_write_cr2(v->cr2);
 
-	ret = __mv_vmx_vcpu_run(&v->regs, v->lv.launched);
+	/*
+	 * A fast exit goes straight back in: the guest's FPU, XCR0, MSRs and
+	 * CR2 stay loaded, which is most of an exit's cost. Host code that
+	 * may run meanwhile is NMI handlers only, as in any exit window.
+	 */
+	for (;;) {
+		ret = __mv_vmx_vcpu_run(&v->regs, v->lv.launched);
+		if (ret)
+			break;
+		v->lv.launched = true;
+		mv_exit_read(v, e);
+		if (fast == MV_FAST_EXITS || !mv_exit_fast(v, e))
+			break;
+		fast++;
+		if (must_leave(v)) {
+			handled = true;
+			break;
+		}
+		*e = (struct mv_exit){};
+	}
 
 	v->cr2 = native_read_cr2();
 	swap_out(v, &h);
@@ -557,9 +592,7 @@ static int enter_once(struct mv_vcpu *v, struct mv_exit *e)
 		e->stop_info = mv_vmread(VM_INSTRUCTION_ERROR);
 		e->rip = mv_vmread(GUEST_RIP);
 		ret = 0;
-	} else {
-		v->lv.launched = true;
-		mv_exit_read(v, e);
+	} else if (!handled) {
 		mv_exit_handle(v, e);
 	}
 out_irq:

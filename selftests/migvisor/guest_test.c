@@ -118,6 +118,52 @@ TEST_F(g, two_guests_and_a_spinner)
 	ASSERT_EQ(0, mv_mvctl("guest del dump"));
 }
 
+/* The number after "@key " in mv_out, or -1. */
+static long long out_num(const char *key)
+{
+	const char *p = strstr(mv_out, key);
+
+	return p ? strtoll(p + strlen(key), NULL, 10) : -1;
+}
+
+/*
+ * A guest that runs CPUID at every step stays in the fast exit path, with
+ * its FPU and MSRs loaded across exits. It must still be paused, resumed
+ * and deleted at once, and have each CPUID answered exactly once: one
+ * exit per step of its counter. (Host interrupts reach the host between
+ * runs of fast exits; Bochs lets them wait for the run's cap rather than
+ * exit the guest, so the test does not count interrupt exits.)
+ */
+TEST_F(g, cpuid_spinner_pauses_and_yields)
+{
+	uint64_t a, b, c;
+	long long exits;
+
+	ASSERT_EQ(0, mv_setup_guest("cs", "4M", "counter-cpuid"));
+	ASSERT_EQ(0, mv_mvctl("guest start cs"));
+	usleep(200000);
+	a = mv_read_counter("cs");
+	usleep(200000);
+	b = mv_read_counter("cs");
+	EXPECT_GT(b, a);
+	ASSERT_EQ(0, mv_mvctl("guest pause cs"));
+	ASSERT_TRUE(mv_wait_for("cs", "state paused", 5));
+	a = mv_read_counter("cs");
+	ASSERT_EQ(0, mv_mvctl("guest show cs"));
+	exits = out_num(" cpuid ");
+	TH_LOG("counter %llu, cpuid exits %lld", (unsigned long long)a, exits);
+	/* The step's CPUID follows its increment: one may be outstanding. */
+	EXPECT_LE((long long)a - 1, exits);
+	EXPECT_GE((long long)a + 8, exits);
+	usleep(200000);
+	EXPECT_EQ(a, mv_read_counter("cs"));
+	ASSERT_EQ(0, mv_mvctl("guest resume cs"));
+	usleep(200000);
+	c = mv_read_counter("cs");
+	EXPECT_GT(c, a);
+	ASSERT_EQ(0, mv_mvctl("guest del cs"));
+}
+
 TEST_F(g, bad_requests)
 {
 	ASSERT_EQ(0, mv_mvctl("guest add dup memory 2M"));
