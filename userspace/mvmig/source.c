@@ -126,6 +126,31 @@ static int accept_until(int lfd, uint64_t deadline, char *err, size_t errlen)
 	return fd < 0 ? -errno : fd;
 }
 
+/*
+ * A write to the receiver failed. A receiver that gave up sent ABORT (or
+ * REFUSE) with its reason and closed; the reset that the rest of our
+ * stream then drew does not discard what had already arrived, so its
+ * reason replaces the bare "connection reset". False if none came.
+ */
+static bool receiver_reason(struct src *s)
+{
+	struct pollfd p = { .fd = s->out, .events = POLLIN };
+	struct mv_rec h;
+	uint8_t *rp;
+	int i;
+
+	for (i = 0; i < 4 && poll(&p, 1, 1000) == 1; i++) {
+		if (mv_reader_next(&s->rd, &h, &rp) != 1)
+			break;
+		if (h.type == MV_REC_ABORT || h.type == MV_REC_REFUSE) {
+			snprintf(s->err, sizeof(s->err), "the destination failed: %.*s",
+				 (int)h.len, (char *)rp);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Whole records at @buf to the output; stats into @r, then the rate cap. */
 static int forward(struct src *s, struct mvmig_round *r, const uint8_t *buf,
 		   size_t n)
@@ -141,6 +166,8 @@ static int forward(struct src *s, struct mvmig_round *r, const uint8_t *buf,
 		return -EPROTO;
 	}
 	ret = mv_write_all(s->out, buf, n);
+	if (ret && !s->to_file && receiver_reason(s))
+		return ret;
 	if (ret) {
 		snprintf(s->err, sizeof(s->err), "%s: %s",
 			 s->to_file ? "cannot write the file" :
