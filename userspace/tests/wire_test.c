@@ -94,8 +94,9 @@ FIXTURE_TEARDOWN(w)
 }
 
 /* recv --to OUT in the background, then send --from; both exit codes. */
-static void transfer(struct __test_metadata *_metadata, FIXTURE_DATA(w) *self,
-		     const char *out, int *send_rc, int *recv_rc)
+static void transfer(struct __test_metadata *_metadata, const char *dir,
+		     const char *img, int port, const char *out, int *send_rc,
+		     int *recv_rc)
 {
 	char cmd[4 * PATH_MAX];
 	pid_t pid;
@@ -103,7 +104,7 @@ static void transfer(struct __test_metadata *_metadata, FIXTURE_DATA(w) *self,
 
 	snprintf(cmd, sizeof(cmd),
 		 "%s/userspace/mvmig/mvmig recv --listen 127.0.0.1:%d --to %s -j >%s/recv.json 2>%s/recv.err",
-		 top, self->port, out, self->dir, self->dir);
+		 top, port, out, dir, dir);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
@@ -112,7 +113,7 @@ static void transfer(struct __test_metadata *_metadata, FIXTURE_DATA(w) *self,
 	}
 	usleep(300000);	/* until it listens */
 	*send_rc = run("%s/userspace/mvmig/mvmig send --from %s 127.0.0.1:%d -j >%s/send.json 2>%s/send.err",
-		       top, self->img, self->port, self->dir, self->dir);
+		       top, img, port, dir, dir);
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));
 	*recv_rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
@@ -123,7 +124,7 @@ TEST_F(w, clean_stream_arrives_whole)
 	int s, r;
 
 	snprintf(out, sizeof(out), "%s/copy.mvsnap", self->dir);
-	transfer(_metadata, self, out, &s, &r);
+	transfer(_metadata, self->dir, self->img, self->port, out, &s, &r);
 	EXPECT_EQ(0, s);
 	EXPECT_EQ(0, r);
 	snprintf(path, sizeof(path), "%s/recv.json", self->dir);
@@ -147,7 +148,7 @@ TEST_F(w, corrupt_stream_reason_reaches_sender)
 	ASSERT_EQ(1, pwrite(fd, &b, 1, 2 << 20));
 	close(fd);
 	snprintf(path, sizeof(path), "%s/copy.mvsnap", self->dir);
-	transfer(_metadata, self, path, &s, &r);
+	transfer(_metadata, self->dir, self->img, self->port, path, &s, &r);
 	EXPECT_NE(0, r);
 	EXPECT_EQ(1, s);
 	/* A refused stream leaves no file behind. */
