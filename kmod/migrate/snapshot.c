@@ -35,9 +35,8 @@ struct mv_snap {
 	bool ended;			/* END was read: outcome in doubt */
 	bool paused;			/* this session paused the guest */
 	bool committed;
-	bool first;			/* the round holds every page */
 	u32 seq;
-	u32 round;
+	u32 round;			/* rounds taken; 1 while reading the first */
 	u64 pages_sent;
 	unsigned long *send;		/* pages of the round not yet read */
 	unsigned long cursor;
@@ -110,7 +109,7 @@ static bool first_round_skips(struct mv_snap *s, unsigned long gfn)
 	void *va;
 	bool zero;
 
-	if (!s->first)
+	if (s->round != 1)
 		return false;
 	va = kmap_local_page(s->g->mem.pages[gfn]);
 	zero = !memchr_inv(va, 0, PAGE_SIZE);
@@ -278,10 +277,8 @@ static long snap_round(struct mv_snap *s, struct mv_snap_round __user *uarg,
 		}
 		bitmap_fill(s->send, g->mem.npages);
 		s->started = true;
-		s->first = true;
 	} else {
 		ret = mv_dirty_harvest(g, s->send, &total);
-		s->first = false;
 	}
 	if (!ret && finish)
 		ret = mv_state_capture(g, s->vcpu, s->xsave);

@@ -584,6 +584,13 @@ static void redeliver(struct mv_exit *e)
 		mv_vmwrite(VM_ENTRY_INSTRUCTION_LEN, e->insn_len);
 }
 
+/* The answer from the baseline, and past the instruction: both paths. */
+static void handle_cpuid(struct mv_vcpu *v, struct mv_exit *e)
+{
+	mv_exit_cpuid(v, e);
+	skip(e);
+}
+
 /*
  * An exit answered inside the entry window, with the guest's FPU, XCR0
  * and MSRs still loaded: CPUID reads only the policy and the VMCS, and
@@ -596,8 +603,7 @@ bool mv_exit_fast(struct mv_vcpu *v, struct mv_exit *e)
 	    (e->vectoring & VECTORING_INFO_VALID_MASK))
 		return false;
 	v->exits[EXIT_REASON_CPUID]++;
-	mv_exit_cpuid(v, e);
-	skip(e);
+	handle_cpuid(v, e);
 	return true;
 }
 
@@ -635,8 +641,7 @@ void mv_exit_handle(struct mv_vcpu *v, struct mv_exit *e)
 		e->stop = MV_STOP_TRIPLE_FAULT;
 		break;
 	case EXIT_REASON_CPUID:
-		mv_exit_cpuid(v, e);
-		skip(e);
+		handle_cpuid(v, e);
 		break;
 	case EXIT_REASON_HLT:
 		e->stop = MV_STOP_HALT;

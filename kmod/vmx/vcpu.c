@@ -498,9 +498,10 @@ static bool must_leave(struct mv_vcpu *v)
 }
 
 /*
- * Fast exits (mv_exit_fast) in a row before the full path runs anyway.
- * Each host interrupt already ends the run, as it exits the guest; this
- * bounds the window should a tickless CPU send none.
+ * Fast exits (mv_exit_fast) in a row before the full path runs anyway. On
+ * hardware a host interrupt ends the run, as it exits the guest at the
+ * next entry; Bochs holds it until interrupts are on again, and a tickless
+ * CPU may send none: this bounds how long the host waits.
  */
 #define MV_FAST_EXITS	256
 
