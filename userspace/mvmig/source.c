@@ -379,6 +379,22 @@ static bool converged(struct src *s, const struct mv_snap_round *sr)
 }
 
 /*
+ * A send that failed (@ret): the outcome and reason for the report, and
+ * ABORT to a receiver still listening; not to one that refused the guest
+ * (-EPERM) or said ABORT itself (-EIO).
+ */
+static void give_up(struct src *s, int ret)
+{
+	if (!s->m->outcome)
+		s->m->outcome = mvmig_cancel ? "cancelled" : "failed";
+	if (mvmig_cancel)
+		snprintf(s->err, sizeof(s->err), "cancelled");
+	if (!s->to_file && s->out >= 0 && ret != -EPERM && ret != -EIO)
+		mv_rec_send(s->out, MV_REC_ABORT, s->err, strlen(s->err));
+	s->m->reason = s->err;
+}
+
+/*
  * --from FILE: a saved snapshot (mvmig save) goes to the peer as one
  * stop-and-copy round. The file is the source; nothing is paused or
  * deleted, so a failure anywhere leaves nothing to undo here.
@@ -405,11 +421,7 @@ static int run_file(struct src *s)
 	return 0;
 
 fail:
-	if (!s->m->outcome)
-		s->m->outcome = mvmig_cancel ? "cancelled" : "failed";
-	if (s->out >= 0 && ret != -EPERM && ret != -EIO)
-		mv_rec_send(s->out, MV_REC_ABORT, s->err, strlen(s->err));
-	s->m->reason = s->err;
+	give_up(s, ret);
 	return 1;
 }
 
@@ -490,13 +502,7 @@ static int run(struct src *s)
 	return 0;
 
 out_fail:
-	if (!s->m->outcome)
-		s->m->outcome = mvmig_cancel ? "cancelled" : "failed";
-	if (mvmig_cancel)
-		snprintf(s->err, sizeof(s->err), "cancelled");
-	if (!s->to_file && s->out >= 0 && ret != -EPERM)
-		mv_rec_send(s->out, MV_REC_ABORT, s->err, strlen(s->err));
-	s->m->reason = s->err;
+	give_up(s, ret);
 	/*
 	 * Every way here is before the END record was all written, or after
 	 * the receiver said it discarded the copy: resuming is safe even if
