@@ -39,14 +39,6 @@ int mv_mvctl(const char *fmt, ...)
 	return mv_run(cmd, mv_out, sizeof(mv_out), true);
 }
 
-double mv_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Wait until "mvctl guest show NAME" contains @what (seconds of guest time). */
 bool mv_wait_for(const char *name, const char *what, double secs)
 {

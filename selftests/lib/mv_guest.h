@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mv_util.h"
+
 /* Output of the last mv_mvctl(): stdout and stderr */
 extern char mv_out[65536];
 
@@ -13,7 +15,6 @@ extern char mv_out[65536];
 const char *mv_guests_dir(void);
 /* Run "mvctl ARGS" into mv_out; returns its exit status. */
 int mv_mvctl(const char *fmt, ...);
-double mv_now(void);
 /* Wait until "mvctl guest show NAME" contains @what. */
 bool mv_wait_for(const char *name, const char *what, double secs);
 /* guest add NAME memory MEM, then load ELF.elf */

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Path of migvisor.ko: $MV_MODULE, set by the test rig. */
 const char *mv_module_path(void);
@@ -68,5 +69,14 @@ int mv_read_kmsg(char *buf, size_t len);
 
 /* Minimal RFC 8259 validator: 0 if @s is one valid JSON value. */
 int mv_json_validate(const char *s);
+
+/* CLOCK_MONOTONIC, in seconds */
+double mv_now(void);
+/* sh -c CMD in its own process group, output to @log */
+pid_t mv_spawn(const char *log, const char *fmt, ...);
+/* Exit status, or -1 if it did not end within @secs (then it is killed). */
+int mv_reap(pid_t pid, double secs);
+/* @path's first @len - 1 bytes, NUL-terminated ("" if unreadable) */
+void mv_slurp(const char *path, char *buf, size_t len);
 
 #endif

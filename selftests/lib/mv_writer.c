@@ -1,13 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The writer guest from the host's side, and child processes (mv_writer.h). */
-#include <fcntl.h>
-#include <signal.h>
-#include <stdarg.h>
+/* The writer guest from the host's side (mv_writer.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "mv_guest.h"
 #include "mv_writer.h"
@@ -80,54 +75,6 @@ const char *mv_state_of(const char *name)
 	if (!p || sscanf(p + 9, "%31[^\"]", st) != 1)
 		return "unknown";
 	return st;
-}
-
-pid_t mv_spawn(const char *log, const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	pid_t pid;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	pid = fork();
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		dup2(fd, 1);
-		dup2(fd, 2);
-		setpgid(0, 0);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* Exit status, or -1 if it did not end within @secs (then it is killed). */
-int mv_reap(pid_t pid, double secs)
-{
-	double end = mv_now() + secs;
-	int st;
-
-	while (mv_now() < end) {
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-		usleep(20000);
-	}
-	kill(-pid, SIGKILL);
-	waitpid(pid, &st, 0);
-	return -1;
-}
-
-void mv_slurp(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n = fd < 0 ? 0 : read(fd, buf, len - 1);
-
-	buf[n > 0 ? n : 0] = 0;
-	if (fd >= 0)
-		close(fd);
 }
 
 int mv_free_port(void)

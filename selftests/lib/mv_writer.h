@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "../../guests/writer.h"
+#include "mv_util.h"
 
 /*
  * The blackout as the guest saw it, in its TSC cycles or in us: the longest
@@ -27,11 +28,6 @@ int mv_start_writer(const char *name, const char *mem, uint64_t pps);
 int mv_writer_state(const char *name, struct writer_state *w);
 /* "running", "paused", ... or "absent" */
 const char *mv_state_of(const char *name);
-/* sh -c CMD in its own process group, output to @log */
-pid_t mv_spawn(const char *log, const char *fmt, ...);
-/* Exit status, or -1 if it did not end within @secs (then it is killed). */
-int mv_reap(pid_t pid, double secs);
-void mv_slurp(const char *path, char *buf, size_t len);
 int mv_free_port(void);
 
 #endif

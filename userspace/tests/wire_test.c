@@ -17,9 +17,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 
 #include "kselftest_harness.h"
+#include "../../selftests/lib/mv_util.h"
 
 static char top[PATH_MAX];
 
@@ -33,6 +33,10 @@ static void find_top(void)
 	snprintf(top, sizeof(top), "%s/../..", dirname(exe));
 }
 
+/*
+ * A port nobody holds now. (mv_free_port() counts up from 4900, which
+ * suits an emulated host with nothing else on it, not this machine.)
+ */
 static int free_port(void)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET,
@@ -45,29 +49,6 @@ static int free_port(void)
 		port = ntohs(a.sin_port);
 	close(fd);
 	return port;
-}
-
-static int run(const char *fmt, ...)
-{
-	char cmd[4 * PATH_MAX];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static void slurp(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n = fd >= 0 ? read(fd, buf, len - 1) : 0;
-
-	buf[n > 0 ? n : 0] = 0;
-	if (fd >= 0)
-		close(fd);
 }
 
 FIXTURE(w) {
@@ -83,39 +64,32 @@ FIXTURE_SETUP(w)
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	snprintf(self->img, sizeof(self->img), "%s/g.mvsnap", self->dir);
 	/* 64 MiB, half of it zero pages: larger than the socket buffers. */
-	ASSERT_EQ(0, run("%s/bench/stream/mkimage %s 64 50", top, self->img));
+	ASSERT_EQ(0, mv_reap(mv_spawn("/dev/null", "%s/bench/stream/mkimage %s 64 50",
+				      top, self->img), 120));
 	self->port = free_port();
 	ASSERT_LT(0, self->port);
 }
 
 FIXTURE_TEARDOWN(w)
 {
-	run("rm -rf %s", self->dir);
+	mv_reap(mv_spawn("/dev/null", "rm -rf %s", self->dir), 30);
 }
 
 /* recv --to OUT in the background, then send --from; both exit codes. */
-static void transfer(struct __test_metadata *_metadata, const char *dir,
-		     const char *img, int port, const char *out, int *send_rc,
-		     int *recv_rc)
+static void transfer(const char *dir, const char *img, int port,
+		     const char *out, int *send_rc, int *recv_rc)
 {
-	char cmd[4 * PATH_MAX];
+	char log[PATH_MAX];
 	pid_t pid;
-	int st;
 
-	snprintf(cmd, sizeof(cmd),
-		 "%s/userspace/mvmig/mvmig recv --listen 127.0.0.1:%d --to %s -j >%s/recv.json 2>%s/recv.err",
-		 top, port, out, dir, dir);
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
+	snprintf(log, sizeof(log), "%s/recv.log", dir);
+	pid = mv_spawn(log, "%s/userspace/mvmig/mvmig recv --listen 127.0.0.1:%d --to %s -j",
+		       top, port, out);
 	usleep(300000);	/* until it listens */
-	*send_rc = run("%s/userspace/mvmig/mvmig send --from %s 127.0.0.1:%d -j >%s/send.json 2>%s/send.err",
-		       top, img, port, dir, dir);
-	ASSERT_EQ(pid, waitpid(pid, &st, 0));
-	*recv_rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	snprintf(log, sizeof(log), "%s/send.log", dir);
+	*send_rc = mv_reap(mv_spawn(log, "%s/userspace/mvmig/mvmig send --from %s 127.0.0.1:%d -j",
+				    top, img, port), 120);
+	*recv_rc = mv_reap(pid, 30);
 }
 
 TEST_F(w, clean_stream_arrives_whole)
@@ -124,14 +98,14 @@ TEST_F(w, clean_stream_arrives_whole)
 	int s, r;
 
 	snprintf(out, sizeof(out), "%s/copy.mvsnap", self->dir);
-	transfer(_metadata, self->dir, self->img, self->port, out, &s, &r);
+	transfer(self->dir, self->img, self->port, out, &s, &r);
 	EXPECT_EQ(0, s);
 	EXPECT_EQ(0, r);
-	snprintf(path, sizeof(path), "%s/recv.json", self->dir);
-	slurp(path, buf, sizeof(buf));
+	snprintf(path, sizeof(path), "%s/recv.log", self->dir);
+	mv_slurp(path, buf, sizeof(buf));
 	EXPECT_NE(NULL, strstr(buf, "\"outcome\":\"saved\"")) TH_LOG("%s", buf);
 	/* The copy is the image, byte for byte. */
-	EXPECT_EQ(0, run("cmp -s %s %s", self->img, out));
+	EXPECT_EQ(0, mv_reap(mv_spawn("/dev/null", "cmp %s %s", self->img, out), 30));
 }
 
 TEST_F(w, corrupt_stream_reason_reaches_sender)
@@ -148,13 +122,13 @@ TEST_F(w, corrupt_stream_reason_reaches_sender)
 	ASSERT_EQ(1, pwrite(fd, &b, 1, 2 << 20));
 	close(fd);
 	snprintf(path, sizeof(path), "%s/copy.mvsnap", self->dir);
-	transfer(_metadata, self->dir, self->img, self->port, path, &s, &r);
+	transfer(self->dir, self->img, self->port, path, &s, &r);
 	EXPECT_NE(0, r);
 	EXPECT_EQ(1, s);
 	/* A refused stream leaves no file behind. */
 	EXPECT_NE(0, access(path, F_OK));
-	snprintf(path, sizeof(path), "%s/send.err", self->dir);
-	slurp(path, buf, sizeof(buf));
+	snprintf(path, sizeof(path), "%s/send.log", self->dir);
+	mv_slurp(path, buf, sizeof(buf));
 	TH_LOG("sender: %s", buf);
 	EXPECT_NE(NULL, strstr(buf, "the destination failed: record "));
 	EXPECT_NE(NULL, strstr(buf, "CRC"));
