@@ -186,8 +186,17 @@ static void proxy(int lport, int rport, const struct fault *ft, int ready)
 					corrupt_left[d] = at - n;
 				pass = n;
 			}
-			if (pass && write(to, buf, pass) != pass)
+			if (pass && write(to, buf, pass) != pass) {
+				/*
+				 * The far end closed. What it sent first (a
+				 * receiver's ABORT) still arrives, as over a
+				 * network, and not only if it is read first.
+				 */
+				while ((n = recv(to, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+					if (write(from, buf, n) != n)
+						break;
 				_exit(0);
+			}
 			if (pass < n) {
 				if (ft->action == 'c') {
 					shutdown(a, SHUT_RDWR);
