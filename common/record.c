@@ -30,7 +30,8 @@ void mv_rec_baseline_put(void *payload, const struct mv_policy *p,
 	memset(payload, 0, mv_rec_baseline_len());
 	b->hash = mv_policy_hash(p);
 	b->xcr0 = p->xcr0;
-	strncpy(b->name, name, sizeof(b->name) - 1);
+	/* Zeroed above: the name stays NUL-terminated and padded. */
+	memcpy(b->name, name, strnlen(name, sizeof(b->name) - 1));
 	memcpy(b->brand, p->brand, sizeof(b->brand));
 	b->brand[sizeof(b->brand) - 1] = 0;
 	b->max_leaf = p->max_leaf;

@@ -165,7 +165,6 @@ static const struct file_operations mv_dev_fops = {
 	.open		= mv_dev_open,
 	.unlocked_ioctl	= mv_dev_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
-	.llseek		= no_llseek,
 };
 
 static struct miscdevice mv_miscdev = {

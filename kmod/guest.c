@@ -355,8 +355,12 @@ int __mv_guest_pause(struct mv_guest *g, struct netlink_ext_ack *extack)
 	}
 	if (g->state == MV_GUEST_RUNNING) {
 		g->state = MV_GUEST_PAUSED;
+		g->pause_reason = MV_PAUSE_USER;
 		return 0;
 	}
+	/* The host paused it meanwhile (VMX root went away). */
+	if (g->state == MV_GUEST_PAUSED)
+		return 0;
 	NL_SET_ERR_MSG(extack, "guest stopped before it could pause");
 	return -EINVAL;
 }
@@ -386,9 +390,32 @@ int __mv_guest_resume(struct mv_guest *g, struct netlink_ext_ack *extack)
 		return -EINVAL;
 	}
 	g->state = MV_GUEST_RUNNING;
+	g->pause_reason = MV_PAUSE_NONE;
 	WRITE_ONCE(g->pause_req, false);
 	wake_up_all(&g->wq);
 	return 0;
+}
+
+void mv_guest_host_pause(struct mv_guest *g, u32 reason, u32 cpu)
+{
+	/*
+	 * As in mv_guest_stopped(), no g->lock here. A user pause under the
+	 * lock waits for the thread to park, and then finds it PAUSED.
+	 */
+	WRITE_ONCE(g->pause_reason, reason);
+	WRITE_ONCE(g->pause_cpu, cpu);
+	WRITE_ONCE(g->pause_req, true);
+	/* Reason before state: pairs with smp_rmb() in put_guest(). */
+	smp_wmb();
+	if (cmpxchg(&g->state, MV_GUEST_RUNNING, MV_GUEST_PAUSED) ==
+	    MV_GUEST_RUNNING) {
+		pr_info("guest %s paused: CPU %u cannot run it (%s)\n", g->name,
+			cpu, reason == MV_PAUSE_VMX_OFF ?
+			"VMX was turned off and this kernel lets only KVM turn it on" :
+			"another hypervisor holds VMX");
+		mv_nl_event(g, MV_EVENT_PAUSED);
+	}
+	wake_up_all(&g->wq);
 }
 
 void mv_guest_stopped(struct mv_guest *g, u32 reason, u64 info, u64 rip)

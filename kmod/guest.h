@@ -40,6 +40,8 @@ struct mv_guest {
 	wait_queue_head_t wq;		/* pause/resume/stop handshakes */
 	bool pause_req;			/* asked to pause; read by the thread */
 	bool paused;			/* the thread is parked */
+	u32 pause_reason;		/* enum mv_pause_reason, while paused */
+	u32 pause_cpu;			/* the CPU a host pause found unusable */
 	u32 stop_reason;
 	u64 stop_info;
 	u64 stop_rip;
@@ -86,6 +88,12 @@ int mv_guest_set_entry(struct mv_guest *g, u64 rip);
 int mv_guest_load(struct mv_guest *g, u64 gpa, const void __user *src,
 		  size_t len);
 
+/*
+ * Called by the vCPU thread when its CPU cannot run guests now (VMX off
+ * and not ours to turn on): the guest pauses, with the reason, until a
+ * resume tries again.
+ */
+void mv_guest_host_pause(struct mv_guest *g, u32 reason, u32 cpu);
 /* Called by the vCPU thread when the guest stops for good. */
 void mv_guest_stopped(struct mv_guest *g, u32 reason, u64 info, u64 rip);
 /* The @idx-th guest in creation order, held, or NULL; for dumps. */

@@ -11,6 +11,7 @@
 
 #include <linux/migvisor.h>
 
+#include "compat.h"
 #include "baseline.h"
 #include "guest.h"
 #include "netlink.h"
@@ -18,6 +19,7 @@
 #include "cpuid/offer.h"
 #include "cpuid/policy_nl.h"
 #include "vmx/capabilities.h"
+#include "vmx/vmx.h"
 
 /*
  * Command numbers up to this bound that the family does not implement are
@@ -157,7 +159,29 @@ static int put_vmx(struct sk_buff *skb)
 	return 0;
 }
 
-static size_t host_reply_size(unsigned int n_cpuid)
+/* Longest MV_A_VMXROOT_WHY and _OWNER, with their NULs. */
+#define MV_VMXROOT_TEXT_MAX	256
+
+static int put_vmx_root(struct sk_buff *skb,
+			const struct mv_vmx_cpu_report *r, unsigned int n)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		nest = nla_nest_start(skb, MV_A_HOST_VMX_ROOT);
+		if (!nest ||
+		    nla_put_u32(skb, MV_A_VMXROOT_CPU, r[i].cpu) ||
+		    nla_put_u32(skb, MV_A_VMXROOT_MODE, r[i].mode) ||
+		    nla_put_string(skb, MV_A_VMXROOT_OWNER, r[i].owner) ||
+		    nla_put_string(skb, MV_A_VMXROOT_WHY, r[i].why))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
+static size_t host_reply_size(unsigned int n_cpuid, unsigned int n_cpus)
 {
 	return nla_total_size(sizeof(boot_cpu_data.x86_vendor_id)) +
 	       nla_total_size(sizeof(boot_cpu_data.x86_model_id)) +
@@ -168,13 +192,17 @@ static size_t host_reply_size(unsigned int n_cpuid)
 	       MV_MSR_COUNT * nla_total_size(nla_total_size(sizeof(u32)) +
 					     nla_total_size_64bit(sizeof(u64))) +
 	       n_cpuid * nla_total_size(6 * nla_total_size(sizeof(u32))) +
+	       n_cpus * nla_total_size(2 * nla_total_size(sizeof(u32)) +
+				       2 * nla_total_size(MV_VMXROOT_TEXT_MAX)) +
 	       mv_policy_nl_size();
 }
 
 static int mv_nl_host_get(struct sk_buff *skb, struct genl_info *info)
 {
 	const struct cpuinfo_x86 *c = &boot_cpu_data;
+	struct mv_vmx_cpu_report *root;
 	struct mv_cpuid_entry *cpuid;
+	unsigned int n_root;
 	struct sk_buff *msg;
 	void *hdr;
 	int i, n, ret;
@@ -183,11 +211,15 @@ static int mv_nl_host_get(struct sk_buff *skb, struct genl_info *info)
 		return -EOPNOTSUPP;
 
 	cpuid = kmalloc_array(MV_CPUID_MAX_ENTRIES, sizeof(*cpuid), GFP_KERNEL);
-	if (!cpuid)
-		return -ENOMEM;
+	root = kmalloc_array(nr_cpu_ids, sizeof(*root), GFP_KERNEL);
+	if (!cpuid || !root) {
+		ret = -ENOMEM;
+		goto out_free_cpuid;
+	}
 	n = mv_host_cpuid_read(cpuid, MV_CPUID_MAX_ENTRIES);
+	n_root = mv_vmx_report(root, nr_cpu_ids);
 
-	msg = genlmsg_new(host_reply_size(n), GFP_KERNEL);
+	msg = genlmsg_new(host_reply_size(n, n_root), GFP_KERNEL);
 	if (!msg) {
 		ret = -ENOMEM;
 		goto out_free_cpuid;
@@ -206,18 +238,21 @@ static int mv_nl_host_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, MV_A_HOST_MICROCODE, c->microcode))
 		goto out_free_msg;
 	if (put_vmx(msg) ||
-	    mv_policy_to_nl(msg, MV_A_HOST_OFFER, &mv_host_offer))
+	    mv_policy_to_nl(msg, MV_A_HOST_OFFER, &mv_host_offer) ||
+	    put_vmx_root(msg, root, n_root))
 		goto out_free_msg;
 	for (i = 0; i < n; i++)
 		if (put_cpuid(msg, &cpuid[i]))
 			goto out_free_msg;
 	genlmsg_end(msg, hdr);
+	kfree(root);
 	kfree(cpuid);
 	return genlmsg_reply(msg, info);
 
 out_free_msg:
 	nlmsg_free(msg);
 out_free_cpuid:
+	kfree(root);
 	kfree(cpuid);
 	return ret;
 }
@@ -263,6 +298,11 @@ static int put_guest(struct sk_buff *skb, struct mv_guest *g)
 	    nla_put_u64_64bit(skb, MV_A_GUEST_CONSOLE_SIZE,
 			      mv_console_total(&g->con), MV_A_PAD) ||
 	    nla_put_u32(skb, MV_A_GUEST_VCPU_CPU, g->vcpu.last_cpu))
+		return -EMSGSIZE;
+	if (state == MV_GUEST_PAUSED &&
+	    (nla_put_u32(skb, MV_A_GUEST_PAUSE_REASON,
+			 READ_ONCE(g->pause_reason)) ||
+	     nla_put_u32(skb, MV_A_GUEST_PAUSE_CPU, READ_ONCE(g->pause_cpu))))
 		return -EMSGSIZE;
 	if (state == MV_GUEST_STOPPED &&
 	    (nla_put_u32(skb, MV_A_GUEST_STOP_REASON, g->stop_reason) ||

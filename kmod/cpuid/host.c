@@ -7,6 +7,7 @@
 #include <linux/preempt.h>
 #include <asm/processor.h>
 
+#include "../compat.h"
 #include "host.h"
 
 /* Bounds against a CPU (or hypervisor) reporting absurd maxima. */

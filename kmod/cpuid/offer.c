@@ -9,6 +9,7 @@
 #include <linux/string.h>
 #include <asm/processor.h>
 
+#include "../compat.h"
 #include "../vmx/capabilities.h"
 #include "offer.h"
 

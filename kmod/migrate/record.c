@@ -5,9 +5,11 @@
  */
 #include <linux/crc32.h>
 
+#include "../compat.h"
+
 #include "../../common/record.c"
 
 __u32 mv_crc32c(__u32 crc, const void *p, size_t len)
 {
-	return __crc32c_le(crc, p, len);
+	return mv_kernel_crc32c(crc, p, len);
 }

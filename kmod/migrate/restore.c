@@ -366,7 +366,6 @@ static const struct file_operations mv_restore_fops = {
 	.unlocked_ioctl	= restore_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.release	= restore_release,
-	.llseek		= no_llseek,
 };
 
 int mv_restore_open(struct mv_guest *g)

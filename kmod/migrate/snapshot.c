@@ -380,7 +380,6 @@ static const struct file_operations mv_snap_fops = {
 	.unlocked_ioctl	= snap_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.release	= snap_release,
-	.llseek		= no_llseek,
 };
 
 int mv_snap_open(struct mv_guest *g, unsigned long flags)

@@ -9,6 +9,7 @@
 #include <asm/msr.h>
 #include <asm/processor.h>
 
+#include "../compat.h"
 #include "capabilities.h"
 
 struct mv_vmx_config mv_vmx __ro_after_init;
@@ -44,7 +45,7 @@ static int read_msr(struct mv_vmx_config *c, enum mv_vmx_msr m)
 {
 	u64 v;
 
-	if (rdmsrl_safe(mv_vmx_msr_indices[m], &v)) {
+	if (rdmsrq_safe(mv_vmx_msr_indices[m], &v)) {
 		pr_err("cannot load: reading VMX capability MSR 0x%x faulted\n",
 		       mv_vmx_msr_indices[m]);
 		return -EIO;
@@ -211,7 +212,7 @@ int mv_vmx_probe(void)
 		pr_err("cannot load: CPU has no VMX (CPUID.1:ECX.VMX[bit 5] = 0)\n");
 		return -EOPNOTSUPP;
 	}
-	if (rdmsrl_safe(MSR_IA32_FEAT_CTL, &c.feat_ctl)) {
+	if (rdmsrq_safe(MSR_IA32_FEAT_CTL, &c.feat_ctl)) {
 		pr_err("cannot load: IA32_FEATURE_CONTROL is not readable\n");
 		return -ENODEV;
 	}

@@ -12,6 +12,7 @@
 #include <asm/tsc.h>
 #include <asm/vmx.h>
 
+#include "../compat.h"
 #include "../guest.h"
 #include "capabilities.h"
 #include "exit.h"

@@ -22,6 +22,8 @@ struct mv_exit {
 	/* Outcome: non-zero stops the guest with this enum mv_stop_reason. */
 	u32 stop;
 	u64 stop_info;
+	/* Or non-zero: this CPU cannot run guests now (enum mv_pause_reason). */
+	u32 pause;
 };
 
 /* Read the exit information of the current VMCS (interrupts off). */

@@ -22,6 +22,7 @@
 #include <asm/tlbflush.h>
 #include <asm/tsc.h>
 
+#include "../compat.h"
 #include "../guest.h"
 #include "../migrate/state.h"
 #include "capabilities.h"
@@ -102,7 +103,7 @@ static u32 policy_controls(struct mv_vcpu *v)
 	if (mv_policy_has(p, MV_F_invpcid))
 		c |= SECONDARY_EXEC_ENABLE_INVPCID;
 	if (mv_policy_has(p, MV_F_xsaves))
-		c |= SECONDARY_EXEC_XSAVES;
+		c |= SECONDARY_EXEC_ENABLE_XSAVES;
 	if (!mv_policy_has(p, MV_F_rdrand) && mv_vmx_has(MV_VCAP_rdrand_exiting))
 		c |= SECONDARY_EXEC_RDRAND_EXITING;
 	if (!mv_policy_has(p, MV_F_rdseed) && mv_vmx_has(MV_VCAP_rdseed_exiting))
@@ -181,7 +182,7 @@ static void setup_host_constant(void)
 	store_idt(&idt);
 	mv_vmwrite(HOST_IDTR_BASE, idt.address);
 	mv_vmwrite(HOST_RIP, (unsigned long)mv_vmx_vmexit);
-	rdmsrl(MSR_EFER, efer);
+	rdmsrq(MSR_EFER, efer);
 	mv_vmwrite(HOST_IA32_EFER, efer);
 }
 
@@ -194,15 +195,15 @@ static void setup_host_per_cpu(void)
 	mv_vmwrite(HOST_TR_BASE,
 		   (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
 	mv_vmwrite(HOST_GDTR_BASE, (unsigned long)get_current_gdt_ro());
-	rdmsrl(MSR_GS_BASE, v);
+	rdmsrq(MSR_GS_BASE, v);
 	mv_vmwrite(HOST_GS_BASE, v);
-	rdmsrl(MSR_FS_BASE, v);
+	rdmsrq(MSR_FS_BASE, v);
 	mv_vmwrite(HOST_FS_BASE, v);
-	rdmsrl(MSR_IA32_SYSENTER_CS, v);
+	rdmsrq(MSR_IA32_SYSENTER_CS, v);
 	mv_vmwrite(HOST_IA32_SYSENTER_CS, v);
-	rdmsrl(MSR_IA32_SYSENTER_ESP, v);
+	rdmsrq(MSR_IA32_SYSENTER_ESP, v);
 	mv_vmwrite(HOST_IA32_SYSENTER_ESP, v);
-	rdmsrl(MSR_IA32_SYSENTER_EIP, v);
+	rdmsrq(MSR_IA32_SYSENTER_EIP, v);
 	mv_vmwrite(HOST_IA32_SYSENTER_EIP, v);
 }
 
@@ -307,11 +308,18 @@ int mv_vcpu_create(struct mv_vcpu *v, struct mv_guest *g, unsigned int id)
 	fx = v->fpu;
 	fx->cwd = 0x37f;
 	fx->mxcsr = 0x1f80;
+	/*
+	 * VPIDs from the top half: KVM allocates its own from the bottom, and
+	 * while VMX root is shared an INVVPID of either then spares the
+	 * other's translations (EPT roots keep them apart anyway).
+	 */
 	if (mv_cpu_has_vpid()) {
-		ret = ida_alloc_range(&mv_vpids, 1, 0xffff, GFP_KERNEL);
+		ret = ida_alloc_range(&mv_vpids, 0x8000, 0xffff, GFP_KERNEL);
 		if (ret > 0)
 			v->vpid = ret;
 	}
+	v->lv.eptp = g->mem.eptp;
+	v->lv.vpid = v->vpid;
 	return 0;
 }
 
@@ -380,9 +388,9 @@ static void xstate_in(struct mv_vcpu *v, struct host_msrs *h)
 {
 	u64 full = v->guest->policy.xcr0;
 
-	h->osxsave = cr4_read_shadow() & X86_CR4_OSXSAVE;
+	h->osxsave = mv_read_cr4() & X86_CR4_OSXSAVE;
 	if (!h->osxsave)
-		cr4_set_bits_irqsoff(X86_CR4_OSXSAVE);
+		mv_cr4_update_irqsoff(X86_CR4_OSXSAVE, 0);
 	else
 		h->xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 	xsetbv(XCR_XFEATURE_ENABLED_MASK, full);
@@ -390,9 +398,9 @@ static void xstate_in(struct mv_vcpu *v, struct host_msrs *h)
 	/* Guest XSAVES must not see the host's supervisor states. */
 	h->xss = 0;
 	if (v->xss_owned) {
-		rdmsrl(MSR_IA32_XSS, h->xss);
+		rdmsrq(MSR_IA32_XSS, h->xss);
 		if (h->xss)
-			wrmsrl(MSR_IA32_XSS, 0);
+			wrmsrq(MSR_IA32_XSS, 0);
 	}
 	if (v->xcr0 != full)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, v->xcr0);
@@ -403,14 +411,14 @@ static void xstate_out(struct mv_vcpu *v, struct host_msrs *h)
 	u64 full = v->guest->policy.xcr0;
 
 	if (h->xss)
-		wrmsrl(MSR_IA32_XSS, h->xss);
+		wrmsrq(MSR_IA32_XSS, h->xss);
 	if (v->xcr0 != full)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, full);
 	xsave_image(v->fpu, full);
 	if (h->osxsave)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, h->xcr0);
 	else
-		cr4_clear_bits_irqsoff(X86_CR4_OSXSAVE);
+		mv_cr4_update_irqsoff(0, X86_CR4_OSXSAVE);
 }
 
 static void swap_in(struct mv_vcpu *v, struct host_msrs *h)
@@ -418,13 +426,13 @@ static void swap_in(struct mv_vcpu *v, struct host_msrs *h)
 	int i;
 
 	for (i = 0; i < MV_GMSR_COUNT; i++) {
-		rdmsrl(mv_gmsr_index[i], h->v[i]);
+		rdmsrq(mv_gmsr_index[i], h->v[i]);
 		if (h->v[i] != v->msr[i])
-			wrmsrl(mv_gmsr_index[i], v->msr[i]);
+			wrmsrq(mv_gmsr_index[i], v->msr[i]);
 	}
 	if (v->tsc_aux_owned) {
-		rdmsrl(MSR_TSC_AUX, h->tsc_aux);
-		wrmsrl(MSR_TSC_AUX, v->tsc_aux);
+		rdmsrq(MSR_TSC_AUX, h->tsc_aux);
+		wrmsrq(MSR_TSC_AUX, v->tsc_aux);
 	}
 	if (!v->xsave)
 		asm volatile("fxrstor64 %0" : : "m" (*(struct fxregs_state *)v->fpu));
@@ -437,22 +445,28 @@ static void swap_out(struct mv_vcpu *v, struct host_msrs *h)
 	if (!v->xsave)
 		asm volatile("fxsave64 %0" : "=m" (*(struct fxregs_state *)v->fpu));
 	if (v->tsc_aux_owned)
-		wrmsrl(MSR_TSC_AUX, h->tsc_aux);
+		wrmsrq(MSR_TSC_AUX, h->tsc_aux);
 	/* SWAPGS is the one way the guest changes these without an exit. */
-	rdmsrl(MSR_KERNEL_GS_BASE, v->msr[MV_GMSR_KERNEL_GS_BASE]);
+	rdmsrq(MSR_KERNEL_GS_BASE, v->msr[MV_GMSR_KERNEL_GS_BASE]);
 	for (i = 0; i < MV_GMSR_COUNT; i++)
 		if (h->v[i] != v->msr[i])
-			wrmsrl(mv_gmsr_index[i], h->v[i]);
+			wrmsrq(mv_gmsr_index[i], h->v[i]);
 }
 
 /*
- * Make the VMCS current on this CPU, set up on first use; preemption off.
- * 0, or -errno when this CPU cannot run guests (VMX off).
+ * Begin a run slice with the VMCS current, set up on first use; interrupts
+ * off. 0, or -errno with e->stop or e->pause saying why this CPU cannot
+ * run the guest now (-EAGAIN: soon again). The slice must then end.
  */
-static int load_vmcs(struct mv_vcpu *v)
+static int load_vmcs(struct mv_vcpu *v, struct mv_vmx_slice *s,
+		     struct mv_exit *e)
 {
-	int ret = mv_loaded_vmcs_load(&v->lv);
+	int ret = mv_vmx_slice_begin(&v->lv, s, &e->pause);
 
+	if (ret == -ESHUTDOWN) {
+		e->stop = MV_STOP_HOST;
+		e->stop_info = -ret;
+	}
 	if (ret < 0)
 		return ret;
 	if (v->last_cpu < 0) {
@@ -468,18 +482,25 @@ static int load_vmcs(struct mv_vcpu *v)
 	return 0;
 }
 
-/* Take the posted call, if any, and run it; vCPU thread only. */
+/* Take the posted call, if any, and run it in a slice; vCPU thread only. */
 static void run_call(struct mv_vcpu *v)
 {
 	struct mv_vcpu_call *c = xchg(&v->call, NULL);
+	struct mv_vmx_slice s;
+	struct mv_exit e = {};
 	int ret;
 
 	if (!c)
 		return;
 	preempt_disable();
-	ret = load_vmcs(v);
-	if (!ret)
+	mv_vmx_slice_prepare(&v->lv);
+	local_irq_disable();
+	ret = load_vmcs(v, &s, &e);
+	if (!ret) {
 		ret = c->fn(v, c->arg);
+		mv_vmx_slice_end(&v->lv, &s);
+	}
+	local_irq_enable();
 	preempt_enable();
 	/* Before the next entry and before the caller looks at the result. */
 	if (!ret && c->flush)
@@ -513,6 +534,7 @@ static bool must_leave(struct mv_vcpu *v)
  */
 static int enter_once(struct mv_vcpu *v, struct mv_exit *e)
 {
+	struct mv_vmx_slice s;
 	struct host_msrs h;
 	unsigned long cr3, cr4, ds, es;
 	unsigned int fast = 0;
@@ -520,20 +542,16 @@ static int enter_once(struct mv_vcpu *v, struct mv_exit *e)
 	int ret;
 
 	preempt_disable();
-	ret = load_vmcs(v);
-	if (ret < 0) {
-		preempt_enable();
-		e->stop = MV_STOP_HOST;
-		e->stop_info = -ret;
-		return ret;
-	}
-
+	mv_vmx_slice_prepare(&v->lv);
 	kernel_fpu_begin();
 	local_irq_disable();
 	if (must_leave(v)) {
 		ret = 1;
 		goto out_irq;
 	}
+	ret = load_vmcs(v, &s, e);
+	if (ret)
+		goto out_irq;
 	/* Before HOST_CR4 is taken: it may set CR4.OSXSAVE for the window. */
 	if (v->xsave)
 		xstate_in(v, &h);
@@ -543,7 +561,7 @@ static int enter_once(struct mv_vcpu *v, struct mv_exit *e)
 		mv_vmwrite(HOST_CR3, cr3);
 		v->host_cr3 = cr3;
 	}
-	cr4 = cr4_read_shadow();
+	cr4 = mv_read_cr4();
 	if (cr4 != v->host_cr4) {
 		mv_vmwrite(HOST_CR4, cr4);
 		v->host_cr4 = cr4;
@@ -596,6 +614,7 @@ static int enter_once(struct mv_vcpu *v, struct mv_exit *e)
 	} else if (!handled) {
 		mv_exit_handle(v, e);
 	}
+	mv_vmx_slice_end(&v->lv, &s);
 out_irq:
 	local_irq_enable();
 	kernel_fpu_end();
@@ -607,6 +626,7 @@ int mv_vcpu_run(struct mv_vcpu *v)
 {
 	struct mv_guest *g = v->guest;
 	struct mv_exit e;
+	int ret;
 
 	allow_signal(SIGKILL);
 	for (;;) {
@@ -632,11 +652,19 @@ int mv_vcpu_run(struct mv_vcpu *v)
 			continue;
 		}
 		memset(&e, 0, sizeof(e));
-		enter_once(v, &e);
+		ret = enter_once(v, &e);
 		if (e.stop) {
 			mv_guest_stopped(g, e.stop, e.stop_info, e.rip);
 			return 0;
 		}
+		if (e.pause) {
+			/* Parks at the top of the loop until resumed. */
+			mv_guest_host_pause(g, e.pause, v->last_cpu);
+			continue;
+		}
+		/* VMX root is changing hands on this CPU: let it finish. */
+		if (ret == -EAGAIN)
+			schedule_timeout_interruptible(1);
 		cond_resched();
 	}
 }

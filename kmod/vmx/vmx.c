@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VMX root on demand, and the hazards that come with it: another
- * hypervisor on the same CPU, CPU hotplug, reboot/kexec, and emergencies.
+ * VMX root per CPU, owned or shared (see vmx.h and docs/vmx-root.md), and
+ * the hazards that come with it: another hypervisor on the same CPU, CPU
+ * hotplug, reboot/kexec, and emergencies.
  *
- * Lock order: mv_vmx_lock is taken inside the guest registry lock and
- * outside cpus_read_lock(). The per-CPU lists of loaded VMCSs are touched
- * only on their CPU with interrupts disabled.
+ * Lock order: mv_vmx_lock is taken inside guest->lock and outside
+ * cpus_read_lock() and mv_owner_lock. The per-CPU state is touched only
+ * on its CPU with interrupts disabled (IPIs, or a vCPU thread's slice).
  */
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
@@ -18,16 +19,18 @@
 #include <net/netlink.h>
 #include <asm/perf_event.h>
 #include <asm/reboot.h>
-#include <asm/tlbflush.h>
 
+#include "../compat.h"
 #include "capabilities.h"
+#include "owner.h"
 #include "vmx.h"
 #include "vmx_ops.h"
 
 struct mv_vmx_cpu {
 	void *vmxon_region;
-	bool on;
-	struct list_head loaded;	/* struct mv_loaded_vmcs.cpu_link */
+	bool owned;			/* our VMXON is in effect here */
+	bool need_flush;		/* a flush found VMX off here */
+	struct list_head loaded;	/* owned mode: struct mv_loaded_vmcs */
 	/* The one VMCS VMPTRLD made current here; others are only cached. */
 	struct mv_loaded_vmcs *current_vmcs;
 };
@@ -35,8 +38,9 @@ struct mv_vmx_cpu {
 static DEFINE_PER_CPU(struct mv_vmx_cpu, mv_vmx_cpu);
 static DEFINE_MUTEX(mv_vmx_lock);
 static int mv_vmx_users;		/* guarded by mv_vmx_lock */
-static bool mv_vmx_active;		/* VMX wanted on online CPUs */
 static bool mv_vmx_dead;		/* reboot/kexec turned it off */
+/* kvm_intel's init is running: it is about to turn VMX on itself. */
+static bool mv_vmx_handover;
 static enum cpuhp_state mv_vmx_hp_state;
 static bool mv_emergency_registered;	/* guarded by mv_vmx_lock */
 static bool mv_kvm_intel_present;	/* guarded by mv_vmx_lock */
@@ -66,7 +70,44 @@ static void *alloc_vmx_page(void)
 	return p;
 }
 
-/* VMCLEAR @lv, which is loaded on this CPU; interrupts are off. */
+/*
+ * Whether this kernel lets migvisor execute VMXON, and if not, why. Intel
+ * PT must be told about VMX operation unless it can trace through it
+ * (IA32_VMX_MISC[14]) or the CPU has none.
+ */
+static const char *vmxon_refusal(void)
+{
+	if (!MV_CAN_VMXON)
+		return "VMX is off, and this kernel lets only KVM turn it on: a guest start loads kvm_intel, which must keep VMX on (kvm.enable_virt_at_load=1, the default)";
+#ifndef MV_HAVE_PT_HANDLE_VMX
+	if (boot_cpu_has(X86_FEATURE_INTEL_PT) &&
+	    !(mv_vmx.msr[MV_MSR_MISC] & BIT_ULL(14)))
+		return "VMX is off, and Intel PT on this CPU does not survive VMX operation, which this kernel gives modules no way to announce: load kvm_intel to have VMX on";
+#endif
+	return NULL;
+}
+
+static void pt_handle_vmx(int on)
+{
+#ifdef MV_HAVE_PT_HANDLE_VMX
+	intel_pt_handle_vmx(on);
+#endif
+}
+
+/* INVEPT/INVVPID everything this CPU cached; VMX on, interrupts off. */
+static void flush_here(u64 eptp, u16 vpid)
+{
+	if (mv_vmx_has(MV_VCAP_invept_all) || !eptp)
+		mv_invept(VMX_EPT_EXTENT_GLOBAL, 0);
+	else
+		mv_invept(VMX_EPT_EXTENT_CONTEXT, eptp);
+	if (mv_vmx_has(MV_VCAP_invvpid_all) || !vpid)
+		mv_invvpid(VMX_VPID_EXTENT_ALL_CONTEXT, 0);
+	else
+		mv_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vpid);
+}
+
+/* VMCLEAR @lv, which is active on this CPU; interrupts are off. */
 static void vmclear_here(struct mv_vmx_cpu *c, struct mv_loaded_vmcs *lv)
 {
 	if (c->current_vmcs == lv)
@@ -74,12 +115,12 @@ static void vmclear_here(struct mv_vmx_cpu *c, struct mv_loaded_vmcs *lv)
 	mv_vmclear(__pa(lv->vmcs));
 	list_del_init(&lv->cpu_link);
 	lv->launched = false;
-	/* Pairs with the smp_rmb() in mv_loaded_vmcs_load(). */
+	/* Pairs with the smp_rmb() in mv_vmx_slice_prepare(). */
 	smp_wmb();
 	WRITE_ONCE(lv->cpu, -1);
 }
 
-/* VMCLEAR everything loaded on this CPU; interrupts are off. */
+/* VMCLEAR everything cached on this CPU; interrupts are off. */
 static void clear_loaded_on_this_cpu(void)
 {
 	struct mv_vmx_cpu *c = this_cpu_ptr(&mv_vmx_cpu);
@@ -89,47 +130,73 @@ static void clear_loaded_on_this_cpu(void)
 		vmclear_here(c, lv);
 }
 
+/* Our VMXON here; interrupts off, VMX off. */
 static int vmx_on_this_cpu(void)
 {
 	struct mv_vmx_cpu *c = this_cpu_ptr(&mv_vmx_cpu);
-	u64 cr0 = read_cr0(), cr4 = cr4_read_shadow();
+	u64 cr0 = read_cr0(), cr4 = mv_read_cr4();
 	int ret;
 
 	lockdep_assert_irqs_disabled();
-	if (c->on)
-		return 0;
-	/* Somebody else (kvm_intel) is in VMX operation here. */
-	if (cr4 & X86_CR4_VMXE)
-		return -EBUSY;
 	/* The kernel's CR0 and CR4 must fit VMX's fixed bits (SDM A.7/A.8). */
 	if ((cr0 & mv_vmx.msr[MV_MSR_CR0_FIXED0]) != mv_vmx.msr[MV_MSR_CR0_FIXED0] ||
 	    (cr0 & ~mv_vmx.msr[MV_MSR_CR0_FIXED1]) ||
 	    ((cr4 | X86_CR4_VMXE) & ~mv_vmx.msr[MV_MSR_CR4_FIXED1]))
 		return -EIO;
-	intel_pt_handle_vmx(1);
-	cr4_set_bits_irqsoff(X86_CR4_VMXE);
+	pt_handle_vmx(1);
+	mv_cr4_update_irqsoff(X86_CR4_VMXE, 0);
 	ret = mv_vmxon(__pa(c->vmxon_region));
 	if (ret) {
-		cr4_clear_bits_irqsoff(X86_CR4_VMXE);
-		intel_pt_handle_vmx(0);
+		mv_cr4_update_irqsoff(0, X86_CR4_VMXE);
+		pt_handle_vmx(0);
 		return ret;
 	}
-	c->on = true;
+	c->owned = true;
+	/* A previous owner's translations may name our EPT roots' pages. */
+	flush_here(0, 0);
+	c->need_flush = false;
 	return 0;
 }
 
+/* Undo our VMXON here, if any; interrupts off. */
 static void vmx_off_this_cpu(void)
 {
 	struct mv_vmx_cpu *c = this_cpu_ptr(&mv_vmx_cpu);
 
 	lockdep_assert_irqs_disabled();
-	if (!c->on)
+	if (!c->owned)
 		return;
 	clear_loaded_on_this_cpu();
 	mv_vmxoff();
-	cr4_clear_bits_irqsoff(X86_CR4_VMXE);
-	intel_pt_handle_vmx(0);
-	c->on = false;
+	mv_cr4_update_irqsoff(0, X86_CR4_VMXE);
+	pt_handle_vmx(0);
+	c->owned = false;
+}
+
+static void vmx_off_ipi(void *arg)
+{
+	vmx_off_this_cpu();
+}
+
+/* What one CPU looks like now, for decisions and reports. */
+static u32 mode_here(void)
+{
+	if (this_cpu_ptr(&mv_vmx_cpu)->owned)
+		return MV_VMX_MODE_OWNED;
+	if (mv_read_cr4() & X86_CR4_VMXE)
+		return MV_CAN_SHARE ? MV_VMX_MODE_SHARED : MV_VMX_MODE_FOREIGN;
+	return vmxon_refusal() ? MV_VMX_MODE_KVM_ONLY : MV_VMX_MODE_OFF;
+}
+
+struct survey {
+	atomic_t n[MV_VMX_MODE_FOREIGN + 1];
+};
+
+static void survey_ipi(void *arg)
+{
+	struct survey *s = arg;
+
+	atomic_inc(&s->n[mode_here()]);
 }
 
 struct on_result {
@@ -141,35 +208,35 @@ struct on_result {
 static void vmx_on_ipi(void *arg)
 {
 	struct on_result *r = arg;
-	int ret = vmx_on_this_cpu();
+	int ret = 0;
 
+	if (mode_here() == MV_VMX_MODE_OFF)
+		ret = vmx_on_this_cpu();
 	if (ret && atomic_inc_return(&r->failed) == 1) {
 		r->first_cpu = smp_processor_id();
 		r->err = ret;
 	}
 }
 
-static void vmx_off_ipi(void *arg)
-{
-	vmx_off_this_cpu();
-}
-
 /*
  * Emergencies (panic with kdump, emergency restart) call one callback on
- * every CPU from NMI context. The slot holds one callback: kvm_intel's
- * when it is loaded, and its callback turns off whatever VMX is on, ours
- * included. So we take the slot only while kvm_intel is absent.
+ * every CPU from NMI context, on kernels that still have the slot (before
+ * 7.1; later the core turns VMX off for whoever owns it). The slot holds
+ * one callback: kvm_intel's when it is loaded, and its callback turns off
+ * whatever VMX is on, ours included. So we take the slot only while
+ * kvm_intel is absent.
  */
+#ifdef MV_HAVE_EMERGENCY_VIRT
 static void mv_emergency_disable(void)
 {
 	struct mv_vmx_cpu *c = this_cpu_ptr(&mv_vmx_cpu);
 
-	if (!c->on)
+	if (!c->owned)
 		return;
 	clear_loaded_on_this_cpu();
 	mv_vmxoff();
-	cr4_clear_bits_irqsoff(X86_CR4_VMXE);
-	c->on = false;
+	mv_cr4_update_irqsoff(0, X86_CR4_VMXE);
+	c->owned = false;
 }
 
 static void update_emergency(void)
@@ -183,7 +250,19 @@ static void update_emergency(void)
 		cpu_emergency_unregister_virt_callback(mv_emergency_disable);
 	mv_emergency_registered = want;
 }
+#else
+static void update_emergency(void)
+{
+	lockdep_assert_held(&mv_vmx_lock);
+}
+#endif
 
+/*
+ * kvm_intel coming: where it is about to turn VMX on itself (6.12+), we
+ * hand our VMX root over before its init runs, and run our guests in its
+ * root afterwards; with VMX ours, its init would fail. Until its init has
+ * ended, slices wait rather than take VMX back.
+ */
 static int mv_module_event(struct notifier_block *nb, unsigned long action,
 			   void *data)
 {
@@ -192,10 +271,26 @@ static int mv_module_event(struct notifier_block *nb, unsigned long action,
 	if (strcmp(mod->name, "kvm_intel"))
 		return NOTIFY_DONE;
 	mutex_lock(&mv_vmx_lock);
-	if (action == MODULE_STATE_COMING)
+	switch (action) {
+	case MODULE_STATE_COMING:
 		mv_kvm_intel_present = true;
-	else if (action == MODULE_STATE_GOING)
+		if (MV_CAN_SHARE && mv_vmx_users) {
+			WRITE_ONCE(mv_vmx_handover, true);
+			/* Slices see the flag before this IPI reaches them. */
+			smp_mb();
+			on_each_cpu(vmx_off_ipi, NULL, 1);
+		}
+		break;
+	case MODULE_STATE_LIVE:
+		WRITE_ONCE(mv_vmx_handover, false);
+		if (mv_vmx_users && (mv_read_cr4() & X86_CR4_VMXE))
+			mv_owner_pin();
+		break;
+	case MODULE_STATE_GOING:
+		WRITE_ONCE(mv_vmx_handover, false);
 		mv_kvm_intel_present = false;
+		break;
+	}
 	/* COMING runs before kvm_intel's init registers its callback. */
 	update_emergency();
 	mutex_unlock(&mv_vmx_lock);
@@ -206,7 +301,7 @@ static struct notifier_block mv_module_nb = {
 	.notifier_call = mv_module_event,
 };
 
-/* Reboot and kexec: VMX blocks INIT, so leave VMX root on every CPU. */
+/* Reboot and kexec: VMX blocks INIT, so leave what we own on every CPU. */
 static int mv_reboot_event(struct notifier_block *nb, unsigned long code,
 			   void *unused)
 {
@@ -220,22 +315,6 @@ static struct notifier_block mv_reboot_nb = {
 	.priority = 0,
 };
 
-static int mv_cpu_online(unsigned int cpu)
-{
-	unsigned long flags;
-	int ret = 0;
-
-	if (!READ_ONCE(mv_vmx_active) || mv_vmx_dying())
-		return 0;
-	local_irq_save(flags);
-	ret = vmx_on_this_cpu();
-	local_irq_restore(flags);
-	if (ret)
-		pr_warn("CPU %u: cannot enter VMX root (%d); guests will not run there\n",
-			cpu, ret);
-	return 0;
-}
-
 static int mv_cpu_offline(unsigned int cpu)
 {
 	unsigned long flags;
@@ -246,10 +325,62 @@ static int mv_cpu_offline(unsigned int cpu)
 	return 0;
 }
 
-int mv_vmx_get(struct netlink_ext_ack *extack)
+/* @why is a string literal or static: extack keeps the pointer. */
+static void refuse(struct netlink_ext_ack *extack, const char *why)
+{
+	if (extack)
+		extack->_msg = why;
+	pr_info("cannot start a guest: %s\n", why);
+}
+
+/* First user: make sure every online CPU can run guests. */
+static int vmx_first_get(struct netlink_ext_ack *extack)
 {
 	struct on_result r = { .failed = ATOMIC_INIT(0) };
+	struct survey s = {};
 	int ret = 0;
+
+	lockdep_assert_held(&mv_vmx_lock);
+	on_each_cpu(survey_ipi, &s, 1);
+	if (atomic_read(&s.n[MV_VMX_MODE_FOREIGN])) {
+		refuse(extack, "VMX is in use by another hypervisor on this host (a running KVM guest?)");
+		return -EBUSY;
+	}
+	if (atomic_read(&s.n[MV_VMX_MODE_KVM_ONLY])) {
+		refuse(extack, mv_owner_kvm_loaded() ?
+		       "VMX is off, and this kernel lets only KVM turn it on: kvm_intel is loaded but keeps VMX off while it has no VMs; reload kvm with enable_virt_at_load=1 (the default)" :
+		       vmxon_refusal());
+		return -EOPNOTSUPP;
+	}
+	if (atomic_read(&s.n[MV_VMX_MODE_OFF])) {
+		on_each_cpu(vmx_on_ipi, &r, 1);
+		if (atomic_read(&r.failed)) {
+			on_each_cpu(vmx_off_ipi, NULL, 1);
+			NL_SET_ERR_MSG(extack, "cannot enter VMX root operation (see the kernel log)");
+			pr_err("CPU %d: entering VMX root failed (%d)\n",
+			       r.first_cpu, r.err);
+			return r.err;
+		}
+	}
+	/* kvm_intel may not be what holds VMX; then there is none to pin. */
+	if (atomic_read(&s.n[MV_VMX_MODE_SHARED]))
+		mv_owner_pin();
+	return ret;
+}
+
+int mv_vmx_get(struct netlink_ext_ack *extack)
+{
+	int ret = 0;
+
+	/*
+	 * Where only KVM may turn VMX on, load it first: outside the lock,
+	 * because its arrival runs our module notifier, which takes it.
+	 */
+	if (vmxon_refusal() && !(mv_read_cr4() & X86_CR4_VMXE) &&
+	    !mv_owner_kvm_loaded() && mv_owner_request()) {
+		refuse(extack, "VMX is off, this kernel lets only KVM turn it on, and kvm_intel cannot be loaded (blacklisted or missing?): allow kvm_intel to load");
+		return -EOPNOTSUPP;
+	}
 
 	mutex_lock(&mv_vmx_lock);
 	if (mv_vmx_dying()) {
@@ -257,28 +388,14 @@ int mv_vmx_get(struct netlink_ext_ack *extack)
 		ret = -ESHUTDOWN;
 		goto out_unlock;
 	}
-	if (mv_vmx_users++)
-		goto out_unlock;
-
-	cpus_read_lock();
-	WRITE_ONCE(mv_vmx_active, true);
-	on_each_cpu(vmx_on_ipi, &r, 1);
-	if (atomic_read(&r.failed)) {
-		on_each_cpu(vmx_off_ipi, NULL, 1);
-		WRITE_ONCE(mv_vmx_active, false);
-		mv_vmx_users = 0;
-		ret = r.err;
-		if (ret == -EBUSY) {
-			NL_SET_ERR_MSG(extack, "VMX is in use by another hypervisor on this host (a running KVM guest?)");
-			pr_info("CPU %d is already in VMX operation: another hypervisor holds it\n",
-				r.first_cpu);
-		} else {
-			NL_SET_ERR_MSG(extack, "cannot enter VMX root operation (see the kernel log)");
-			pr_err("CPU %d: entering VMX root failed (%d)\n",
-			       r.first_cpu, ret);
-		}
+	if (!mv_vmx_users) {
+		cpus_read_lock();
+		ret = vmx_first_get(extack);
+		cpus_read_unlock();
+		if (ret)
+			goto out_unlock;
 	}
-	cpus_read_unlock();
+	mv_vmx_users++;
 	update_emergency();
 out_unlock:
 	mutex_unlock(&mv_vmx_lock);
@@ -290,9 +407,9 @@ void mv_vmx_put(void)
 	mutex_lock(&mv_vmx_lock);
 	if (!WARN_ON_ONCE(mv_vmx_users <= 0) && !--mv_vmx_users) {
 		cpus_read_lock();
-		WRITE_ONCE(mv_vmx_active, false);
 		on_each_cpu(vmx_off_ipi, NULL, 1);
 		cpus_read_unlock();
+		mv_owner_unpin();
 		update_emergency();
 	}
 	mutex_unlock(&mv_vmx_lock);
@@ -304,6 +421,7 @@ int mv_loaded_vmcs_alloc(struct mv_loaded_vmcs *lv)
 	if (!lv->vmcs)
 		return -ENOMEM;
 	lv->cpu = -1;
+	lv->host_cpu = -1;
 	lv->launched = false;
 	INIT_LIST_HEAD(&lv->cpu_link);
 	return 0;
@@ -335,41 +453,100 @@ void mv_loaded_vmcs_free(struct mv_loaded_vmcs *lv)
 	lv->vmcs = NULL;
 }
 
-int mv_loaded_vmcs_load(struct mv_loaded_vmcs *lv)
+void mv_vmx_slice_prepare(struct mv_loaded_vmcs *lv)
 {
-	int cpu = smp_processor_id(), prev = READ_ONCE(lv->cpu);
-	struct mv_vmx_cpu *c = this_cpu_ptr(&mv_vmx_cpu);
-	unsigned long flags;
-	int ret;
+	int prev = READ_ONCE(lv->cpu);
 
-	if (prev == cpu) {
-		/* Cached here, but another vCPU's VMCS may be current. */
-		if (c->current_vmcs == lv)
-			return 0;
-		ret = mv_vmptrld(__pa(lv->vmcs));
-		if (!ret)
-			c->current_vmcs = lv;
-		return ret;
-	}
-	if (prev >= 0) {
-		/* The IPI waits; preemption is off but interrupts are on. */
+	/* The IPI waits; preemption is off but interrupts are on. */
+	if (prev >= 0 && prev != smp_processor_id())
 		smp_call_function_single(prev, clear_ipi, lv, 1);
-	}
 	/* Pairs with the smp_wmb() of whoever cleared it. */
 	smp_rmb();
-	local_irq_save(flags);
-	if (!c->on) {
-		local_irq_restore(flags);
+}
+
+/* Get VMX root on this CPU for a slice; interrupts off. */
+static int slice_root(struct mv_vmx_cpu *c, struct mv_vmx_slice *s,
+		      u32 *pause)
+{
+	if (c->owned)
+		return 0;
+	if (mv_read_cr4() & X86_CR4_VMXE) {
+		if (!MV_CAN_SHARE) {
+			*pause = MV_PAUSE_VMX_FOREIGN;
+			return -EBUSY;
+		}
+		/* VMXE without VMX operation: an owner between the two. */
+		if (mv_vmptrst(&s->prev_vmcs))
+			return -EAGAIN;
+		s->shared = true;
+		return 0;
+	}
+	/* The owner turned VMX off, or it is handing over to kvm_intel. */
+	if (READ_ONCE(mv_vmx_handover))
+		return -EAGAIN;
+	if (vmxon_refusal()) {
+		*pause = MV_PAUSE_VMX_OFF;
 		return -ENODEV;
 	}
-	ret = mv_vmptrld(__pa(lv->vmcs));
-	if (!ret) {
-		list_add(&lv->cpu_link, &c->loaded);
-		c->current_vmcs = lv;
+	if (vmx_on_this_cpu()) {
+		*pause = MV_PAUSE_VMX_OFF;
+		return -EIO;
+	}
+	return 0;
+}
+
+int mv_vmx_slice_begin(struct mv_loaded_vmcs *lv, struct mv_vmx_slice *s,
+		       u32 *pause)
+{
+	struct mv_vmx_cpu *c = this_cpu_ptr(&mv_vmx_cpu);
+	int cpu = smp_processor_id(), ret;
+
+	lockdep_assert_irqs_disabled();
+	s->shared = false;
+	s->prev_vmcs = ~0ull;
+	*pause = MV_PAUSE_NONE;
+	if (mv_vmx_dying())
+		return -ESHUTDOWN;
+	ret = slice_root(c, s, pause);
+	if (ret)
+		return ret;
+	if (c->need_flush) {
+		flush_here(0, 0);
+		c->need_flush = false;
+	}
+	if (c->current_vmcs != lv || lv->cpu != cpu) {
+		ret = mv_vmptrld(__pa(lv->vmcs));
+		if (ret) {
+			if (s->shared && s->prev_vmcs != ~0ull)
+				mv_vmptrld(s->prev_vmcs);
+			*pause = MV_PAUSE_VMX_OFF;
+			return ret;
+		}
+		/* Cached between slices only in a VMX root of our own. */
+		if (!s->shared && lv->cpu != cpu)
+			list_add(&lv->cpu_link, &c->loaded);
+		c->current_vmcs = s->shared ? NULL : lv;
 		WRITE_ONCE(lv->cpu, cpu);
 	}
-	local_irq_restore(flags);
-	return ret ? ret : 1;
+	if (lv->host_cpu == cpu)
+		return 0;
+	/* New to this CPU: it may hold translations for our EPTP's page. */
+	flush_here(lv->eptp, lv->vpid);
+	lv->host_cpu = cpu;
+	return 1;
+}
+
+void mv_vmx_slice_end(struct mv_loaded_vmcs *lv, struct mv_vmx_slice *s)
+{
+	lockdep_assert_irqs_disabled();
+	if (!s->shared)
+		return;
+	mv_vmclear(__pa(lv->vmcs));
+	lv->launched = false;
+	WRITE_ONCE(lv->cpu, -1);
+	/* The owner's VMCS current again, as its per-CPU record says. */
+	if (s->prev_vmcs != ~0ull)
+		mv_vmptrld(s->prev_vmcs);
 }
 
 struct flush_args {
@@ -379,18 +556,15 @@ struct flush_args {
 
 static void flush_ipi(void *arg)
 {
+	struct mv_vmx_cpu *c = this_cpu_ptr(&mv_vmx_cpu);
 	struct flush_args *f = arg;
 
-	if (!this_cpu_ptr(&mv_vmx_cpu)->on)
+	/* Outside VMX operation INVEPT faults: flush when a slice comes. */
+	if (!c->owned && !(mv_read_cr4() & X86_CR4_VMXE)) {
+		c->need_flush = true;
 		return;
-	if (mv_vmx_has(MV_VCAP_invept_all))
-		mv_invept(VMX_EPT_EXTENT_GLOBAL, 0);
-	else if (f->eptp)
-		mv_invept(VMX_EPT_EXTENT_CONTEXT, f->eptp);
-	if (f->vpid && mv_vmx_has(MV_VCAP_invvpid_all))
-		mv_invvpid(VMX_VPID_EXTENT_ALL_CONTEXT, 0);
-	else if (f->vpid)
-		mv_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, f->vpid);
+	}
+	flush_here(f->eptp, f->vpid);
 }
 
 void mv_vmx_flush_all(u64 eptp, u16 vpid)
@@ -398,6 +572,63 @@ void mv_vmx_flush_all(u64 eptp, u16 vpid)
 	struct flush_args f = { .eptp = eptp, .vpid = vpid };
 
 	on_each_cpu(flush_ipi, &f, 1);
+}
+
+struct report_args {
+	struct mv_vmx_cpu_report *r;
+	unsigned int max;
+	atomic_t n;
+	bool kvm, pinned;
+};
+
+static const char *why(u32 mode, bool kvm, bool pinned)
+{
+	switch (mode) {
+	case MV_VMX_MODE_OWNED:
+		return "VMX was off and this kernel lets modules turn it on: migvisor turned it on for its guests";
+	case MV_VMX_MODE_SHARED:
+		if (!kvm)
+			return "VMX is on, held by another hypervisor: guests run inside its VMX root";
+		return pinned ? "VMX is on, held by kvm_intel: guests run inside its VMX root, and kvm_intel is pinned while they exist" :
+				"VMX is on, held by kvm_intel: guests will run inside its VMX root";
+	case MV_VMX_MODE_FOREIGN:
+		return "VMX is on, held by another hypervisor; before 6.12 migvisor and KVM take turns: guests can start when it is released";
+	case MV_VMX_MODE_KVM_ONLY:
+		return vmxon_refusal();
+	default:
+		return "VMX is off: migvisor turns it on when a guest runs";
+	}
+}
+
+static void report_ipi(void *arg)
+{
+	struct report_args *a = arg;
+	unsigned int i = atomic_inc_return(&a->n) - 1;
+	u32 mode = mode_here();
+
+	if (i >= a->max)
+		return;
+	a->r[i].cpu = smp_processor_id();
+	a->r[i].mode = mode;
+	a->r[i].why = why(mode, a->kvm, a->pinned);
+	if (mode == MV_VMX_MODE_OWNED)
+		a->r[i].owner = "migvisor";
+	else if (mode == MV_VMX_MODE_SHARED || mode == MV_VMX_MODE_FOREIGN)
+		a->r[i].owner = a->kvm ? "kvm_intel" : "unknown";
+	else
+		a->r[i].owner = "";
+}
+
+unsigned int mv_vmx_report(struct mv_vmx_cpu_report *r, unsigned int max)
+{
+	struct report_args a = { .r = r, .max = max, .n = ATOMIC_INIT(0) };
+
+	a.kvm = mv_owner_kvm_loaded();
+	a.pinned = mv_owner_pinned();
+	cpus_read_lock();
+	on_each_cpu(report_ipi, &a, 1);
+	cpus_read_unlock();
+	return min_t(unsigned int, atomic_read(&a.n), max);
 }
 
 int mv_vmx_init(void)
@@ -414,18 +645,16 @@ int mv_vmx_init(void)
 			goto err_free;
 		}
 	}
-	/* kvm.ko exports kvm_rebooting; if it is there, so may kvm_intel be. */
-	mv_kvm_intel_present = !!__symbol_get("kvm_rebooting");
-	if (mv_kvm_intel_present)
-		__symbol_put("kvm_rebooting");
+	mv_kvm_intel_present = mv_owner_kvm_loaded();
 	ret = register_module_notifier(&mv_module_nb);
 	if (ret)
 		goto err_free;
 	ret = register_reboot_notifier(&mv_reboot_nb);
 	if (ret)
 		goto err_module_nb;
+	/* VMXON is per slice; a CPU going away gives back what we own. */
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "migvisor:vmx",
-					mv_cpu_online, mv_cpu_offline);
+					NULL, mv_cpu_offline);
 	if (ret < 0)
 		goto err_reboot_nb;
 	mv_vmx_hp_state = ret;
@@ -448,6 +677,7 @@ void mv_vmx_uninit(void)
 	cpuhp_remove_state_nocalls(mv_vmx_hp_state);
 	unregister_reboot_notifier(&mv_reboot_nb);
 	unregister_module_notifier(&mv_module_nb);
+	mv_owner_uninit();
 	for_each_possible_cpu(cpu)
 		free_page((unsigned long)per_cpu_ptr(&mv_vmx_cpu, cpu)->vmxon_region);
 }

@@ -53,6 +53,20 @@ fault:
 	return -EFAULT;
 }
 
+/*
+ * The current-VMCS pointer, ~0 if none. Faults outside VMX operation:
+ * CR4.VMXE alone does not prove that another owner executed VMXON.
+ */
+static __always_inline int mv_vmptrst(u64 *phys)
+{
+	asm goto("1: vmptrst %0\n\t"
+		 _ASM_EXTABLE(1b, %l[fault])
+		 : : "m" (*phys) : "memory" : fault);
+	return 0;
+fault:
+	return -EFAULT;
+}
+
 static __always_inline int mv_vmxoff(void)
 {
 	asm goto("1: vmxoff\n\t"
@@ -105,16 +119,19 @@ void mv_vmwrite_error(unsigned long field, unsigned long value);
 /*
  * VMREAD/VMWRITE of the current VMCS. A failure means a bug in migvisor
  * (wrong field for this CPU, or no current VMCS): it is reported once,
- * rate-limited, and the read returns 0.
+ * rate-limited, and the read returns 0. A fault (outside VMX operation)
+ * skips the rest of the sequence and reports the same way.
  */
 static __always_inline unsigned long mv_vmread(unsigned long field)
 {
-	unsigned long value;
-	bool fail;
+	unsigned long value = 0;
+	bool fail = true;
 
-	asm volatile("vmread %2, %1\n\t"
-		     "setna %0"
-		     : "=qm" (fail), "=rm" (value)
+	asm volatile("1: vmread %2, %1\n\t"
+		     "setna %0\n"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : "+qm" (fail), "+rm" (value)
 		     : "r" (field)
 		     : "cc");
 	if (unlikely(fail)) {
@@ -127,11 +144,13 @@ static __always_inline unsigned long mv_vmread(unsigned long field)
 static __always_inline void mv_vmwrite(unsigned long field,
 				       unsigned long value)
 {
-	bool fail;
+	bool fail = true;
 
-	asm volatile("vmwrite %2, %1\n\t"
-		     "setna %0"
-		     : "=qm" (fail)
+	asm volatile("1: vmwrite %2, %1\n\t"
+		     "setna %0\n"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : "+qm" (fail)
 		     : "r" (field), "rm" (value)
 		     : "cc");
 	if (unlikely(fail))

@@ -52,6 +52,9 @@
  *      MV_A_HOST_OFFER                     nest (mv_policy_attr): the
  *                                          richest policy this host can
  *                                          give a guest
+ *      MV_A_HOST_VMX_ROOT                  multi-attr nest (mv_vmxroot_a),
+ *                                          one per online CPU: how guests
+ *                                          get VMX root there, and why
  *
  * 2. The character device /dev/migvisor (mode 0600). ioctls use the magic
  *    MV_IOC_MAGIC and fixed-size structs whose reserved fields must be zero.
@@ -126,6 +129,9 @@ enum mv_attr {
 	MV_A_GUEST_VIOLATION,		/* nest (multi-attr): mv_violation_attr */
 	MV_A_GUEST_POLICY_HASH,		/* u64 */
 	MV_A_BASELINE_REPLACE,		/* flag: BASELINE_NEW may replace */
+	MV_A_HOST_VMX_ROOT,		/* nest (multi-attr): mv_vmxroot_attr */
+	MV_A_GUEST_PAUSE_REASON,	/* u32, enum mv_pause_reason */
+	MV_A_GUEST_PAUSE_CPU,		/* u32, CPU a host pause is about */
 
 	__MV_A_MAX,
 	MV_A_MAX = __MV_A_MAX - 1
@@ -181,6 +187,41 @@ enum mv_stop_reason {
 	MV_STOP_VMFAIL,			/* info = VM-instruction error */
 	MV_STOP_UNHANDLED,		/* info = exit reason */
 	MV_STOP_HOST,			/* host rebooting or CPU lost */
+};
+
+/*
+ * Why a guest is paused (MV_A_GUEST_PAUSE_REASON, with state PAUSED and
+ * in its PAUSED event). The host pauses a guest whose CPU cannot run it
+ * now; MV_A_GUEST_PAUSE_CPU names the CPU, and a resume tries again.
+ */
+enum mv_pause_reason {
+	MV_PAUSE_NONE = 0,
+	MV_PAUSE_USER,			/* GUEST_PAUSE, or a migration */
+	MV_PAUSE_VMX_OFF,		/* VMX was turned off, and this kernel
+					 * lets only KVM turn it on */
+	MV_PAUSE_VMX_FOREIGN,		/* another hypervisor holds VMX, and
+					 * this kernel cannot share it */
+};
+
+/* How migvisor's guests get VMX root on one CPU (MV_A_VMXROOT_MODE). */
+enum mv_vmx_mode {
+	MV_VMX_MODE_OFF = 1,		/* off; migvisor turns it on for guests */
+	MV_VMX_MODE_KVM_ONLY,		/* off; only KVM may turn it on here */
+	MV_VMX_MODE_OWNED,		/* migvisor's own VMXON */
+	MV_VMX_MODE_SHARED,		/* another owner's; guests run inside */
+	MV_VMX_MODE_FOREIGN,		/* another owner's; this kernel cannot
+					 * share it (before 6.12) */
+};
+
+enum mv_vmxroot_attr {
+	MV_A_VMXROOT_CPU = 1,		/* u32 */
+	MV_A_VMXROOT_MODE,		/* u32, enum mv_vmx_mode */
+	MV_A_VMXROOT_OWNER,		/* string: "migvisor", "kvm_intel",
+					 * "unknown", or "" when off */
+	MV_A_VMXROOT_WHY,		/* string */
+
+	__MV_A_VMXROOT_MAX,
+	MV_A_VMXROOT_MAX = __MV_A_VMXROOT_MAX - 1
 };
 
 enum mv_event {
