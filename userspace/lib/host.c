@@ -62,6 +62,39 @@ static int parse_msr(struct mv_host *h, struct nlattr *nest)
 	return 0;
 }
 
+static int parse_root(struct mv_host *h, struct nlattr *nest)
+{
+	struct nlattr *tb[MV_A_VMXROOT_MAX + 1];
+	unsigned int i = h->n_root;
+
+	/* More CPUs than a report holds: the rest are left out. */
+	if (i >= MV_HOST_MAX_CPUS)
+		return 0;
+	if (nla_parse_nested(tb, MV_A_VMXROOT_MAX, nest, NULL) < 0 ||
+	    !tb[MV_A_VMXROOT_CPU] || !tb[MV_A_VMXROOT_MODE])
+		return -EPROTO;
+	h->root[i].cpu = get_u32(tb[MV_A_VMXROOT_CPU]);
+	h->root[i].mode = get_u32(tb[MV_A_VMXROOT_MODE]);
+	copy_str(h->root[i].owner, sizeof(h->root[i].owner),
+		 tb[MV_A_VMXROOT_OWNER]);
+	copy_str(h->root[i].why, sizeof(h->root[i].why), tb[MV_A_VMXROOT_WHY]);
+	h->n_root++;
+	return 0;
+}
+
+const char *mv_vmx_mode_name(uint32_t mode)
+{
+	static const char *const names[] = {
+		[MV_VMX_MODE_OFF] = "off",
+		[MV_VMX_MODE_KVM_ONLY] = "off-kvm-only",
+		[MV_VMX_MODE_OWNED] = "owned",
+		[MV_VMX_MODE_SHARED] = "shared",
+		[MV_VMX_MODE_FOREIGN] = "foreign",
+	};
+
+	return mode < ARRAY_SIZE(names) && names[mode] ? names[mode] : "unknown";
+}
+
 int mv_host_from_nl(struct mv_host *h, struct nlattr **tb,
 		    struct nlattr *head, int len)
 {
@@ -92,6 +125,8 @@ int mv_host_from_nl(struct mv_host *h, struct nlattr **tb,
 			ret = parse_cpuid(h, a);
 		else if (nla_type(a) == MV_A_HOST_VMX_MSR)
 			ret = parse_msr(h, a);
+		else if (nla_type(a) == MV_A_HOST_VMX_ROOT)
+			ret = parse_root(h, a);
 		if (ret)
 			return ret;
 	}
@@ -186,6 +221,22 @@ void mv_host_print(const struct mv_host *h, bool details)
 	}
 	close_json_array();
 	close_json_object();
+
+	open_json_array("vmx_root");
+	print_text("vmx root:\n");
+	for (unsigned int i = 0; i < h->n_root; i++) {
+		open_json_object(NULL);
+		print_uint(PRINT_ANY, "cpu", "  cpu %llu", h->root[i].cpu);
+		print_string(PRINT_ANY, "mode", ": %s",
+			     mv_vmx_mode_name(h->root[i].mode));
+		if (h->root[i].owner[0])
+			print_string(PRINT_ANY, "owner", " (%s)", h->root[i].owner);
+		else
+			print_string(PRINT_JSON, "owner", NULL, "");
+		print_string(PRINT_ANY, "why", ": %s\n", h->root[i].why);
+		close_json_object();
+	}
+	close_json_array();
 
 	print_feature_names(h, "flags", "flags", false);
 	print_feature_names(h, "flags_hidden", "flags not in /proc/cpuinfo", true);

@@ -16,6 +16,7 @@
 
 #define MV_HOST_MAX_CPUID	256
 #define MV_HOST_MAX_MSR		32
+#define MV_HOST_MAX_CPUS	256
 
 struct mv_cpuid_leaf {
 	uint32_t leaf, subleaf;
@@ -33,7 +34,16 @@ struct mv_host {
 	unsigned int n_cpuid;
 	struct mv_cpuid_leaf cpuid[MV_HOST_MAX_CPUID];
 	struct mv_policy offer;		/* what this host can give guests */
+	unsigned int n_root;		/* VMX root per CPU */
+	struct {
+		uint32_t cpu, mode;	/* enum mv_vmx_mode */
+		char owner[16];
+		char why[256];
+	} root[MV_HOST_MAX_CPUS];
 };
+
+/* "owned", "shared", ... for enum mv_vmx_mode. */
+const char *mv_vmx_mode_name(uint32_t mode);
 
 struct nlattr;
 

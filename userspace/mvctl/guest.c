@@ -54,6 +54,26 @@ static const char *const stop_names[] = {
 	[MV_STOP_HOST] = "host",
 };
 
+static const char *const pause_names[] = {
+	[MV_PAUSE_NONE] = "none",
+	[MV_PAUSE_USER] = "user",
+	[MV_PAUSE_VMX_OFF] = "vmx-off",
+	[MV_PAUSE_VMX_FOREIGN] = "vmx-foreign",
+};
+
+/* What a user should know about a host pause, and what to do. */
+static const char *pause_why(uint32_t r)
+{
+	switch (r) {
+	case MV_PAUSE_VMX_OFF:
+		return "VMX was turned off on this CPU, and this kernel lets only KVM turn it on; load kvm_intel with kvm.enable_virt_at_load=1 (the default), then resume";
+	case MV_PAUSE_VMX_FOREIGN:
+		return "another hypervisor holds VMX on this CPU, and this kernel cannot share it; resume when it is released";
+	default:
+		return NULL;
+	}
+}
+
 static const char *const event_names[] = {
 	[MV_EVENT_CREATED] = "created",
 	[MV_EVENT_STARTED] = "started",
@@ -249,6 +269,20 @@ static int on_guest(struct nlattr **tb, struct nlattr *head, int len, void *arg)
 		print_text("\n");
 		close_json_object();
 	}
+	if (tb[MV_A_GUEST_PAUSE_REASON]) {
+		uint32_t r = nla_get_u32(tb[MV_A_GUEST_PAUSE_REASON]);
+
+		open_json_object("pause");
+		print_string(PRINT_ANY, "reason", "  paused: %s",
+			     NAME_OF(pause_names, r));
+		if (tb[MV_A_GUEST_PAUSE_CPU] && pause_why(r)) {
+			print_uint(PRINT_ANY, "cpu", " cpu %llu",
+				   nla_get_u32(tb[MV_A_GUEST_PAUSE_CPU]));
+			print_string(PRINT_ANY, "why", ": %s", pause_why(r));
+		}
+		print_text("\n");
+		close_json_object();
+	}
 	open_json_object("exits");
 	print_text("  exits:");
 	nla_for_each_attr(a, head, len, rem) {
@@ -434,6 +468,14 @@ static int on_event(struct nl_msg *m, void *arg)
 	if (tb[MV_A_GUEST_STOP_INFO])
 		print_hex(PRINT_ANY, "info", " info 0x%llx",
 			  nla_get_u64(tb[MV_A_GUEST_STOP_INFO]));
+	if (ev == MV_EVENT_PAUSED && tb[MV_A_GUEST_PAUSE_REASON]) {
+		uint32_t r = nla_get_u32(tb[MV_A_GUEST_PAUSE_REASON]);
+
+		print_string(PRINT_ANY, "pause_reason", " reason %s",
+			     NAME_OF(pause_names, r));
+		if (pause_why(r))
+			print_string(PRINT_ANY, "why", " (%s)", pause_why(r));
+	}
 	close_json_object();
 	print_text("\n");
 	if (is_json())
