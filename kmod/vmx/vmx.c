@@ -42,7 +42,6 @@ static bool mv_vmx_dead;		/* reboot/kexec turned it off */
 /* kvm_intel's init is running: it is about to turn VMX on itself. */
 static bool mv_vmx_handover;
 static enum cpuhp_state mv_vmx_hp_state;
-static bool mv_emergency_registered;	/* guarded by mv_vmx_lock */
 static bool mv_kvm_intel_present;	/* guarded by mv_vmx_lock */
 
 void mv_vmread_error(unsigned long field)
@@ -227,6 +226,8 @@ static void vmx_on_ipi(void *arg)
  * kvm_intel is absent.
  */
 #ifdef MV_HAVE_EMERGENCY_VIRT
+static bool mv_emergency_registered;	/* guarded by mv_vmx_lock */
+
 static void mv_emergency_disable(void)
 {
 	struct mv_vmx_cpu *c = this_cpu_ptr(&mv_vmx_cpu);
