@@ -7,7 +7,8 @@
 # scripts/bench takes them from the host's serial log.
 #
 #   rig-bench.sh [REPS] [SECTIONS] [MEMS] [PERCENTS]
-#   SECTIONS "cpuid migrate", MEMS "32M 128M", PERCENTS "0 1 10 50" (defaults)
+#   SECTIONS "cpuid migrate" (or "sharing", on a 6.12 host), MEMS "32M 128M",
+#   PERCENTS "0 1 10 50" (defaults)
 reps=${1:-3}
 sections=${2:-cpuid migrate}
 mems=${3:-32M 128M}
@@ -33,6 +34,36 @@ case " $sections " in *" cpuid "*)
 		for i in $(seq "$reps"); do
 			cpuid-bench kvm $elf
 		done
+		rmmod kvm_intel kvm irqbypass
+	else
+		echo "MV-BENCH {\"section\": \"error\", \"what\": \"kvm_intel did not load\"}"
+	fi
+	;;
+esac
+case " $sections " in *" sharing "*)
+	# A kernel with both modes (6.12): VMX root owned (kvm_intel not
+	# loaded), then shared (kvm_intel at its defaults holds it); KVM's
+	# own CPUID exit alone and beside two running migvisor guests.
+	kvm() { insmod /rig/irqbypass.ko 2>/dev/null; insmod /rig/kvm.ko && insmod /rig/kvm-intel.ko; }
+	mvctl baseline add few model x86-64-v1
+	for i in $(seq "$reps"); do
+		MV_BENCH_LABEL=owned cpuid-bench migvisor $elf few
+		MV_BENCH_LABEL=owned cpuid-bench spin /rig/bin/counter.elf 5
+	done
+	if kvm; then
+		for i in $(seq "$reps"); do
+			MV_BENCH_LABEL=shared cpuid-bench migvisor $elf few
+			MV_BENCH_LABEL=shared cpuid-bench spin /rig/bin/counter.elf 5
+			MV_BENCH_LABEL=kvm-alone cpuid-bench kvm $elf
+		done
+		for g in b1 b2; do
+			mvctl guest add $g memory 4M && mvctl guest load $g /rig/bin/counter.elf &&
+				mvctl guest start $g
+		done
+		for i in $(seq "$reps"); do
+			MV_BENCH_LABEL=kvm-beside-guests cpuid-bench kvm $elf
+		done
+		mvctl guest del b1; mvctl guest del b2
 		rmmod kvm_intel kvm irqbypass
 	else
 		echo "MV-BENCH {\"section\": \"error\", \"what\": \"kvm_intel did not load\"}"

@@ -6,6 +6,11 @@
  *   cpuid-bench kvm ELF                 a small KVM client, as a VMM would
  *                                       drive kvm_intel
  *   cpuid-bench migvisor ELF BASELINE   a migvisor guest with BASELINE
+ *   cpuid-bench spin ELF SECONDS        a counter guest's counting rate
+ *                                       over SECONDS of host time
+ *
+ * MV_BENCH_LABEL, if set, goes into each line as "label" (the sharing
+ * section runs the same measurements with VMX root owned and shared).
  *
  * The KVM client builds the machine migvisor gives its guests (uapi
  * MV_GPA_*: identity page tables, GDT, TSS, 64-bit mode at the entry, RSP
@@ -43,10 +48,11 @@ static void die(const char *what)
 static void print(const char *hv, const char *baseline, unsigned int entries,
 		  const struct bench_result *r)
 {
+	const char *label = getenv("MV_BENCH_LABEL");
 	uint64_t i, j;
 
-	printf("MV-BENCH {\"section\": \"cpuid\", \"hypervisor\": \"%s\", \"baseline\": \"%s\", \"kvm_cpuid_entries\": %u, \"iters\": %llu, \"empty\": [",
-	       hv, baseline, entries, (unsigned long long)r->iters);
+	printf("MV-BENCH {\"section\": \"cpuid\", \"label\": \"%s\", \"hypervisor\": \"%s\", \"baseline\": \"%s\", \"kvm_cpuid_entries\": %u, \"iters\": %llu, \"empty\": [",
+	       label ? label : "", hv, baseline, entries, (unsigned long long)r->iters);
 	for (i = 0; i < r->reps; i++)
 		printf("%s%llu", i ? "," : "", (unsigned long long)r->empty[i]);
 	printf("], \"leaves\": [");
@@ -216,12 +222,48 @@ static int run_migvisor(const char *elf, const char *baseline)
 	return 0;
 }
 
+/*
+ * A CPU-bound guest's throughput: the counter guest counts in a loop
+ * that exits only when its time slice ends, so its rate over a few
+ * seconds shows what each slice's entry and exit path costs it.
+ */
+static int run_spin(const char *elf, double secs)
+{
+	const char *label = getenv("MV_BENCH_LABEL");
+	uint64_t a, b;
+	double t0, t1;
+
+	mv_mvctl("guest del spin-bench");
+	if (mv_mvctl("guest add spin-bench memory 4M") ||
+	    mv_mvctl("guest load spin-bench %s", elf) ||
+	    mv_mvctl("guest start spin-bench")) {
+		fprintf(stderr, "cpuid-bench: %s", mv_out);
+		return 1;
+	}
+	/* Past the guest's start-up. */
+	usleep(200000);
+	a = mv_read_counter("spin-bench");
+	t0 = mv_now();
+	usleep(secs * 1e6);
+	b = mv_read_counter("spin-bench");
+	t1 = mv_now();
+	mv_mvctl("host show");
+	printf("MV-BENCH {\"section\": \"spin\", \"label\": \"%s\", \"seconds\": %.3f, \"counts\": %llu, \"counts_per_sec\": %.0f, \"shared\": %s}\n",
+	       label ? label : "", t1 - t0, (unsigned long long)(b - a),
+	       (b - a) / (t1 - t0), strstr(mv_out, "cpu 0: shared") ? "true" : "false");
+	fflush(stdout);
+	mv_mvctl("guest del spin-bench");
+	return b > a ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "kvm"))
 		return run_kvm(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "migvisor"))
 		return run_migvisor(argv[2], argv[3]);
-	fprintf(stderr, "usage: cpuid-bench kvm ELF | migvisor ELF BASELINE\n");
+	if (argc == 4 && !strcmp(argv[1], "spin"))
+		return run_spin(argv[2], atof(argv[3]));
+	fprintf(stderr, "usage: cpuid-bench kvm ELF | migvisor ELF BASELINE | spin ELF SECONDS\n");
 	return 2;
 }
