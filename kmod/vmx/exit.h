@@ -24,6 +24,7 @@ struct mv_exit {
 	u64 stop_info;
 	/* Or non-zero: this CPU cannot run guests now (enum mv_pause_reason). */
 	u32 pause;
+	u32 pause_cpu;
 };
 
 /* Read the exit information of the current VMCS (interrupts off). */

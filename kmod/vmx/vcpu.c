@@ -467,8 +467,10 @@ static int load_vmcs(struct mv_vcpu *v, struct mv_vmx_slice *s,
 		e->stop = MV_STOP_HOST;
 		e->stop_info = -ret;
 	}
-	if (ret < 0)
+	if (ret < 0) {
+		e->pause_cpu = smp_processor_id();
 		return ret;
+	}
 	if (v->last_cpu < 0) {
 		v->slice = time_slice();
 		setup_controls(v);
@@ -659,7 +661,7 @@ int mv_vcpu_run(struct mv_vcpu *v)
 		}
 		if (e.pause) {
 			/* Parks at the top of the loop until resumed. */
-			mv_guest_host_pause(g, e.pause, v->last_cpu);
+			mv_guest_host_pause(g, e.pause, e.pause_cpu);
 			continue;
 		}
 		/* VMX root is changing hands on this CPU: let it finish. */
