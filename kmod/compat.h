@@ -22,7 +22,8 @@
 #include <asm/tlbflush.h>
 #include <asm/vmx.h>
 
-#if __has_include(<asm/cpuid/api.h>)
+/* 6.15 moved the cpuid*() helpers out of <asm/processor.h>. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
 #include <asm/cpuid/api.h>
 #else
 #include <asm/processor.h>

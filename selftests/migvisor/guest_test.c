@@ -300,9 +300,8 @@ TEST_F(g, kvm_intel_both_orders)
 	struct utsname u;
 	int vm, major = 0, minor = 0;
 
-	uname(&u);
-	sscanf(u.release, "%d.%d", &major, &minor);
-	if (major > 6 || (major == 6 && minor >= 12))
+	if (!uname(&u) && sscanf(u.release, "%d.%d", &major, &minor) == 2 &&
+	    (major > 6 || (major == 6 && minor >= 12)))
 		SKIP(return, "kernel %s shares VMX root with KVM (kvm_share_test)",
 		     u.release);
 

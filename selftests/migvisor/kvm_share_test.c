@@ -50,7 +50,7 @@ struct kvm_vm {
 	size_t runsz;
 	unsigned char *mem;
 	pthread_t thread;
-	volatile int stop;
+	int stop;			/* __atomic: set by the test, read by the thread */
 	int fail;			/* an exit that is not ours to expect */
 	unsigned int exit_reason;
 };
@@ -60,8 +60,8 @@ static bool kernel_at_least(int major, int minor)
 	struct utsname u;
 	int a = 0, b = 0;
 
-	uname(&u);
-	sscanf(u.release, "%d.%d", &a, &b);
+	if (uname(&u) || sscanf(u.release, "%d.%d", &a, &b) != 2)
+		return false;
 	return a > major || (a == major && b >= minor);
 }
 
@@ -142,7 +142,7 @@ static void *kvm_thread(void *arg)
 {
 	struct kvm_vm *k = arg;
 
-	while (!k->stop) {
+	while (!__atomic_load_n(&k->stop, __ATOMIC_RELAXED)) {
 		if (kvm_run_once(k)) {
 			k->fail = 1;
 			break;
@@ -169,7 +169,7 @@ static int kvm_start(struct kvm_vm *k)
 /* A signal ends the KVM_RUN in progress: the loop never exits by itself. */
 static void kvm_stop(struct kvm_vm *k)
 {
-	k->stop = 1;
+	__atomic_store_n(&k->stop, 1, __ATOMIC_RELAXED);
 	while (pthread_tryjoin_np(k->thread, NULL)) {
 		pthread_kill(k->thread, SIGUSR1);
 		usleep(10000);

@@ -197,10 +197,10 @@ enum mv_stop_reason {
 enum mv_pause_reason {
 	MV_PAUSE_NONE = 0,
 	MV_PAUSE_USER,			/* GUEST_PAUSE, or a migration */
-	MV_PAUSE_VMX_OFF,		/* VMX was turned off, and this kernel
-					 * lets only KVM turn it on */
-	MV_PAUSE_VMX_FOREIGN,		/* another hypervisor holds VMX, and
-					 * this kernel cannot share it */
+	/* VMX was turned off, and this kernel lets only KVM turn it on */
+	MV_PAUSE_VMX_OFF,
+	/* another hypervisor holds VMX, and this kernel cannot share it */
+	MV_PAUSE_VMX_FOREIGN,
 };
 
 /* How migvisor's guests get VMX root on one CPU (MV_A_VMXROOT_MODE). */
@@ -209,15 +209,15 @@ enum mv_vmx_mode {
 	MV_VMX_MODE_KVM_ONLY,		/* off; only KVM may turn it on here */
 	MV_VMX_MODE_OWNED,		/* migvisor's own VMXON */
 	MV_VMX_MODE_SHARED,		/* another owner's; guests run inside */
-	MV_VMX_MODE_FOREIGN,		/* another owner's; this kernel cannot
-					 * share it (before 6.12) */
+	/* another owner's, and this kernel cannot share it (before 6.12) */
+	MV_VMX_MODE_FOREIGN,
 };
 
 enum mv_vmxroot_attr {
 	MV_A_VMXROOT_CPU = 1,		/* u32 */
 	MV_A_VMXROOT_MODE,		/* u32, enum mv_vmx_mode */
-	MV_A_VMXROOT_OWNER,		/* string: "migvisor", "kvm_intel",
-					 * "unknown", or "" when off */
+	/* string: "migvisor", "kvm_intel", "unknown", or "" when off */
+	MV_A_VMXROOT_OWNER,
 	MV_A_VMXROOT_WHY,		/* string */
 
 	__MV_A_VMXROOT_MAX,
