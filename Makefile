@@ -17,6 +17,13 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) $(MV_KDIR_C
 PREFIX ?= /usr/local
 FLAVOURS := cloud-amd64 amd64
 KSRC_FILES := Kbuild kmod common uapi
+# Every kernel scripts/install-deps prepared (6.1, 6.12, 7.2): `make ko`
+# builds the module for each with each flavour. KERNELS=6.1 narrows it.
+# (deps.env is shell too: there the list is quoted, and make keeps quotes.)
+KERNELS ?= $(or $(subst ",,$(MV_KERNELS)),6.1)
+# A deps.env of before the newer kernels names 6.1's headers only thus.
+MV_KDIR_6_1_CLOUD ?= $(MV_KDIR_CLOUD)
+MV_KDIR_6_1_GENERIC ?= $(MV_KDIR_GENERIC)
 
 all: modules tools selftests guests
 
@@ -37,16 +44,36 @@ selftests:
 guests:
 	$(MAKE) -C guests
 
-# The module for each kernel flavour the test hosts boot, built from a copy
-# of the sources so that flavours do not share objects.
-ko: $(foreach f,$(FLAVOURS),build/ko/$(f)/kmod/migvisor.ko)
+# The module for each kernel and flavour the test hosts can boot, in
+# build/ko/<kernel>-<flavour>/ (6.1-cloud-amd64, 7.2-amd64, ...), each from
+# its own copy of the sources so that builds do not share objects. The
+# newer kernels build in their Debian root (scripts/kroot). For 6.1,
+# build/ko/<flavour> is a link to it, the place of the module before.
+ko: $(foreach k,$(KERNELS),$(foreach f,$(FLAVOURS),build/ko/$(k)-$(f)/kmod/migvisor.ko))
+
+# 6.12-cloud-amd64 -> 6.12, cloud-amd64, and deps.env's 6_12_CLOUD
+ko_kernel = $(firstword $(subst -, ,$(1)))
+ko_flavour = $(patsubst $(call ko_kernel,$(1))-%,%,$(1))
+ko_kdir = $(MV_KDIR_$(subst .,_,$(call ko_kernel,$(1)))_$(if $(filter \
+  cloud-amd64,$(call ko_flavour,$(1))),CLOUD,GENERIC))
+
+# Six builds one after the other would leave a core idle: without a -j of
+# the caller's, each build uses every core. (MAKEFLAGS shows a -j only at
+# recipe time, so this expands there.)
+ko_jobs = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc))
 
 build/ko/%/kmod/migvisor.ko: FORCE
+	@test -n "$(call ko_kdir,$*)" || { echo "no headers for $* in" \
+	  "$(MV_CACHE)/deps.env: run scripts/install-deps" >&2; exit 1; }
 	@mkdir -p build/ko/$*
 	@tar -cf - --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 	  --exclude='*.mod' --exclude='*.mod.c' --exclude=modules.order \
 	  $(KSRC_FILES) | tar -xf - -C build/ko/$*
-	$(MAKE) -C /usr/src/linux-headers-$(KABI)-$* M=$(CURDIR)/build/ko/$* modules
+	scripts/kroot $(call ko_kernel,$*) $(MAKE) $(ko_jobs) \
+	  -C $(call ko_kdir,$*) M=$(CURDIR)/build/ko/$* modules
+	@if [ $(call ko_kernel,$*) = 6.1 ]; then \
+	  l=build/ko/$(call ko_flavour,$*); \
+	  [ -L $$l ] || rm -rf $$l; ln -sfn $* $$l; fi
 
 unit: tools selftests
 	$(MAKE) -C userspace/tests run
