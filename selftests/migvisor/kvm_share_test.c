@@ -227,14 +227,16 @@ FIXTURE_SETUP(kvm)
 		SKIP(return, "kvm_intel not available: %.200s", mv_out);
 }
 
+/* As the host had it: kvm_intel at its defaults, as udev loads it. */
 FIXTURE_TEARDOWN(kvm)
 {
 	mv_delete_all_guests();
 	unload_kvm();
+	load_kvm("");
 }
 
 /* kvm_intel at its defaults: VMX is on and ours run inside it. */
-TEST_F(kvm, guests_run_in_kvm_vmx_root)
+TEST_F_TIMEOUT(kvm, guests_run_in_kvm_vmx_root, 120)
 {
 	ASSERT_TRUE(cpu0_mode("shared (kvm_intel)")) {
 		TH_LOG("%s", mv_out);
@@ -259,7 +261,7 @@ TEST_F(kvm, guests_run_in_kvm_vmx_root)
  * (on one CPU the emulated clock is the guests' time): each makes
  * progress in every 5 s window, and nothing fails a VM entry.
  */
-TEST_F(kvm, concurrent_kvm)
+TEST_F_TIMEOUT(kvm, concurrent_kvm, 300)
 {
 	uint64_t a[2], b[2];
 	uint32_t ka, kb;
@@ -302,7 +304,7 @@ TEST_F(kvm, concurrent_kvm)
 }
 
 /* 50 KVM VMs come and go, each entering its guest, while ours run. */
-TEST_F(kvm, kvm_vm_churn_while_guests_run)
+TEST_F_TIMEOUT(kvm, kvm_vm_churn_while_guests_run, 900)
 {
 	struct kvm_vm k;
 	int i;
@@ -324,7 +326,7 @@ TEST_F(kvm, kvm_vm_churn_while_guests_run)
 }
 
 /* The reverse: 50 of ours come and go while a KVM VM runs. */
-TEST_F(kvm, guest_churn_while_kvm_runs)
+TEST_F_TIMEOUT(kvm, guest_churn_while_kvm_runs, 900)
 {
 	struct kvm_vm k;
 	uint32_t before;
@@ -347,7 +349,7 @@ TEST_F(kvm, guest_churn_while_kvm_runs)
 }
 
 /* kvm_intel cannot be unloaded under our guests, and can be after. */
-TEST_F(kvm, rmmod_kvm_intel_refused_while_guests_exist)
+TEST_F_TIMEOUT(kvm, rmmod_kvm_intel_refused_while_guests_exist, 120)
 {
 	ASSERT_EQ(0, mv_setup_guest("p", "4M", "counter"));
 	ASSERT_EQ(0, mv_mvctl("guest start p"));
@@ -366,7 +368,7 @@ TEST_F(kvm, rmmod_kvm_intel_refused_while_guests_exist)
  * its init runs, our guest goes on inside its root, and KVM VMs work.
  * Where only KVM may turn VMX on (7.1+), our guest start loads kvm_intel.
  */
-TEST_F(kvm, kvm_intel_arrives_while_guests_run)
+TEST_F_TIMEOUT(kvm, kvm_intel_arrives_while_guests_run, 180)
 {
 	struct kvm_vm k;
 
@@ -405,7 +407,7 @@ TEST_F(kvm, kvm_intel_arrives_while_guests_run)
  * over where the kernel lets us (6.12), or the guest pauses with the
  * reason and a resume works once VMX is back (7.1+).
  */
-TEST_F(kvm, vmx_goes_off_under_a_guest)
+TEST_F_TIMEOUT(kvm, vmx_goes_off_under_a_guest, 180)
 {
 	struct kvm_vm k;
 
@@ -437,7 +439,7 @@ TEST_F(kvm, vmx_goes_off_under_a_guest)
 }
 
 /* Where only KVM may turn VMX on and it keeps VMX off: a clear refusal. */
-TEST_F(kvm, start_refused_when_kvm_keeps_vmx_off)
+TEST_F_TIMEOUT(kvm, start_refused_when_kvm_keeps_vmx_off, 120)
 {
 	unload_kvm();
 	ASSERT_EQ(0, load_kvm("enable_virt_at_load=0")) TH_LOG("%s", mv_out);
