@@ -12,6 +12,7 @@
 #include <sys/klog.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -266,6 +267,16 @@ int mv_cpuinfo_field(const char *key, char *out, size_t len)
 	}
 	fclose(f);
 	return ret;
+}
+
+bool mv_kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int a, b;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &a, &b) != 2)
+		return false;
+	return a > major || (a == major && b >= minor);
 }
 
 bool mv_word_in(const char *list, const char *word)

@@ -63,6 +63,8 @@ int mv_cpuinfo_field(const char *key, char *out, size_t len);
 
 /* Is @word one of the space-separated words of @list? */
 bool mv_word_in(const char *list, const char *word);
+/* The running kernel is MAJOR.MINOR or newer. */
+bool mv_kernel_at_least(int major, int minor);
 
 /* Read the whole kernel log (klogctl) into @buf. */
 int mv_read_kmsg(char *buf, size_t len);

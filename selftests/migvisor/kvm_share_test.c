@@ -21,7 +21,6 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/utsname.h>
 
 #include <linux/kvm.h>
 
@@ -55,15 +54,6 @@ struct kvm_vm {
 	unsigned int exit_reason;
 };
 
-static bool kernel_at_least(int major, int minor)
-{
-	struct utsname u;
-	int a = 0, b = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &a, &b) != 2)
-		return false;
-	return a > major || (a == major && b >= minor);
-}
 
 static int kvm_vm_create(struct kvm_vm *k, const unsigned char *code,
 			 size_t len)
@@ -216,7 +206,7 @@ FIXTURE_SETUP(kvm)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 
-	if (!kernel_at_least(6, 12))
+	if (!mv_kernel_at_least(6, 12))
 		SKIP(return, "kvm_intel holds VMX from its load only since 6.12");
 	if (!mv_module_loaded())
 		ASSERT_EQ(0, mv_module_load());

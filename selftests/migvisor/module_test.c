@@ -15,7 +15,6 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 
 #include <linux/migvisor.h>
 
@@ -110,15 +109,6 @@ static int mvctl_words(const char *text, const char *label, char *dst,
 /* vmx flags /proc/cpuinfo names only from Linux 6.10 on */
 static const char *const newer_vmx_names[] = { "ept_violation_ve" };
 
-static bool kernel_at_least(int major, int minor)
-{
-	struct utsname u;
-	int a, b;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &a, &b) != 2)
-		return false;
-	return a > major || (a == major && b >= minor);
-}
 
 static const char *const kernel_cleared[] = {
 	/* "TSC_DEADLINE disabled due to Errata" on Bochs' microcode 0 */
@@ -227,7 +217,7 @@ TEST(host_show_matches_cpuinfo)
 	 * kernels do not print.
 	 */
 	for (p = vmx_ours; next_word(&p, w, sizeof(w));) {
-		if (!kernel_at_least(6, 10) &&
+		if (!mv_kernel_at_least(6, 10) &&
 		    in_list(newer_vmx_names, ARRAY_SIZE(newer_vmx_names), w))
 			continue;
 		EXPECT_TRUE(mv_word_in(vmx_cpu, w)) {
