@@ -43,10 +43,11 @@
 
 /*
  * VMXON by a module needs the kernel's CR4 shadow to know about VMXE
- * (KVM checks it before its own VMXON) and Intel PT told about VMX
- * operation. Without both exports only KVM may turn VMX on.
+ * (KVM checks it before its own VMXON) and the emergency slot (VMX blocks
+ * INIT: a crash must turn it off). Without both exports only KVM may turn
+ * VMX on. Intel PT is decided at run time (vmx.c, vmxon_refusal()).
  */
-#if defined(MV_HAVE_CR4_UPDATE) && defined(MV_HAVE_PT_HANDLE_VMX)
+#if defined(MV_HAVE_CR4_UPDATE) && defined(MV_HAVE_EMERGENCY_VIRT)
 #define MV_CAN_VMXON	1
 #else
 #define MV_CAN_VMXON	0

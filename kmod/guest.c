@@ -327,9 +327,14 @@ int mv_guest_pause(struct mv_guest *g, struct netlink_ext_ack *extack)
 
 	mutex_lock(&g->lock);
 	ret = __mv_guest_pause(g, extack);
+	/* One event a pause: a host pause meanwhile has sent its own. */
+	if (!ret && g->pause_reason != MV_PAUSE_USER)
+		ret = 1;
 	mutex_unlock(&g->lock);
 	if (!ret)
 		mv_nl_event(g, MV_EVENT_PAUSED);
+	if (ret > 0)
+		ret = 0;
 	return ret;
 }
 
@@ -412,7 +417,9 @@ void mv_guest_host_pause(struct mv_guest *g, u32 reason, u32 cpu)
 		pr_info("guest %s paused: CPU %u cannot run it (%s)\n", g->name,
 			cpu, reason == MV_PAUSE_VMX_OFF ?
 			"VMX was turned off and this kernel lets only KVM turn it on" :
-			"another hypervisor holds VMX");
+			reason == MV_PAUSE_VMX_FOREIGN ?
+			"another hypervisor holds VMX" :
+			"entering VMX root or loading the VMCS failed");
 		mv_nl_event(g, MV_EVENT_PAUSED);
 	}
 	wake_up_all(&g->wq);

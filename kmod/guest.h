@@ -30,7 +30,8 @@ struct mv_guest {
 	struct list_head node;		/* in the registry, or empty */
 	char name[MV_GUEST_NAME_MAX];
 	struct mutex lock;		/* state changes, loading, start/stop */
-	enum mv_guest_state state;	/* written under @lock */
+	/* written under @lock, but for the vCPU thread's host pause and stop */
+	enum mv_guest_state state;
 	struct mv_mem mem;
 	u64 entry;
 	bool entry_set;

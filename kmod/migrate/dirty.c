@@ -168,12 +168,20 @@ void mv_dirty_stop(struct mv_guest *g)
 	if (!d->on)
 		return;
 	/*
-	 * A guest that stopped meanwhile never runs again: nothing can use
-	 * the tables, and its VMCS may be gone with its CPU.
+	 * The vCPU could not take the call: the guest stopped (it never runs
+	 * again), or its CPU cannot run it now (a host pause) and it may run
+	 * later. Undo here what can be undone without its VMCS, and leave it
+	 * the PML page it may still log into, to switch PML off and free at
+	 * its next slice.
 	 */
 	if (mv_guest_call(g, stop_on_vcpu, NULL, true)) {
-		if (!d->pml)
+		if (d->pml) {
+			mv_vcpu_orphan_pml(&g->vcpu, d->log);
+			d->log = NULL;
+		} else {
 			restore_leaves(g);
+			mv_vmx_flush_all(g->mem.eptp, 0);
+		}
 		d->on = false;
 	}
 	bitmap_free(d->bitmap);

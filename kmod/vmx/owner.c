@@ -22,7 +22,8 @@
 static DEFINE_MUTEX(mv_owner_lock);
 static struct module *mv_owner_mod;	/* pinned kvm_intel, or NULL */
 
-static struct module *find_kvm_intel(void)
+/* kvm_intel, held, or NULL; only once its init has ended if @live. */
+static struct module *find_kvm_intel(bool live)
 {
 	struct kset *modules = THIS_MODULE->mkobj.kobj.kset;
 	struct module_kobject *mk;
@@ -35,8 +36,13 @@ static struct module *find_kvm_intel(void)
 	if (!kobj)
 		return NULL;
 	mk = container_of(kobj, struct module_kobject, kobj);
-	/* Built-in "modules" with parameters have no struct module. */
-	if (mk->mod && try_module_get(mk->mod))
+	/*
+	 * Built-in "modules" with parameters have no struct module. A module
+	 * whose init is running may still fail and be freed whatever its
+	 * count: a pin takes only a LIVE one.
+	 */
+	if (mk->mod && (!live || READ_ONCE(mk->mod->state) == MODULE_STATE_LIVE) &&
+	    try_module_get(mk->mod))
 		mod = mk->mod;
 	kobject_put(kobj);
 	return mod;
@@ -44,7 +50,7 @@ static struct module *find_kvm_intel(void)
 
 bool mv_owner_kvm_loaded(void)
 {
-	struct module *mod = find_kvm_intel();
+	struct module *mod = find_kvm_intel(false);
 
 	if (!mod)
 		return false;
@@ -58,7 +64,7 @@ bool mv_owner_pin(void)
 
 	mutex_lock(&mv_owner_lock);
 	if (!mv_owner_mod)
-		mv_owner_mod = find_kvm_intel();
+		mv_owner_mod = find_kvm_intel(true);
 	ret = mv_owner_mod;
 	mutex_unlock(&mv_owner_lock);
 	return ret;
@@ -70,6 +76,16 @@ void mv_owner_unpin(void)
 	if (mv_owner_mod)
 		module_put(mv_owner_mod);
 	mv_owner_mod = NULL;
+	mutex_unlock(&mv_owner_lock);
+}
+
+void mv_owner_unpin_if(struct module *mod)
+{
+	mutex_lock(&mv_owner_lock);
+	if (mv_owner_mod == mod) {
+		module_put(mod);
+		mv_owner_mod = NULL;
+	}
 	mutex_unlock(&mv_owner_lock);
 }
 

@@ -10,9 +10,11 @@
 
 #include <linux/types.h>
 
+struct module;
+
 void mv_owner_uninit(void);
 
-/* kvm_intel is loaded now. */
+/* kvm_intel is loaded now, or being loaded. */
 bool mv_owner_kvm_loaded(void);
 
 /*
@@ -21,6 +23,8 @@ bool mv_owner_kvm_loaded(void);
  */
 bool mv_owner_pin(void);
 void mv_owner_unpin(void);
+/* Drop the pin if it is on @mod (a module going away). */
+void mv_owner_unpin_if(struct module *mod);
 bool mv_owner_pinned(void);
 
 /* Load kvm_intel (modprobe); 0 if it is loaded afterwards. */

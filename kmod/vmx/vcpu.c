@@ -14,6 +14,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <asm/cpu_entry_area.h>
+#include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
@@ -338,8 +339,30 @@ void mv_vcpu_destroy(struct mv_vcpu *v)
 	if (v->vpid)
 		ida_free(&mv_vpids, v->vpid);
 	free_page((unsigned long)v->fpu);
+	/* The VMCS is gone: nothing logs into it any more. */
+	free_page((unsigned long)v->pml_orphan);
 	kfree(v->restore);
 	v->guest = NULL;
+}
+
+void mv_vcpu_orphan_pml(struct mv_vcpu *v, void *page)
+{
+	/* Tracking stopped, and restarting it needs the vCPU: one at most. */
+	WARN_ON_ONCE(xchg(&v->pml_orphan, page));
+}
+
+/* Switch off the PML an orphaned page belongs to; in a slice. */
+static void drop_orphan_pml(struct mv_vcpu *v)
+{
+	void *page = xchg(&v->pml_orphan, NULL);
+
+	if (!page)
+		return;
+	mv_vmwrite(SECONDARY_VM_EXEC_CONTROL,
+		   mv_vmread(SECONDARY_VM_EXEC_CONTROL) &
+		   ~SECONDARY_EXEC_ENABLE_PML);
+	mv_vmwrite(EPT_POINTER, v->guest->mem.eptp);
+	free_page((unsigned long)page);
 }
 
 /*
@@ -361,6 +384,9 @@ struct host_msrs {
 	u64 tsc_aux;
 	u64 xcr0;
 	u64 xss;
+	u64 debugctl;
+	unsigned long dr7;
+	u16 ldt;
 	bool osxsave;
 };
 
@@ -480,6 +506,8 @@ static int load_vmcs(struct mv_vcpu *v, struct mv_vmx_slice *s,
 	}
 	if (ret == 1)
 		setup_host_per_cpu();
+	if (unlikely(READ_ONCE(v->pml_orphan)))
+		drop_orphan_pml(v);
 	v->last_cpu = smp_processor_id();
 	return 0;
 }
@@ -490,20 +518,26 @@ static void run_call(struct mv_vcpu *v)
 	struct mv_vcpu_call *c = xchg(&v->call, NULL);
 	struct mv_vmx_slice s;
 	struct mv_exit e = {};
-	int ret;
+	int ret, tries;
 
 	if (!c)
 		return;
-	preempt_disable();
-	mv_vmx_slice_prepare(&v->lv);
-	local_irq_disable();
-	ret = load_vmcs(v, &s, &e);
-	if (!ret) {
-		ret = c->fn(v, c->arg);
-		mv_vmx_slice_end(&v->lv, &s);
+	/* VMX root changing hands (-EAGAIN) is over within the caller's wait. */
+	for (tries = 0;; tries++) {
+		preempt_disable();
+		mv_vmx_slice_prepare(&v->lv);
+		local_irq_disable();
+		ret = load_vmcs(v, &s, &e);
+		if (!ret) {
+			ret = c->fn(v, c->arg);
+			mv_vmx_slice_end(&v->lv, &s);
+		}
+		local_irq_enable();
+		preempt_enable();
+		if (ret != -EAGAIN || tries == HZ)
+			break;
+		schedule_timeout_uninterruptible(1);
 	}
-	local_irq_enable();
-	preempt_enable();
 	/* Before the next entry and before the caller looks at the result. */
 	if (!ret && c->flush)
 		mv_vmx_flush_all(v->guest->mem.eptp, 0);
@@ -572,6 +606,14 @@ static int enter_once(struct mv_vcpu *v, struct mv_exit *e)
 		mv_vmwrite(VMX_PREEMPTION_TIMER_VALUE, v->slice);
 	savesegment(ds, ds);
 	savesegment(es, es);
+	/*
+	 * A VM exit clears LDTR, DR7 and IA32_DEBUGCTL (SDM 28.5.1, 28.5.2).
+	 * The kthread may run on a borrowed mm with an LDT, and the host may
+	 * have breakpoints or LBR armed: put back what was there.
+	 */
+	asm volatile("sldt %0" : "=r" (h.ldt));
+	h.dr7 = native_get_debugreg(7);
+	rdmsrq(MSR_IA32_DEBUGCTLMSR, h.debugctl);
 	swap_in(v, &h);
 	/* With interrupts off nothing in the host faults and changes CR2. */
 	if (native_read_cr2() != v->cr2)
@@ -607,6 +649,12 @@ static int enter_once(struct mv_vcpu *v, struct mv_exit *e)
 	/* A VM exit leaves the GDT limit at 0xffff and the TSS limit at 0x67. */
 	load_fixmap_gdt(smp_processor_id());
 	invalidate_tss_limit();
+	if (h.ldt)
+		asm volatile("lldt %w0" : : "r" (h.ldt));
+	if (h.dr7 != MV_DR7_FIXED)
+		native_set_debugreg(7, h.dr7);
+	if (h.debugctl)
+		wrmsrq(MSR_IA32_DEBUGCTLMSR, h.debugctl);
 
 	if (ret) {
 		e->stop = MV_STOP_VMFAIL;
@@ -627,6 +675,7 @@ out_irq:
 int mv_vcpu_run(struct mv_vcpu *v)
 {
 	struct mv_guest *g = v->guest;
+	unsigned long busy_since = 0;
 	struct mv_exit e;
 	int ret;
 
@@ -664,9 +713,24 @@ int mv_vcpu_run(struct mv_vcpu *v)
 			mv_guest_host_pause(g, e.pause, e.pause_cpu);
 			continue;
 		}
-		/* VMX root is changing hands on this CPU: let it finish. */
-		if (ret == -EAGAIN)
+		/*
+		 * VMX root is changing hands on this CPU: let it finish. kvm_intel's
+		 * init takes seconds; a CPU that keeps CR4.VMXE without VMX
+		 * operation for a minute is reported as a failure.
+		 */
+		if (ret == -EAGAIN) {
+			if (!busy_since)
+				busy_since = jiffies ?: 1;
+			if (time_after(jiffies, busy_since + 60 * HZ)) {
+				mv_guest_host_pause(g, MV_PAUSE_VMX_FAILED,
+						    e.pause_cpu);
+				busy_since = 0;
+				continue;
+			}
 			schedule_timeout_interruptible(1);
+		} else {
+			busy_since = 0;
+		}
 		cond_resched();
 	}
 }

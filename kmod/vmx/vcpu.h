@@ -71,13 +71,20 @@ struct mv_vcpu {
 	int last_cpu;
 	struct mv_vcpu_call *call;	/* posted, not yet taken */
 	struct mv_rec_vcpu *restore;	/* state for the first entry, owned */
+	void *pml_orphan;		/* PML page to switch off and free */
 	u64 exits[MV_EXIT_REASONS];
 	/* Host state at the last load, rewritten only when it changes. */
-	unsigned long host_cr3, host_cr4, host_fs_base;
+	unsigned long host_cr3, host_cr4;
 };
 
 int mv_vcpu_create(struct mv_vcpu *v, struct mv_guest *g, unsigned int id);
 void mv_vcpu_destroy(struct mv_vcpu *v);
+/*
+ * Dirty tracking stopped without the vCPU (a host pause): PML may still
+ * be on in its VMCS with @page as the log. The vCPU switches it off at its
+ * next slice and frees @page, or frees it when it is destroyed.
+ */
+void mv_vcpu_orphan_pml(struct mv_vcpu *v, void *page);
 /* The vCPU thread's body; returns when the guest stops or is deleted. */
 int mv_vcpu_run(struct mv_vcpu *v);
 

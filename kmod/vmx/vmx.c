@@ -29,7 +29,12 @@
 struct mv_vmx_cpu {
 	void *vmxon_region;
 	bool owned;			/* our VMXON is in effect here */
-	bool need_flush;		/* a flush found VMX off here */
+	/*
+	 * Bumped when this CPU may hold translations of ours that no INVEPT
+	 * has reached (a flush found VMX off, or VMX was turned on anew):
+	 * each vCPU flushes its own EPTP and VPID here when it sees a new one.
+	 */
+	u32 epoch;
 	struct list_head loaded;	/* owned mode: struct mv_loaded_vmcs */
 	/* The one VMCS VMPTRLD made current here; others are only cached. */
 	struct mv_loaded_vmcs *current_vmcs;
@@ -39,8 +44,13 @@ static DEFINE_PER_CPU(struct mv_vmx_cpu, mv_vmx_cpu);
 static DEFINE_MUTEX(mv_vmx_lock);
 static int mv_vmx_users;		/* guarded by mv_vmx_lock */
 static bool mv_vmx_dead;		/* reboot/kexec turned it off */
-/* kvm_intel's init is running: it is about to turn VMX on itself. */
+/*
+ * kvm_intel's init is running, and on 6.12+ it is about to turn VMX on
+ * itself: we neither turn VMX on nor start a first guest until it ends.
+ * Written under mv_vmx_lock.
+ */
 static bool mv_vmx_handover;
+static DECLARE_WAIT_QUEUE_HEAD(mv_vmx_handover_wq);
 static enum cpuhp_state mv_vmx_hp_state;
 static bool mv_kvm_intel_present;	/* guarded by mv_vmx_lock */
 
@@ -71,8 +81,8 @@ static void *alloc_vmx_page(void)
 
 /*
  * Whether this kernel lets migvisor execute VMXON, and if not, why. Intel
- * PT must be told about VMX operation unless it can trace through it
- * (IA32_VMX_MISC[14]) or the CPU has none.
+ * PT must be told about VMX operation (intel_pt_handle_vmx()) unless it
+ * can trace through it (IA32_VMX_MISC[14]) or the CPU has none.
  */
 static const char *vmxon_refusal(void)
 {
@@ -93,17 +103,26 @@ static void pt_handle_vmx(int on)
 #endif
 }
 
-/* INVEPT/INVVPID everything this CPU cached; VMX on, interrupts off. */
-static void flush_here(u64 eptp, u16 vpid)
+/*
+ * INVEPT/INVVPID one guest's translations on this CPU, by single context
+ * where the CPU has it, so that a VMX root shared with KVM keeps KVM's
+ * guests' TLB entries. 0, or -errno if VMX turned out to be off here.
+ */
+static int flush_here(u64 eptp, u16 vpid)
 {
-	if (mv_vmx_has(MV_VCAP_invept_all) || !eptp)
-		mv_invept(VMX_EPT_EXTENT_GLOBAL, 0);
+	int ret;
+
+	if (mv_vmx_has(MV_VCAP_invept_single))
+		ret = mv_invept(VMX_EPT_EXTENT_CONTEXT, eptp);
 	else
-		mv_invept(VMX_EPT_EXTENT_CONTEXT, eptp);
-	if (mv_vmx_has(MV_VCAP_invvpid_all) || !vpid)
-		mv_invvpid(VMX_VPID_EXTENT_ALL_CONTEXT, 0);
-	else
-		mv_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vpid);
+		ret = mv_invept(VMX_EPT_EXTENT_GLOBAL, 0);
+	if (!ret && vpid) {
+		if (mv_vmx_has(MV_VCAP_invvpid_single))
+			ret = mv_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vpid);
+		else
+			ret = mv_invvpid(VMX_VPID_EXTENT_ALL_CONTEXT, 0);
+	}
+	return ret;
 }
 
 /* VMCLEAR @lv, which is active on this CPU; interrupts are off. */
@@ -137,6 +156,9 @@ static int vmx_on_this_cpu(void)
 	int ret;
 
 	lockdep_assert_irqs_disabled();
+	/* Reboot turned VMX off everywhere; it stays so (set before its IPIs). */
+	if (mv_vmx_dying())
+		return -ESHUTDOWN;
 	/* The kernel's CR0 and CR4 must fit VMX's fixed bits (SDM A.7/A.8). */
 	if ((cr0 & mv_vmx.msr[MV_MSR_CR0_FIXED0]) != mv_vmx.msr[MV_MSR_CR0_FIXED0] ||
 	    (cr0 & ~mv_vmx.msr[MV_MSR_CR0_FIXED1]) ||
@@ -152,8 +174,7 @@ static int vmx_on_this_cpu(void)
 	}
 	c->owned = true;
 	/* A previous owner's translations may name our EPT roots' pages. */
-	flush_here(0, 0);
-	c->need_flush = false;
+	c->epoch++;
 	return 0;
 }
 
@@ -217,6 +238,21 @@ static void vmx_on_ipi(void *arg)
 	}
 }
 
+/* Whether some CPU's VMX is on and not ours. */
+static void on_by_others_ipi(void *arg)
+{
+	if (!this_cpu_ptr(&mv_vmx_cpu)->owned && (mv_read_cr4() & X86_CR4_VMXE))
+		atomic_inc(arg);
+}
+
+static bool vmx_on_by_others(void)
+{
+	atomic_t n = ATOMIC_INIT(0);
+
+	on_each_cpu(on_by_others_ipi, &n, 1);
+	return atomic_read(&n);
+}
+
 /*
  * Emergencies (panic with kdump, emergency restart) call one callback on
  * every CPU from NMI context, on kernels that still have the slot (before
@@ -275,21 +311,26 @@ static int mv_module_event(struct notifier_block *nb, unsigned long action,
 	switch (action) {
 	case MODULE_STATE_COMING:
 		mv_kvm_intel_present = true;
-		if (MV_CAN_SHARE && mv_vmx_users) {
-			WRITE_ONCE(mv_vmx_handover, true);
-			/* Slices see the flag before this IPI reaches them. */
-			smp_mb();
+		if (!MV_CAN_SHARE)
+			break;
+		WRITE_ONCE(mv_vmx_handover, true);
+		/* Slices see the flag before this IPI reaches them. */
+		smp_mb();
+		if (mv_vmx_users)
 			on_each_cpu(vmx_off_ipi, NULL, 1);
-		}
 		break;
 	case MODULE_STATE_LIVE:
 		WRITE_ONCE(mv_vmx_handover, false);
-		if (mv_vmx_users && (mv_read_cr4() & X86_CR4_VMXE))
+		wake_up_all(&mv_vmx_handover_wq);
+		if (MV_CAN_SHARE && mv_vmx_users && vmx_on_by_others())
 			mv_owner_pin();
 		break;
 	case MODULE_STATE_GOING:
 		WRITE_ONCE(mv_vmx_handover, false);
+		wake_up_all(&mv_vmx_handover_wq);
 		mv_kvm_intel_present = false;
+		/* A pin holds only a LIVE module, which cannot get here. */
+		mv_owner_unpin_if(mod);
 		break;
 	}
 	/* COMING runs before kvm_intel's init registers its callback. */
@@ -342,15 +383,22 @@ static int vmx_first_get(struct netlink_ext_ack *extack)
 	int ret = 0;
 
 	lockdep_assert_held(&mv_vmx_lock);
+	/* kvm_intel half-way through turning VMX on: the survey would lie. */
+	if (READ_ONCE(mv_vmx_handover)) {
+		refuse(extack, "kvm_intel is being loaded and is turning VMX on: try again when it is loaded");
+		return -EAGAIN;
+	}
 	on_each_cpu(survey_ipi, &s, 1);
 	if (atomic_read(&s.n[MV_VMX_MODE_FOREIGN])) {
 		refuse(extack, "VMX is in use by another hypervisor on this host (a running KVM guest?)");
 		return -EBUSY;
 	}
 	if (atomic_read(&s.n[MV_VMX_MODE_KVM_ONLY])) {
-		refuse(extack, mv_owner_kvm_loaded() ?
-		       "VMX is off, and this kernel lets only KVM turn it on: kvm_intel is loaded but keeps VMX off while it has no VMs; reload kvm with enable_virt_at_load=1 (the default)" :
-		       vmxon_refusal());
+		const char *why = vmxon_refusal();
+
+		if (!why || (!MV_CAN_VMXON && mv_owner_kvm_loaded()))
+			why = "VMX is off, and this kernel lets only KVM turn it on: kvm_intel is loaded but keeps VMX off while it has no VMs; reload kvm with enable_virt_at_load=1 (the default)";
+		refuse(extack, why);
 		return -EOPNOTSUPP;
 	}
 	if (atomic_read(&s.n[MV_VMX_MODE_OFF])) {
@@ -382,6 +430,10 @@ int mv_vmx_get(struct netlink_ext_ack *extack)
 		refuse(extack, "VMX is off, this kernel lets only KVM turn it on, and kvm_intel cannot be loaded (blacklisted or missing?): allow kvm_intel to load");
 		return -EOPNOTSUPP;
 	}
+
+	/* Usually over in seconds; not under the lock its end takes. */
+	wait_event_timeout(mv_vmx_handover_wq, !READ_ONCE(mv_vmx_handover),
+			   60 * HZ);
 
 	mutex_lock(&mv_vmx_lock);
 	if (mv_vmx_dying()) {
@@ -469,6 +521,8 @@ void mv_vmx_slice_prepare(struct mv_loaded_vmcs *lv)
 static int slice_root(struct mv_vmx_cpu *c, struct mv_vmx_slice *s,
 		      u32 *pause)
 {
+	int ret;
+
 	if (c->owned)
 		return 0;
 	if (mv_read_cr4() & X86_CR4_VMXE) {
@@ -489,11 +543,10 @@ static int slice_root(struct mv_vmx_cpu *c, struct mv_vmx_slice *s,
 		*pause = MV_PAUSE_VMX_OFF;
 		return -ENODEV;
 	}
-	if (vmx_on_this_cpu()) {
-		*pause = MV_PAUSE_VMX_OFF;
-		return -EIO;
-	}
-	return 0;
+	ret = vmx_on_this_cpu();
+	if (ret && ret != -ESHUTDOWN)
+		*pause = MV_PAUSE_VMX_FAILED;
+	return ret;
 }
 
 int mv_vmx_slice_begin(struct mv_loaded_vmcs *lv, struct mv_vmx_slice *s,
@@ -511,16 +564,14 @@ int mv_vmx_slice_begin(struct mv_loaded_vmcs *lv, struct mv_vmx_slice *s,
 	ret = slice_root(c, s, pause);
 	if (ret)
 		return ret;
-	if (c->need_flush) {
-		flush_here(0, 0);
-		c->need_flush = false;
-	}
 	if (c->current_vmcs != lv || lv->cpu != cpu) {
 		ret = mv_vmptrld(__pa(lv->vmcs));
 		if (ret) {
 			if (s->shared && s->prev_vmcs != ~0ull)
 				mv_vmptrld(s->prev_vmcs);
-			*pause = MV_PAUSE_VMX_OFF;
+			pr_err_ratelimited("CPU %d: VMPTRLD of a guest VMCS failed (%d)\n",
+					   cpu, ret);
+			*pause = MV_PAUSE_VMX_FAILED;
 			return ret;
 		}
 		/* Cached between slices only in a VMX root of our own. */
@@ -529,10 +580,16 @@ int mv_vmx_slice_begin(struct mv_loaded_vmcs *lv, struct mv_vmx_slice *s,
 		c->current_vmcs = s->shared ? NULL : lv;
 		WRITE_ONCE(lv->cpu, cpu);
 	}
+	/*
+	 * New to this CPU, whose TLBs may hold translations for our EPT root's
+	 * page from its previous owner, or a flush missed this CPU.
+	 */
+	if (lv->host_cpu != cpu || lv->epoch != c->epoch) {
+		flush_here(lv->eptp, lv->vpid);
+		lv->epoch = c->epoch;
+	}
 	if (lv->host_cpu == cpu)
 		return 0;
-	/* New to this CPU: it may hold translations for our EPTP's page. */
-	flush_here(lv->eptp, lv->vpid);
 	lv->host_cpu = cpu;
 	return 1;
 }
@@ -561,11 +618,9 @@ static void flush_ipi(void *arg)
 	struct flush_args *f = arg;
 
 	/* Outside VMX operation INVEPT faults: flush when a slice comes. */
-	if (!c->owned && !(mv_read_cr4() & X86_CR4_VMXE)) {
-		c->need_flush = true;
-		return;
-	}
-	flush_here(f->eptp, f->vpid);
+	if ((!c->owned && !(mv_read_cr4() & X86_CR4_VMXE)) ||
+	    flush_here(f->eptp, f->vpid))
+		c->epoch++;
 }
 
 void mv_vmx_flush_all(u64 eptp, u16 vpid)
@@ -646,10 +701,13 @@ int mv_vmx_init(void)
 			goto err_free;
 		}
 	}
-	mv_kvm_intel_present = mv_owner_kvm_loaded();
 	ret = register_module_notifier(&mv_module_nb);
 	if (ret)
 		goto err_free;
+	/* After the notifier: a kvm_intel coming meanwhile is seen by one. */
+	mutex_lock(&mv_vmx_lock);
+	mv_kvm_intel_present |= mv_owner_kvm_loaded();
+	mutex_unlock(&mv_vmx_lock);
 	ret = register_reboot_notifier(&mv_reboot_nb);
 	if (ret)
 		goto err_module_nb;

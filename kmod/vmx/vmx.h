@@ -30,18 +30,21 @@ struct netlink_ext_ack;
  *	or -1 (clear: launch next)
  * @host_cpu: CPU whose host state (TR, GDT, segment bases) it holds
  * @launched: VMLAUNCHed since the last VMCLEAR (then VMRESUME)
+ * @epoch: the flush epoch of @host_cpu when it last flushed there
  * @eptp: the guest's EPT pointer, flushed on each CPU it comes to
  * @vpid: its VPID, or 0
  * @cpu_link: on that CPU's list, so that hotplug and emergencies can
  *	VMCLEAR it there
  *
- * Only the owning vCPU thread changes @cpu and @launched, with preemption
- * disabled, except the VMCLEAR IPIs, which run on @cpu.
+ * Only the owning vCPU thread changes @cpu and @launched, in a run slice,
+ * except what VMCLEARs it on @cpu with interrupts off there: the clear
+ * IPI, CPU offline, reboot, the hand-over to kvm_intel and emergencies.
  */
 struct mv_loaded_vmcs {
 	void *vmcs;
 	int cpu;
 	int host_cpu;
+	u32 epoch;
 	bool launched;
 	u64 eptp;
 	u16 vpid;

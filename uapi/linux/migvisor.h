@@ -201,6 +201,8 @@ enum mv_pause_reason {
 	MV_PAUSE_VMX_OFF,
 	/* another hypervisor holds VMX, and this kernel cannot share it */
 	MV_PAUSE_VMX_FOREIGN,
+	/* VMXON or VMPTRLD failed on that CPU (the kernel log says how) */
+	MV_PAUSE_VMX_FAILED,
 };
 
 /* How migvisor's guests get VMX root on one CPU (MV_A_VMXROOT_MODE). */

@@ -59,6 +59,7 @@ static const char *const pause_names[] = {
 	[MV_PAUSE_USER] = "user",
 	[MV_PAUSE_VMX_OFF] = "vmx-off",
 	[MV_PAUSE_VMX_FOREIGN] = "vmx-foreign",
+	[MV_PAUSE_VMX_FAILED] = "vmx-failed",
 };
 
 /* What a user should know about a host pause, and what to do. */
@@ -69,6 +70,8 @@ static const char *pause_why(uint32_t r)
 		return "VMX was turned off on this CPU, and this kernel lets only KVM turn it on; load kvm_intel with kvm.enable_virt_at_load=1 (the default), then resume";
 	case MV_PAUSE_VMX_FOREIGN:
 		return "another hypervisor holds VMX on this CPU, and this kernel cannot share it; resume when it is released";
+	case MV_PAUSE_VMX_FAILED:
+		return "entering VMX root or loading the guest's VMCS failed on this CPU; see the kernel log, then resume";
 	default:
 		return NULL;
 	}
