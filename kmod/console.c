@@ -20,6 +20,15 @@ void mv_console_free(struct mv_console *c)
 	c->buf = NULL;
 }
 
+void mv_console_skip(struct mv_console *c, u64 n)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->lock, flags);
+	c->total += n;
+	spin_unlock_irqrestore(&c->lock, flags);
+}
+
 void mv_console_write(struct mv_console *c, const u8 *p, size_t n)
 {
 	unsigned long flags;

@@ -15,6 +15,8 @@ struct mv_console {
 int mv_console_init(struct mv_console *c);
 void mv_console_free(struct mv_console *c);
 void mv_console_write(struct mv_console *c, const u8 *p, size_t n);
+/* Count @n bytes written whose data the ring would not keep anyway. */
+void mv_console_skip(struct mv_console *c, u64 n);
 /*
  * Copy bytes from offset *@off (clamped to what the ring still holds) into
  * @dst, at most @len; returns the count and sets *@off to where they start.

@@ -355,8 +355,15 @@ int __mv_guest_pause(struct mv_guest *g, struct netlink_ext_ack *extack)
 			READ_ONCE(g->state) == MV_GUEST_STOPPED, 5 * HZ);
 	if (ret <= 0) {
 		WRITE_ONCE(g->pause_req, false);
+		/* It may have parked just now: it must see the request gone. */
+		wake_up_all(&g->wq);
+		if (ret) {
+			/* A signal: no restart, and no 512 in a netlink ack. */
+			NL_SET_ERR_MSG(extack, "interrupted while waiting for the guest to pause");
+			return -EINTR;
+		}
 		NL_SET_ERR_MSG(extack, "guest did not pause in time");
-		return ret ? ret : -ETIMEDOUT;
+		return -ETIMEDOUT;
 	}
 	if (g->state == MV_GUEST_RUNNING) {
 		g->state = MV_GUEST_PAUSED;

@@ -118,6 +118,14 @@ static void hc_console(struct mv_vcpu *v)
 		v->regs.rax = -EFAULT;
 		return;
 	}
+	/*
+	 * Interrupts are off here: copy only what the ring keeps, the last
+	 * MV_CONSOLE_SIZE bytes, and count the rest as written.
+	 */
+	if (len > MV_CONSOLE_SIZE) {
+		mv_console_skip(&v->guest->con, len - MV_CONSOLE_SIZE);
+		done = len - MV_CONSOLE_SIZE;
+	}
 	while (done < len) {
 		size_t n = min_t(u64, sizeof(buf), len - done);
 
