@@ -13,7 +13,10 @@
 #    stamps, CPUID digest), sends it back to a.
 # Prints TAP-style ok/not ok lines; "# " lines carry the figures.
 role=$1
-WAIT=3000
+# Waits are in guest seconds, which race while a host idles (HLT): the
+# hosts boot different kernels and reach this point tens of wall seconds
+# apart. The wall-clock limit of the pair (twohost-check) ends a hung run.
+WAIT=${MV_TWOHOST_WAIT:-1000000}
 grep -q '^migvisor ' /proc/modules || insmod /rig/migvisor.ko
 n=0
 ok() { n=$((n + 1)); echo "ok $n twohost-$role/$1"; }
