@@ -13,14 +13,7 @@
 #    stamps, CPUID digest), sends it back to a.
 # Prints TAP-style ok/not ok lines; "# " lines carry the figures.
 role=$1
-# Waits are in guest seconds, which race while a host idles (HLT): the
-# hosts boot different kernels and reach this point tens of wall seconds
-# apart, so waiting for the peer gets a huge limit (the pair's wall-clock
-# limit in twohost-check ends a hung run). A read timeout (TMO) stays
-# short: it is what drops a relay connection that reached a host before
-# its peer listened, so that tcp-relay connects again.
-WAIT=${MV_TWOHOST_WAIT:-1000000}
-TMO=3000
+WAIT=3000
 grep -q '^migvisor ' /proc/modules || insmod /rig/migvisor.ko
 n=0
 ok() { n=$((n + 1)); echo "ok $n twohost-$role/$1"; }
@@ -47,7 +40,7 @@ mvctl baseline add nehalem model nehalem >/dev/null 2>&1
 if [ "$role" = a ]; then
 	mvctl baseline add sky model skylake-server >/dev/null
 	writer big sky
-	mvmig send big --listen 0.0.0.0:5555 --wait $WAIT --timeout $TMO >/tmp/refuse.log 2>&1
+	mvmig send big --listen 0.0.0.0:5555 --wait $WAIT --timeout $WAIT >/tmp/refuse.log 2>&1
 	rc=$?
 	sed 's/^/# refuse: /' /tmp/refuse.log
 	check refused-before-any-page "[ $rc = 1 ] && grep -q 'refused the guest' /tmp/refuse.log && grep -q 'total: 0 pages' /tmp/refuse.log" "exit $rc"
@@ -58,7 +51,7 @@ if [ "$role" = a ]; then
 	writer wa nehalem
 	sleep 5
 	mvctl guest console wa | sed 's/^/# a console: /' | head -n 4
-	mvmig send wa --listen 0.0.0.0:5555 --wait $WAIT --timeout $TMO --keep-source --max-rounds 5 --progress >/tmp/send.log 2>&1
+	mvmig send wa --listen 0.0.0.0:5555 --wait $WAIT --timeout $WAIT --keep-source --max-rounds 5 --progress >/tmp/send.log 2>&1
 	rc=$?
 	sed 's/^/# send: /' /tmp/send.log
 	check migrated-a-to-b "[ $rc = 0 ]" "exit $rc"
@@ -67,7 +60,7 @@ if [ "$role" = a ]; then
 	echo "MV-DIGEST writer/a-before $(field "$p" cpuid)"
 	check source-paused "[ \"\$(state wa)\" = paused ]"
 	mvctl guest del wa
-	mvmig recv --listen 0.0.0.0:5555 --timeout $TMO --once -q >/tmp/back.log 2>&1 &
+	mvmig recv --listen 0.0.0.0:5555 --timeout $WAIT --once -q >/tmp/back.log 2>&1 &
 	wait_state wa running $WAIT
 	check came-back-from-b "[ \"\$(state wa)\" = running ]"
 	sleep 5
@@ -77,7 +70,7 @@ if [ "$role" = a ]; then
 	check round-trip-pages-verify "[ -n \"$p\" ] && [ \"$(field "$p" failures)\" = 0 ]" "$p"
 	sed 's/^/# back: /' /tmp/back.log
 else
-	mvmig recv --listen 0.0.0.0:5555 --timeout $TMO >/tmp/recv.log 2>&1 &
+	mvmig recv --listen 0.0.0.0:5555 --timeout $WAIT >/tmp/recv.log 2>&1 &
 	recv=$!
 	wait_state wa running $WAIT
 	check received-from-a "[ \"\$(state wa)\" = running ]"
@@ -90,7 +83,7 @@ else
 	check refused-guest-absent "[ -z \"\$(state big)\" ]"
 	kill $recv
 	sed 's/^/# recv: /' /tmp/recv.log
-	mvmig send wa --listen 0.0.0.0:5555 --wait $WAIT --timeout $TMO --max-rounds 5 >/tmp/sendback.log 2>&1
+	mvmig send wa --listen 0.0.0.0:5555 --wait $WAIT --timeout $WAIT --max-rounds 5 >/tmp/sendback.log 2>&1
 	rc=$?
 	sed 's/^/# sendback: /' /tmp/sendback.log
 	check migrated-b-to-a "[ $rc = 0 ] && [ -z \"\$(state wa)\" ]" "exit $rc"
