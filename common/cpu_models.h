@@ -16,6 +16,8 @@
  *    not offer those MSRs to guests, so no model lists them.
  *  - mpx (removed from Linux 5.6 and from later Intel CPUs), intel-pt,
  *    and AMX (xfd, amx-*) are not offered by migvisor and are left out.
+ *  - x2apic and tsc-deadline are left out: a guest has no local APIC
+ *    beyond a read-only IA32_APIC_BASE, so their MSRs would #GP.
  *  - bus-lock-detect (a DEBUGCTL control) and tsx-ldtrk (TSX) are left
  *    out of sapphirerapids.
  *  - sapphirerapids' fsrs/fsrc/fzrm are not named by Linux 6.1's
@@ -48,7 +50,7 @@ MV_CPU_MODEL(nehalem, "penryn", 6, 26, 3, 0xb, 36,
 MV_CPU_MODEL(westmere, "nehalem", 6, 44, 1, 0xb, 36,
 	"aes", "")
 MV_CPU_MODEL(sandybridge, "westmere", 6, 42, 1, 0xd, 36,
-	"avx pclmulqdq rdtscp tsc_deadline_timer x2apic xsave", "")
+	"avx pclmulqdq rdtscp xsave", "")
 MV_CPU_MODEL(ivybridge, "sandybridge", 6, 58, 9, 0xd, 36,
 	"erms f16c fsgsbase rdrand smep vme", "")
 MV_CPU_MODEL(haswell, "ivybridge", 6, 60, 4, 0xd, 36,

@@ -52,6 +52,8 @@ static const unsigned short not_offered[] = {
 	MV_F_spec_ctrl_ssbd,
 	MV_F_dtherm, MV_F_ida, MV_F_pln, MV_F_pts, MV_F_hwp, MV_F_hwp_notify,
 	MV_F_hwp_act_window, MV_F_hwp_epp, MV_F_hwp_pkg_req, MV_F_hfi,
+	/* No local APIC timer or x2APIC MSRs are emulated. */
+	MV_F_tsc_deadline_timer, MV_F_x2apic,
 };
 
 /* QEMU/libvirt spellings that do not reduce to the cpuinfo name */
@@ -399,8 +401,12 @@ static void xsave_leaf(const struct mv_policy *p, __u32 sub,
 		r[2] = mv_xsave_size(p->xcr0, false);
 		r[3] = (__u32)(p->xcr0 >> 32);
 	} else if (sub == 1) {
+		/*
+		 * EBX: the compacted size for XCR0 | IA32_XSS (XSS is always
+		 * 0 here), which XSAVEC users size their buffers by.
+		 */
 		r[0] = p->word[MV_W_D_1_EAX];
-		if (mv_policy_has(p, MV_F_xsaves))
+		if (mv_policy_has(p, MV_F_xsavec) || mv_policy_has(p, MV_F_xsaves))
 			r[1] = mv_xsave_size(dyn->xcr0 & p->xcr0, true);
 	} else if (sub < 63 && (p->xcr0 & (1ull << sub)) &&
 		   mv_xfeature_layout(sub, &size, &offset)) {

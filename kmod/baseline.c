@@ -231,3 +231,37 @@ void mv_baselines_uninit(void)
 	}
 	mutex_unlock(&mv_baselines_lock);
 }
+
+/*
+ * A guest with the baseline named @bl_name (NULL: the default, else the
+ * host's offer), which this host must satisfy; see mv_guest_create().
+ */
+struct mv_guest *mv_baseline_guest_new(const char *name, u64 mem,
+				       const char *bl_name, bool session,
+				       struct netlink_ext_ack *extack)
+{
+	const struct mv_policy *p = &mv_host_offer;
+	struct mv_baseline *bl;
+	struct mv_guest *g;
+	int ret;
+
+	mutex_lock(&mv_baselines_lock);
+	bl = bl_name ? mv_baseline_find(bl_name) : mv_baseline_default();
+	if (bl_name && !bl) {
+		NL_SET_ERR_MSG(extack, "no baseline with this name");
+		g = ERR_PTR(-ENOENT);
+		goto out;
+	}
+	if (bl) {
+		p = &bl->policy;
+		ret = mv_baseline_check_host(p, extack);
+		if (ret) {
+			g = ERR_PTR(ret);
+			goto out;
+		}
+	}
+	g = mv_guest_create(name, mem, bl, p, session, extack);
+out:
+	mutex_unlock(&mv_baselines_lock);
+	return g;
+}

@@ -45,4 +45,9 @@ int mv_baseline_check_host(const struct mv_policy *p,
 			   struct netlink_ext_ack *extack);
 void mv_baselines_uninit(void);
 
+struct mv_guest;
+struct mv_guest *mv_baseline_guest_new(const char *name, u64 mem,
+				       const char *bl_name, bool session,
+				       struct netlink_ext_ack *extack);
+
 #endif /* _MV_BASELINE_H */

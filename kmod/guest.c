@@ -6,6 +6,7 @@
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/sched/task.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <net/netlink.h>
@@ -114,9 +115,38 @@ void mv_guest_put(struct mv_guest *g)
 	kref_put(&g->ref, guest_free);
 }
 
+/*
+ * Names: printable ASCII, no spaces or slashes, not "." or "..", and not
+ * starting with '-' (they end up in paths and on command lines).
+ */
+bool mv_name_ok(const char *n)
+{
+	if (!*n || *n == '-' || !strcmp(n, ".") || !strcmp(n, ".."))
+		return false;
+	for (; *n; n++)
+		if (*n <= ' ' || *n > '~' || *n == '/')
+			return false;
+	return true;
+}
+
+/* What netlink's policy checks for GUEST_NEW, for the ioctl path. */
+int mv_guest_params_ok(const char *name, u64 mem, struct netlink_ext_ack *extack)
+{
+	if (!mv_name_ok(name)) {
+		NL_SET_ERR_MSG(extack, MV_NAME_RULE);
+		return -EINVAL;
+	}
+	if (mem < MV_GUEST_MEM_MIN || mem > MV_GUEST_MEM_MAX ||
+	    (mem & (SZ_64K - 1))) {
+		NL_SET_ERR_MSG(extack, "guest memory must be a multiple of 64 KiB within the module's limits");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 struct mv_guest *mv_guest_create(const char *name, u64 mem,
 				 struct mv_baseline *bl,
-				 const struct mv_policy *policy,
+				 const struct mv_policy *policy, bool session,
 				 struct netlink_ext_ack *extack)
 {
 	struct mv_guest *g;
@@ -144,9 +174,23 @@ struct mv_guest *mv_guest_create(const char *name, u64 mem,
 	ret = mv_console_init(&g->con);
 	if (ret)
 		goto err_put;
+	/*
+	 * What the host can give now, not its total: a request that would
+	 * push it into reclaim or the OOM killer is refused up front.
+	 */
+	if (mv_mem_cost(mem) > mv_mem_available()) {
+		mv_nl_errmsg(extack, "guest memory: %llu MiB needs %llu MiB, this host has about %llu MiB available",
+			     mem >> 20, mv_mem_cost(mem) >> 20,
+			     mv_mem_available() >> 20);
+		ret = -ENOMEM;
+		goto err_put;
+	}
 	ret = mv_mem_alloc(&g->mem, mem);
 	if (ret) {
-		NL_SET_ERR_MSG(extack, "cannot allocate guest memory");
+		if (ret == -EINTR)
+			NL_SET_ERR_MSG(extack, "interrupted while allocating guest memory");
+		else
+			NL_SET_ERR_MSG(extack, "cannot allocate guest memory: the host is short of memory");
 		goto err_put;
 	}
 	ret = mv_mem_setup_boot(&g->mem);
@@ -165,6 +209,16 @@ struct mv_guest *mv_guest_create(const char *name, u64 mem,
 		mutex_unlock(&mv_guests_lock);
 		ret = -EEXIST;
 		goto err_put;
+	}
+	/*
+	 * A guest made for a restore has its session before anyone can find
+	 * it: no moment exists in which it is listed without one.
+	 */
+	if (session) {
+		mutex_lock(&g->lock);
+		g->session = true;
+		kref_get(&g->ref);	/* the session's reference */
+		mutex_unlock(&g->lock);
 	}
 	list_add_tail(&g->node, &mv_guests);
 	kref_get(&g->ref);	/* the registry's reference */

@@ -50,6 +50,7 @@ struct mv_guest {
 	struct mv_baseline *baseline;	/* held; NULL: the host's offer */
 	struct mv_policy policy;	/* what CPUID answers; fixed */
 	u64 violations[MV_F_COUNT];	/* hidden-feature uses, by feature */
+	u64 xcr0_reserved_violations;	/* XSETBV with bits no feature names */
 	struct mv_dirty dirty;		/* under @lock; EPT side: vCPU thread */
 	bool session;			/* a snapshot or restore session is open */
 	bool snap_paused;		/* paused by a snapshot session: only it resumes */
@@ -64,9 +65,19 @@ struct mv_guest *mv_guest_get(const char *name);	/* NULL if none */
 void mv_guest_put(struct mv_guest *g);
 int mv_guest_count(void);
 
+/* Guest and baseline names: see mv_name_ok() and MV_NAME_RULE. */
+#define MV_NAME_RULE \
+	"names are printable, without spaces or '/', not . or .., and do not start with '-'"
+bool mv_name_ok(const char *n);
+int mv_guest_params_ok(const char *name, u64 mem, struct netlink_ext_ack *extack);
+
+/*
+ * A new, registered guest, held. With @session it is born attached to a
+ * session (as mv_sess_attach() does), for MV_IOC_RESTORE_NEW.
+ */
 struct mv_guest *mv_guest_create(const char *name, u64 mem,
 				 struct mv_baseline *bl,
-				 const struct mv_policy *policy,
+				 const struct mv_policy *policy, bool session,
 				 struct netlink_ext_ack *extack);
 int mv_guests_using(const struct mv_baseline *bl, char *buf, size_t len);
 int mv_guest_delete(const char *name, struct netlink_ext_ack *extack);

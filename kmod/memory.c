@@ -5,6 +5,7 @@
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -29,7 +30,7 @@ static u64 *table(struct page *p)
 
 static struct page *new_table(struct mv_mem *m)
 {
-	struct page *p = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	struct page *p = alloc_page(MV_GFP_BIG | __GFP_ZERO);
 
 	if (p)
 		m->ept[m->n_ept++] = p;
@@ -45,8 +46,8 @@ static int build_ept(struct mv_mem *m)
 	unsigned long i;
 
 	/* Guest RAM is at most 1 GiB, so one PDPT entry covers it. */
-	m->ept = kvcalloc(2 + n_pd + n_pt, sizeof(*m->ept), GFP_KERNEL);
-	m->pt = kvcalloc(n_pt, sizeof(*m->pt), GFP_KERNEL);
+	m->ept = kvcalloc(2 + n_pd + n_pt, sizeof(*m->ept), MV_GFP_BIG);
+	m->pt = kvcalloc(n_pt, sizeof(*m->pt), MV_GFP_BIG);
 	if (!m->ept || !m->pt)
 		return -ENOMEM;
 	pml4 = new_table(m);
@@ -75,6 +76,22 @@ static int build_ept(struct mv_mem *m)
 	return 0;
 }
 
+u64 mv_mem_cost(u64 size)
+{
+	u64 pages = size >> PAGE_SHIFT, pts = DIV_ROUND_UP(pages, 512);
+
+	/* RAM, EPT tables, and the page arrays */
+	return (pages + pts + DIV_ROUND_UP(pts, 512) + 2) * PAGE_SIZE +
+	       (pages + pts) * sizeof(struct page *);
+}
+
+u64 mv_mem_available(void)
+{
+	long avail = si_mem_available();
+
+	return avail > 0 ? (u64)avail << PAGE_SHIFT : 0;
+}
+
 int mv_mem_alloc(struct mv_mem *m, u64 size)
 {
 	unsigned long i;
@@ -83,11 +100,17 @@ int mv_mem_alloc(struct mv_mem *m, u64 size)
 	memset(m, 0, sizeof(*m));
 	m->size = size;
 	m->npages = size >> PAGE_SHIFT;
-	m->pages = kvcalloc(m->npages, sizeof(*m->pages), GFP_KERNEL_ACCOUNT);
+	m->pages = kvcalloc(m->npages, sizeof(*m->pages), MV_GFP_BIG);
 	if (!m->pages)
 		return -ENOMEM;
 	for (i = 0; i < m->npages; i++) {
-		m->pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+		m->pages[i] = alloc_page(MV_GFP_BIG | __GFP_ZERO);
+		/* A fatal signal (the OOM killer's, say) ends the wait too. */
+		if (m->pages[i] && fatal_signal_pending(current)) {
+			ret = -EINTR;
+			i++;
+			goto out_free;
+		}
 		if (!m->pages[i]) {
 			ret = -ENOMEM;
 			goto out_free;

@@ -6,9 +6,17 @@
 #ifndef _MV_MEMORY_H
 #define _MV_MEMORY_H
 
+#include <linux/gfp.h>
 #include <linux/types.h>
 
 struct page;
+
+/*
+ * Allocations whose size a request chooses (guest RAM, session buffers):
+ * they fail with -ENOMEM rather than wake the OOM killer, which would
+ * kill whoever is nearest, often the caller, and they do not warn.
+ */
+#define MV_GFP_BIG	(GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN)
 
 struct mv_mem {
 	u64 size;
@@ -24,6 +32,10 @@ struct mv_mem {
 };
 
 int mv_mem_alloc(struct mv_mem *m, u64 size);
+/* Bytes a new guest of @size would take from the host, tables included. */
+u64 mv_mem_cost(u64 size);
+/* Bytes the host can give without reclaiming its working set, about. */
+u64 mv_mem_available(void);
 void mv_mem_free(struct mv_mem *m);
 bool mv_mem_range_ok(const struct mv_mem *m, u64 gpa, u64 len);
 /* Copy between guest RAM and a kernel or user buffer; 0 or -errno. */

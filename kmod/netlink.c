@@ -257,22 +257,11 @@ out_free_cpuid:
 	return ret;
 }
 
-/* Names: printable ASCII, no spaces or slashes (they end up in paths). */
-bool mv_nl_name_ok(const char *n)
-{
-	if (!*n)
-		return false;
-	for (; *n; n++)
-		if (*n <= ' ' || *n > '~' || *n == '/')
-			return false;
-	return true;
-}
-
 static struct mv_guest *lookup(struct genl_info *info)
 {
 	struct mv_guest *g;
 
-	if (GENL_REQ_ATTR_CHECK(info, MV_A_GUEST_NAME))
+	if (MV_NL_REQUIRE(info, MV_A_GUEST_NAME))
 		return ERR_PTR(-EINVAL);
 	g = mv_guest_get(nla_data(info->attrs[MV_A_GUEST_NAME]));
 	if (!g) {
@@ -287,6 +276,7 @@ static int put_guest(struct sk_buff *skb, struct mv_guest *g)
 {
 	struct nlattr *nest;
 	u32 state = READ_ONCE(g->state);
+	u64 rsv;
 	int i;
 
 	/* State before reason: pairs with smp_wmb() in mv_guest_stopped(). */
@@ -330,6 +320,17 @@ static int put_guest(struct sk_buff *skb, struct mv_guest *g)
 			return -EMSGSIZE;
 		nla_nest_end(skb, nest);
 	}
+	/* Not a feature: XSETBV with bits no shown or hidden feature names */
+	rsv = READ_ONCE(g->xcr0_reserved_violations);
+	if (rsv) {
+		nest = nla_nest_start(skb, MV_A_GUEST_VIOLATION);
+		if (!nest ||
+		    nla_put_string(skb, MV_A_VIOLATION_FEATURE, "xcr0-reserved") ||
+		    nla_put_u64_64bit(skb, MV_A_VIOLATION_COUNT, rsv,
+				      MV_A_VIOLATION_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
 	for (i = 0; i < MV_EXIT_REASONS; i++) {
 		u64 n = READ_ONCE(g->vcpu.exits[i]);
 
@@ -365,53 +366,21 @@ static int reply_guest(struct genl_info *info, struct mv_guest *g, u8 cmd)
  * registered all under mv_baselines_lock, so that the baseline cannot be
  * replaced or deleted in between.
  */
-static struct mv_guest *guest_new(struct genl_info *info, const char *name,
-				  u64 mem)
-{
-	struct nlattr *bla = info->attrs[MV_A_GUEST_BASELINE];
-	const struct mv_policy *p = &mv_host_offer;
-	struct mv_baseline *bl;
-	struct mv_guest *g;
-	int ret;
-
-	mutex_lock(&mv_baselines_lock);
-	bl = bla ? mv_baseline_find(nla_data(bla)) : mv_baseline_default();
-	if (bla && !bl) {
-		NL_SET_ERR_MSG_ATTR(info->extack, bla, "no baseline with this name");
-		g = ERR_PTR(-ENOENT);
-		goto out;
-	}
-	if (bl) {
-		p = &bl->policy;
-		ret = mv_baseline_check_host(p, info->extack);
-		if (ret) {
-			if (bla)
-				info->extack->bad_attr = bla;
-			g = ERR_PTR(ret);
-			goto out;
-		}
-	}
-	g = mv_guest_create(name, mem, bl, p, info->extack);
-out:
-	mutex_unlock(&mv_baselines_lock);
-	return g;
-}
-
 static int mv_nl_guest_new(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *name = info->attrs[MV_A_GUEST_NAME];
+	struct nlattr *name = info->attrs[MV_A_GUEST_NAME], *bla;
 	struct mv_guest *g;
 	u64 mem;
 	int ret;
 
 	if (!mv_nl_version_ok(info))
 		return -EOPNOTSUPP;
-	if (GENL_REQ_ATTR_CHECK(info, MV_A_GUEST_NAME) ||
-	    GENL_REQ_ATTR_CHECK(info, MV_A_GUEST_MEMORY))
+	if (MV_NL_REQUIRE(info, MV_A_GUEST_NAME) ||
+	    MV_NL_REQUIRE(info, MV_A_GUEST_MEMORY))
 		return -EINVAL;
-	if (!mv_nl_name_ok(nla_data(name))) {
+	if (!mv_name_ok(nla_data(name))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, name,
-				    "guest names are printable, without spaces or '/'");
+				    "guest " MV_NAME_RULE);
 		return -EINVAL;
 	}
 	mem = nla_get_u64(info->attrs[MV_A_GUEST_MEMORY]);
@@ -420,11 +389,17 @@ static int mv_nl_guest_new(struct sk_buff *skb, struct genl_info *info)
 				    "guest memory must be a multiple of 64 KiB");
 		return -EINVAL;
 	}
-	g = guest_new(info, nla_data(name), mem);
+	bla = info->attrs[MV_A_GUEST_BASELINE];
+	g = mv_baseline_guest_new(nla_data(name), mem,
+				  bla ? nla_data(bla) : NULL, false,
+				  info->extack);
 	if (IS_ERR(g)) {
 		if (PTR_ERR(g) == -EEXIST)
 			NL_SET_ERR_MSG_ATTR(info->extack, name,
 					    "a guest with this name exists");
+		else if (bla && PTR_ERR(g) != -ENOMEM && PTR_ERR(g) != -EINTR &&
+			 !info->extack->bad_attr)
+			info->extack->bad_attr = bla;
 		return PTR_ERR(g);
 	}
 	ret = reply_guest(info, g, MV_CMD_GUEST_NEW);
@@ -436,7 +411,7 @@ static int mv_nl_guest_del(struct sk_buff *skb, struct genl_info *info)
 {
 	if (!mv_nl_version_ok(info))
 		return -EOPNOTSUPP;
-	if (GENL_REQ_ATTR_CHECK(info, MV_A_GUEST_NAME))
+	if (MV_NL_REQUIRE(info, MV_A_GUEST_NAME))
 		return -EINVAL;
 	return mv_guest_delete(nla_data(info->attrs[MV_A_GUEST_NAME]),
 			       info->extack);

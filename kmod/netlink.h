@@ -17,9 +17,22 @@ void mv_genl_uninit(void);
 /* For the command files (nl_*.c) */
 struct genl_family *mv_nl_family(void);
 bool mv_nl_version_ok(struct genl_info *info);
-bool mv_nl_name_ok(const char *n);
 __printf(2, 3)
 void mv_nl_errmsg(struct netlink_ext_ack *extack, const char *fmt, ...);
+
+/*
+ * A required attribute. When it is missing, the ack carries its number
+ * (NLMSGERR_ATTR_MISS_TYPE) and a message that names it, so that a tool
+ * without the attribute table can still say what was wrong.
+ */
+#define MV_NL_REQUIRE(info, attr)					\
+	({								\
+		bool __miss = GENL_REQ_ATTR_CHECK(info, attr);		\
+		if (__miss)						\
+			NL_SET_ERR_MSG((info)->extack,			\
+				       "missing attribute " #attr);	\
+		__miss;							\
+	})
 
 extern const struct nla_policy mv_baseline_new_policy[MV_A_MAX + 1];
 extern const struct nla_policy mv_baseline_name_policy[MV_A_MAX + 1];

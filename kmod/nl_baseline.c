@@ -37,12 +37,12 @@ int mv_nl_baseline_new(struct sk_buff *skb, struct genl_info *info)
 
 	if (!mv_nl_version_ok(info))
 		return -EOPNOTSUPP;
-	if (GENL_REQ_ATTR_CHECK(info, MV_A_BASELINE_NAME) ||
-	    GENL_REQ_ATTR_CHECK(info, MV_A_BASELINE_POLICY))
+	if (MV_NL_REQUIRE(info, MV_A_BASELINE_NAME) ||
+	    MV_NL_REQUIRE(info, MV_A_BASELINE_POLICY))
 		return -EINVAL;
-	if (!mv_nl_name_ok(nla_data(name))) {
+	if (!mv_name_ok(nla_data(name))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, name,
-				    "baseline names are printable, without spaces or '/'");
+				    "baseline " MV_NAME_RULE);
 		return -EINVAL;
 	}
 	ret = mv_policy_from_nl(info->attrs[MV_A_BASELINE_POLICY], &p,
@@ -58,7 +58,7 @@ int mv_nl_baseline_del(struct sk_buff *skb, struct genl_info *info)
 {
 	if (!mv_nl_version_ok(info))
 		return -EOPNOTSUPP;
-	if (GENL_REQ_ATTR_CHECK(info, MV_A_BASELINE_NAME))
+	if (MV_NL_REQUIRE(info, MV_A_BASELINE_NAME))
 		return -EINVAL;
 	return mv_baseline_del(nla_data(info->attrs[MV_A_BASELINE_NAME]),
 			       info->extack);
@@ -121,7 +121,7 @@ int mv_nl_baseline_get(struct sk_buff *skb, struct genl_info *info)
 
 	if (!mv_nl_version_ok(info))
 		return -EOPNOTSUPP;
-	if (GENL_REQ_ATTR_CHECK(info, MV_A_BASELINE_NAME))
+	if (MV_NL_REQUIRE(info, MV_A_BASELINE_NAME))
 		return -EINVAL;
 	mutex_lock(&mv_baselines_lock);
 	bl = mv_baseline_find(nla_data(name));

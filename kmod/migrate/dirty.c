@@ -78,7 +78,7 @@ int mv_dirty_start(struct mv_guest *g, bool force_wp)
 		return -EBUSY;
 	d->pml = mv_cpu_has_pml() && !force_wp;
 	d->total = 0;
-	d->bitmap = bitmap_zalloc(g->mem.npages, GFP_KERNEL_ACCOUNT);
+	d->bitmap = bitmap_zalloc(g->mem.npages, MV_GFP_BIG);
 	if (d->pml)
 		d->log = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!d->bitmap || (d->pml && !d->log)) {

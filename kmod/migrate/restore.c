@@ -13,10 +13,14 @@
 #include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/module.h>
+#include <linux/netlink.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "../baseline.h"
 #include "../guest.h"
+#include "../vmx/exit.h"
+#include "../vmx/vmx.h"
 #include "record.h"
 #include "session.h"
 #include "state.h"
@@ -316,6 +320,45 @@ out:
 	return ret ? ret : done;
 }
 
+/*
+ * The checks in state.c follow the SDM; this is the backstop for what
+ * they miss. One VM entry that exits before the first instruction shows
+ * that this host's CPU takes the state, before the commit makes this copy
+ * the one that must run. A state it refuses fails the session, and the
+ * source resumes. Without a VMX-preemption timer the entry would let the
+ * guest run, so there only the checks stand.
+ */
+static int trial_entry(struct mv_restore *r)
+{
+	struct mv_guest *g = r->g;
+	struct netlink_ext_ack ext = {};
+	struct mv_exit e;
+	int ret;
+
+	lockdep_assert_held(&g->lock);
+	if (!g->vmx_held) {
+		ret = mv_vmx_get(&ext);
+		if (ret) {
+			mv_sess_set_error(&r->err, ret, "cannot commit: %s",
+					  ext._msg ? ext._msg : "VMX root is not available");
+			return ret;
+		}
+		g->vmx_held = true;
+	}
+	ret = mv_vcpu_trial(&g->vcpu, &e);
+	if (ret == -EOPNOTSUPP)
+		return 0;
+	if (ret == -EINVAL)
+		mv_sess_set_error(&r->err, ret,
+				  "this host's CPU refuses the vCPU state (stop %u, info %#llx): not committed",
+				  e.stop, e.stop_info);
+	else if (ret)
+		mv_sess_set_error(&r->err, ret,
+				  "cannot try the vCPU state: VMX root is not usable on this CPU now (%d)",
+				  ret);
+	return ret;
+}
+
 static long restore_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -334,10 +377,13 @@ static long restore_ioctl(struct file *file, unsigned int cmd,
 		ret = -EINVAL;
 	} else {
 		mutex_lock(&g->lock);
-		g->restored = true;
-		g->entry_set = true;
+		ret = trial_entry(r);
+		if (!ret) {
+			g->restored = true;
+			g->entry_set = true;
+			r->committed = true;
+		}
 		mutex_unlock(&g->lock);
-		r->committed = true;
 	}
 	mutex_unlock(&r->lock);
 	return ret;
@@ -368,25 +414,42 @@ static const struct file_operations mv_restore_fops = {
 	.release	= restore_release,
 };
 
-int mv_restore_open(struct mv_guest *g)
+static struct mv_restore *restore_alloc(void)
 {
-	struct mv_restore *r;
-	int fd, ret;
+	struct mv_restore *r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
-		return -ENOMEM;
+		return NULL;
 	mutex_init(&r->lock);
-	r->rec = kvmalloc(MV_REC_MAX_LEN, GFP_KERNEL_ACCOUNT);
+	r->rec = kvmalloc(MV_REC_MAX_LEN, MV_GFP_BIG);
 	if (!r->rec) {
 		restore_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+int mv_restore_open(struct mv_guest *g, struct netlink_ext_ack *extack)
+{
+	struct mv_restore *r = restore_alloc();
+	int fd;
+
+	if (!r) {
+		NL_SET_ERR_MSG(extack, "out of memory for the restore buffer");
 		return -ENOMEM;
 	}
 	mutex_lock(&g->lock);
 	/* Only a blank guest: nothing loaded, never started, no session. */
 	if (g->state != MV_GUEST_CREATED || g->entry_set || g->session) {
-		ret = -EBUSY;
-		goto err_unlock;
+		bool busy = g->session;
+
+		mutex_unlock(&g->lock);
+		restore_free(r);
+		if (busy)
+			NL_SET_ERR_MSG(extack, "the guest has a snapshot or restore session already");
+		else
+			NL_SET_ERR_MSG(extack, "only a guest that was never loaded or started can be restored into");
+		return -EBUSY;
 	}
 	mv_sess_attach(g);
 	r->g = g;
@@ -399,9 +462,40 @@ int mv_restore_open(struct mv_guest *g)
 		restore_free(r);
 	}
 	return fd;
+}
 
-err_unlock:
-	mutex_unlock(&g->lock);
-	restore_free(r);
-	return ret;
+/*
+ * A new guest and its restore session in one step (MV_IOC_RESTORE_NEW):
+ * it is created with the session attached, so whatever happens to the
+ * caller, it dies with the fd unless the stream commits.
+ */
+int mv_restore_new(const char *name, u64 mem, const char *baseline,
+		   struct netlink_ext_ack *extack)
+{
+	struct mv_restore *r = restore_alloc();
+	struct mv_guest *g;
+	int fd;
+
+	if (!r) {
+		NL_SET_ERR_MSG(extack, "out of memory for the restore buffer");
+		return -ENOMEM;
+	}
+	g = mv_baseline_guest_new(name, mem, baseline, true, extack);
+	if (IS_ERR(g)) {
+		if (PTR_ERR(g) == -EEXIST)
+			NL_SET_ERR_MSG(extack, "a guest with this name exists");
+		restore_free(r);
+		return PTR_ERR(g);
+	}
+	r->g = g;	/* the session's reference, taken at creation */
+	mv_guest_put(g);
+	fd = anon_inode_getfd("migvisor-restore", &mv_restore_fops, r,
+			      O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		NL_SET_ERR_MSG(extack, "cannot make the session file");
+		mv_guest_discard(g);
+		mv_sess_detach(g);
+		restore_free(r);
+	}
+	return fd;
 }

@@ -13,8 +13,12 @@
 struct mv_guest;
 
 /* A new session fd on @g (the session takes its own reference). */
-int mv_snap_open(struct mv_guest *g, unsigned long flags);
-int mv_restore_open(struct mv_guest *g);
+struct netlink_ext_ack;
+int mv_snap_open(struct mv_guest *g, unsigned long flags,
+		 struct netlink_ext_ack *extack);
+int mv_restore_open(struct mv_guest *g, struct netlink_ext_ack *extack);
+int mv_restore_new(const char *name, u64 mem, const char *baseline,
+		   struct netlink_ext_ack *extack);
 
 /*
  * A session's claim on its guest (one session per guest): attach with

@@ -17,6 +17,7 @@
 #include <linux/highmem.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/netlink.h>
 #include <linux/uaccess.h>
 
 #include "../baseline.h"
@@ -32,7 +33,8 @@ struct mv_snap {
 	bool force_wp;
 	bool started;			/* a round was taken: tracking is on */
 	bool final;			/* FINISH: last pages, then VCPU and END */
-	bool ended;			/* END was read: outcome in doubt */
+	bool ended;			/* END was queued or read */
+	bool handed_over;		/* END is leaving: outcome in doubt */
 	bool paused;			/* this session paused the guest */
 	bool committed;
 	u32 seq;
@@ -226,7 +228,10 @@ static ssize_t snap_read(struct file *file, char __user *ubuf, size_t len,
 		if (s->final && !s->ended &&
 		    bitmap_empty(s->send, s->g->mem.npages)) {
 			queue_tail(s);
-			/* From here the receiver may run the guest. */
+			/*
+			 * Read is not delivered: the receiver may run the guest
+			 * only once userspace passes END on (MV_SNAP_IOC_HANDOVER).
+			 */
 			s->ended = true;
 			continue;
 		}
@@ -316,9 +321,15 @@ static long snap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case MV_SNAP_IOC_FINISH:
 		ret = snap_round(s, uarg, true);
 		break;
+	case MV_SNAP_IOC_HANDOVER:
+		if (!s->ended || s->buf_off < s->buf_len)
+			ret = fail(s, -EINVAL, "hand-over before the END record was read");
+		else
+			s->handed_over = true;
+		break;
 	case MV_SNAP_IOC_COMMIT:
-		if (!s->ended)
-			ret = fail(s, -EINVAL, "commit before the END record was read");
+		if (!s->handed_over)
+			ret = fail(s, -EINVAL, "commit before the END record was handed over");
 		else
 			s->committed = true;
 		break;
@@ -328,7 +339,7 @@ static long snap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 			break;
 		}
 		/* The receiver said it discarded the copy: resuming is safe. */
-		s->ended = false;
+		s->handed_over = false;
 		mutex_lock(&s->g->lock);
 		if (s->paused && !__mv_guest_resume(s->g, NULL)) {
 			s->paused = false;
@@ -362,8 +373,11 @@ static int snap_release(struct inode *inode, struct file *file)
 
 	mutex_lock(&g->lock);
 	mv_dirty_stop(g);
-	/* Never resume a guest that another host may be running now. */
-	if (s->paused && !s->committed && !s->ended)
+	/*
+	 * Never resume a guest that another host may be running now: after
+	 * the hand-over of END. Before it, END cannot have reached anyone.
+	 */
+	if (s->paused && !s->committed && !s->handed_over)
 		resumed = !__mv_guest_resume(g, NULL);
 	g->snap_paused = false;
 	mutex_unlock(&g->lock);
@@ -382,39 +396,47 @@ static const struct file_operations mv_snap_fops = {
 	.release	= snap_release,
 };
 
-int mv_snap_open(struct mv_guest *g, unsigned long flags)
+int mv_snap_open(struct mv_guest *g, unsigned long flags,
+		 struct netlink_ext_ack *extack)
 {
 	struct mv_snap *s;
 	int fd, ret;
 
-	if (flags & ~(unsigned long)MV_SNAP_WP)
+	if (flags & ~(unsigned long)MV_SNAP_WP) {
+		NL_SET_ERR_MSG(extack, "unknown snapshot flags");
 		return -EINVAL;
+	}
 	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
-	if (!s)
+	if (!s) {
+		NL_SET_ERR_MSG(extack, "out of memory for the snapshot session");
 		return -ENOMEM;
+	}
 	mutex_init(&s->lock);
 	s->force_wp = flags & MV_SNAP_WP;
-	s->send = bitmap_zalloc(g->mem.npages, GFP_KERNEL_ACCOUNT);
-	s->gfns = kcalloc(MV_REC_MAX_PAGES, sizeof(*s->gfns), GFP_KERNEL_ACCOUNT);
+	s->send = bitmap_zalloc(g->mem.npages, MV_GFP_BIG);
+	s->gfns = kcalloc(MV_REC_MAX_PAGES, sizeof(*s->gfns), MV_GFP_BIG);
 	s->bounce = (void *)__get_free_page(GFP_KERNEL_ACCOUNT);
 	s->xsave = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	s->vcpu = kzalloc(sizeof(*s->vcpu), GFP_KERNEL_ACCOUNT);
 	/* The largest queue: VCPU (XSAVE area at most a page) and END. */
 	s->buf_size = 4 * sizeof(struct mv_rec) + sizeof(struct mv_rec_vcpu) +
 		      PAGE_SIZE + sizeof(struct mv_rec_end) + 1024;
-	s->buf = kvmalloc(s->buf_size, GFP_KERNEL_ACCOUNT);
+	s->buf = kvmalloc(s->buf_size, MV_GFP_BIG);
 	if (!s->send || !s->gfns || !s->bounce || !s->xsave || !s->vcpu ||
 	    !s->buf) {
 		snap_free(s);
+		NL_SET_ERR_MSG(extack, "out of memory for the snapshot session");
 		return -ENOMEM;
 	}
 
 	mutex_lock(&g->lock);
 	if (g->state != MV_GUEST_RUNNING && g->state != MV_GUEST_PAUSED) {
+		NL_SET_ERR_MSG(extack, "only a running or paused guest can be snapshot");
 		ret = -ESRCH;
 		goto err_unlock;
 	}
 	if (g->session) {
+		NL_SET_ERR_MSG(extack, "the guest has a snapshot or restore session already");
 		ret = -EBUSY;
 		goto err_unlock;
 	}

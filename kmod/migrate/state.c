@@ -14,6 +14,7 @@
 #include <linux/string.h>
 #include <asm/fpu/api.h>
 #include <asm/msr.h>
+#include <asm/processor.h>
 #include <asm/tsc.h>
 #include <asm/vmx.h>
 
@@ -93,6 +94,9 @@ static int capture_on_vcpu(struct mv_vcpu *v, void *arg)
 	r->interruptibility = mv_vmread(GUEST_INTERRUPTIBILITY_INFO);
 	r->activity = mv_vmread(GUEST_ACTIVITY_STATE);
 	r->pending_dbg = mv_vmread(GUEST_PENDING_DBG_EXCEPTIONS);
+	r->msr_pat = v->pat;
+	r->msr_mtrr_def_type = v->mtrr_def_type;
+	r->flags = MV_VCPU_PAT | MV_VCPU_MTRR;
 	r->tsc = rdtsc() + v->tsc_offset;
 	r->tsc_khz = tsc_khz;
 	r->captured_ns = ktime_get_real_ns();
@@ -163,6 +167,11 @@ static const char *check_seg(unsigned int i, const struct mv_rec_seg *s)
 		return "segment has reserved bits set";
 	if (!mv_canonical(s->base))
 		return "segment base is not canonical";
+	/* 27.3.1.2: CS, and SS, DS, ES when usable, have 32-bit bases. */
+	if ((s->base >> 32) &&
+	    (i == MV_SEG_CS || (!unusable && (i == MV_SEG_SS ||
+					      i == MV_SEG_DS || i == MV_SEG_ES))))
+		return "CS, SS, DS or ES has a base above 4 GiB";
 	if (unusable)
 		return i == MV_SEG_CS || i == MV_SEG_TR ?
 		       "CS or TR is unusable" : NULL;
@@ -174,9 +183,10 @@ static const char *check_seg(unsigned int i, const struct mv_rec_seg *s)
 		return "segment limit and granularity disagree";
 	switch (i) {
 	case MV_SEG_CS:
-		if (!(s->ar & SAR_S) || !(SAR_TYPE(s->ar) & 8) ||
+		/* Without unrestricted guest: type 9, 11, 13 or 15 (accessed). */
+		if (!(s->ar & SAR_S) || (SAR_TYPE(s->ar) & 9) != 9 ||
 		    !(s->ar & SAR_L) || (s->ar & SAR_DB))
-			return "CS is not a 64-bit code segment";
+			return "CS is not an accessed 64-bit code segment";
 		break;
 	case MV_SEG_TR:
 		if ((s->ar & SAR_S) || SAR_TYPE(s->ar) != 11 || (s->selector & 4))
@@ -189,12 +199,17 @@ static const char *check_seg(unsigned int i, const struct mv_rec_seg *s)
 	case MV_SEG_SS:
 		if (!(s->ar & SAR_S) || (SAR_TYPE(s->ar) != 3 && SAR_TYPE(s->ar) != 7))
 			return "SS is not a writable data segment";
+		if (SAR_DPL(s->ar) != (s->selector & 3))
+			return "SS.DPL differs from the RPL of its selector";
 		break;
 	default:
 		if (!(s->ar & SAR_S) || !(SAR_TYPE(s->ar) & 1))
 			return "a data segment is not a used code or data segment";
 		if ((SAR_TYPE(s->ar) & 8) && !(SAR_TYPE(s->ar) & 2))
 			return "a data segment is execute-only code";
+		/* Data and non-conforming code: DPL >= RPL. */
+		if (SAR_TYPE(s->ar) <= 11 && SAR_DPL(s->ar) < (s->selector & 3))
+			return "a data segment's DPL is below its selector's RPL";
 	}
 	return NULL;
 }
@@ -212,14 +227,21 @@ static const char *check(struct mv_guest *g, const struct mv_rec_vcpu *r,
 		return "vCPU id is not 0 (one vCPU per guest)";
 	if (r->xsave_size != mv_state_xsave_size(p))
 		return "XSAVE area size does not match the baseline";
-	if (memchr_inv(r->reserved, 0, sizeof(r->reserved)))
-		return "reserved fields are not zero";
+	if (memchr_inv(r->reserved, 0, sizeof(r->reserved)) || r->reserved32 ||
+	    (r->flags & ~MV_VCPU_FLAGS))
+		return "reserved fields or unknown flags are set";
+	if ((r->flags & MV_VCPU_PAT) ? !mv_pat_valid(r->msr_pat) : r->msr_pat)
+		return "IA32_PAT has a reserved memory type";
+	if ((r->flags & MV_VCPU_MTRR) ?
+	    !mv_mtrr_def_type_valid(r->msr_mtrr_def_type) :
+	    r->msr_mtrr_def_type)
+		return "IA32_MTRR_DEF_TYPE has reserved bits or a reserved type";
 	if (!mv_cr0_valid(r->cr0))
 		return "CR0 is not a valid 64-bit mode value";
 	if (!mv_cr4_valid(&g->vcpu, r->cr4))
 		return "CR4 has bits the baseline or long mode forbid";
-	if (r->cr3 >> phys)
-		return "CR3 is beyond the baseline's physical address width";
+	if ((r->cr3 >> phys) || (r->cr3 >> boot_cpu_data.x86_phys_bits))
+		return "CR3 is beyond the physical address width";
 	if (r->cr8 > 15)
 		return "CR8 is above 15";
 	if ((r->efer & ~EFER_ALLOWED) || !(r->efer & EFER_LME) ||
@@ -242,9 +264,12 @@ static const char *check(struct mv_guest *g, const struct mv_rec_vcpu *r,
 		if (why)
 			return why;
 	}
+	/* CS.DPL against SS.DPL: equal, or not above it if conforming. */
 	if (!(r->seg[MV_SEG_SS].ar & SAR_UNUSABLE) &&
-	    SAR_DPL(r->seg[MV_SEG_SS].ar) != SAR_DPL(cs->ar))
-		return "SS.DPL differs from CS.DPL";
+	    ((SAR_TYPE(cs->ar) & 4) ?
+	     SAR_DPL(cs->ar) > SAR_DPL(r->seg[MV_SEG_SS].ar) :
+	     SAR_DPL(cs->ar) != SAR_DPL(r->seg[MV_SEG_SS].ar)))
+		return "CS.DPL does not match SS.DPL";
 	if ((r->seg[MV_SEG_SS].selector & 3) != (cs->selector & 3))
 		return "SS.RPL differs from CS.RPL";
 	if (!mv_canonical(r->gdtr_base) || !mv_canonical(r->idtr_base) ||
@@ -259,15 +284,27 @@ static const char *check(struct mv_guest *g, const struct mv_rec_vcpu *r,
 		return "an MSR has bits set above bit 31";
 	if (r->msr_tsc_aux && !g->vcpu.tsc_aux_owned)
 		return "TSC_AUX is set but the baseline hides rdtscp and rdpid";
-	/* Blocking by STI needs IF; not by STI and MOV SS at once (27.3.1.5). */
-	if ((r->interruptibility & ~0x1fu) ||
+	/*
+	 * 27.3.1.5: blocking by STI needs IF; not by STI and MOV SS at once;
+	 * no blocking by SMI outside SMM; no enclave interruption without
+	 * SGX (never offered).
+	 */
+	if ((r->interruptibility & ~0xbu) ||
 	    ((r->interruptibility & 3) == 3) ||
 	    ((r->interruptibility & 1) && !(r->rflags & X86_EFLAGS_IF)))
-		return "interruptibility state is not valid";
+		return "interruptibility state is not valid (SMI or enclave blocking, or STI blocking without IF)";
 	if (r->activity)
 		return "activity state is not active";
-	if (r->pending_dbg & ~(u64)(0xf | BIT(12) | BIT(14) | BIT(16)))
-		return "pending debug exceptions has reserved bits set";
+	/* B0-B3, enabled breakpoint, BS; RTM only with RTM, never offered. */
+	if (r->pending_dbg & ~(u64)(0xf | BIT(12) | BIT(14)))
+		return "pending debug exceptions has reserved or RTM bits set";
+	/*
+	 * With blocking by STI or MOV SS, BS must equal RFLAGS.TF
+	 * (IA32_DEBUGCTL.BTF is 0 after a restore).
+	 */
+	if ((r->interruptibility & 3) &&
+	    !!(r->pending_dbg & BIT(14)) != !!(r->rflags & X86_EFLAGS_TF))
+		return "pending debug exceptions BS disagrees with RFLAGS.TF under blocking";
 	if (!r->tsc_khz)
 		return "TSC rate is zero";
 	return check_xsave(g, xsave);
@@ -298,6 +335,8 @@ void mv_state_apply(struct mv_guest *g, struct mv_rec_vcpu *r,
 	v->msr[MV_GMSR_SFMASK] = r->msr_sfmask;
 	v->msr[MV_GMSR_KERNEL_GS_BASE] = r->msr_kernel_gs_base;
 	v->tsc_aux = r->msr_tsc_aux;
+	v->pat = r->flags & MV_VCPU_PAT ? r->msr_pat : MV_PAT_RESET;
+	v->mtrr_def_type = r->msr_mtrr_def_type;
 	memcpy(v->fpu, xsave, r->xsave_size);
 	kfree(v->restore);
 	v->restore = r;		/* the VMCS half, at the first entry */

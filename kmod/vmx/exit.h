@@ -44,5 +44,7 @@ struct mv_policy;
 bool mv_cr0_valid(u64 val);
 bool mv_cr4_valid(struct mv_vcpu *v, u64 val);
 bool mv_xcr0_valid(const struct mv_policy *p, u64 val);
+bool mv_pat_valid(u64 val);
+bool mv_mtrr_def_type_valid(u64 val);
 
 #endif

@@ -224,7 +224,7 @@ static void setup_guest(struct mv_vcpu *v)
 	u64 cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
 		  X86_CR0_WP | X86_CR0_PG;
 	u64 cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
-	u64 efer = EFER_SCE | EFER_LME | EFER_LMA;
+	u64 efer = EFER_LME | EFER_LMA;
 
 	if (v->restore) {
 		/* Checked in full when it was written (migrate/state.c). */
@@ -234,7 +234,14 @@ static void setup_guest(struct mv_vcpu *v)
 		return;
 	}
 	mv_vmwrite(TSC_OFFSET, v->tsc_offset);
-	if (boot_cpu_has(X86_FEATURE_NX))
+	/*
+	 * SCE and NXE as the baseline shows syscall and nx: a program that
+	 * tests them before use must find a CPU that has them. A host
+	 * without NX cannot satisfy a baseline that shows nx.
+	 */
+	if (mv_policy_has(&g->policy, MV_F_syscall))
+		efer |= EFER_SCE;
+	if (mv_policy_has(&g->policy, MV_F_nx) && boot_cpu_has(X86_FEATURE_NX))
 		efer |= EFER_NX;
 	mv_vmcs_set_cr0(cr0);
 	mv_vmwrite(GUEST_CR3, MV_GPA_PML4);
@@ -286,8 +293,14 @@ int mv_vcpu_create(struct mv_vcpu *v, struct mv_guest *g, unsigned int id)
 	v->guest = g;
 	v->id = id;
 	v->last_cpu = -1;
-	v->xcr0 = XFEATURE_MASK_FP | XFEATURE_MASK_SSE;
+	/*
+	 * XCR0 as after RESET (SDM Vol. 1, 13.3): x87 only. Without xsave it
+	 * cannot be read, and the FXSAVE image holds x87 and SSE anyway.
+	 */
+	v->xcr0 = g->policy.xcr0 ? XFEATURE_MASK_FP :
+		  XFEATURE_MASK_FP | XFEATURE_MASK_SSE;
 	v->xsave = !!g->policy.xcr0;
+	v->pat = MV_PAT_RESET;
 	v->xss_owned = mv_policy_has(&g->policy, MV_F_xsaves) &&
 		       boot_cpu_has(X86_FEATURE_XSAVES);
 	v->tsc_aux_owned = mv_policy_has(&g->policy, MV_F_rdtscp) ||
@@ -568,7 +581,7 @@ static bool must_leave(struct mv_vcpu *v)
  * the exit is handled, so that nothing can VMCLEAR or turn off VMX while
  * the VMCS is in use.
  */
-static int enter_once(struct mv_vcpu *v, struct mv_exit *e)
+static int enter_once(struct mv_vcpu *v, struct mv_exit *e, bool trial)
 {
 	struct mv_vmx_slice s;
 	struct host_msrs h;
@@ -603,7 +616,7 @@ static int enter_once(struct mv_vcpu *v, struct mv_exit *e)
 		v->host_cr4 = cr4;
 	}
 	if (mv_cpu_has_preemption_timer())
-		mv_vmwrite(VMX_PREEMPTION_TIMER_VALUE, v->slice);
+		mv_vmwrite(VMX_PREEMPTION_TIMER_VALUE, trial ? 0 : v->slice);
 	savesegment(ds, ds);
 	savesegment(es, es);
 	/*
@@ -630,7 +643,7 @@ static int enter_once(struct mv_vcpu *v, struct mv_exit *e)
 			break;
 		v->lv.launched = true;
 		mv_exit_read(v, e);
-		if (fast == MV_FAST_EXITS || !mv_exit_fast(v, e))
+		if (trial || fast == MV_FAST_EXITS || !mv_exit_fast(v, e))
 			break;
 		fast++;
 		if (must_leave(v)) {
@@ -672,6 +685,36 @@ out_irq:
 	return ret;
 }
 
+/*
+ * One VM entry that exits before the first guest instruction (VMX-
+ * preemption timer at 0), from the caller's thread: it proves that this
+ * CPU accepts the vCPU's state before a restore commits. The exit is
+ * handled as any other, so the state is the one the guest then resumes
+ * from. 0, or -EINVAL with e->stop saying why the entry failed; -EAGAIN
+ * when VMX root is not available here for now; -EOPNOTSUPP without the
+ * timer, whose absence would let the guest run.
+ */
+int mv_vcpu_trial(struct mv_vcpu *v, struct mv_exit *e)
+{
+	int ret, tries;
+
+	if (!mv_cpu_has_preemption_timer())
+		return -EOPNOTSUPP;
+	/* 1: the host wanted the CPU first; -EAGAIN: VMX root changing hands */
+	for (tries = 0;; tries++) {
+		memset(e, 0, sizeof(*e));
+		ret = enter_once(v, e, true);
+		if ((ret != -EAGAIN && ret != 1) || tries == HZ)
+			break;
+		schedule_timeout_uninterruptible(1);
+	}
+	if (ret == 1)
+		return -EAGAIN;
+	if (ret < 0 && !e->stop)
+		return e->pause ? -EAGAIN : ret;
+	return e->stop ? -EINVAL : 0;
+}
+
 int mv_vcpu_run(struct mv_vcpu *v)
 {
 	struct mv_guest *g = v->guest;
@@ -703,7 +746,7 @@ int mv_vcpu_run(struct mv_vcpu *v)
 			continue;
 		}
 		memset(&e, 0, sizeof(e));
-		ret = enter_once(v, &e);
+		ret = enter_once(v, &e, false);
 		if (e.stop) {
 			mv_guest_stopped(g, e.stop, e.stop_info, e.rip);
 			return 0;

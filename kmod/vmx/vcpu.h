@@ -31,6 +31,9 @@ enum mv_guest_msr {
 #define MV_EXIT_REASONS		80
 
 /* Architectural fixed bits of DR6 and DR7 (SDM 18.2.3, 18.2.4). */
+/* IA32_PAT after RESET: WB, WT, UC-, UC, twice (SDM Vol. 3A, 13.12.4) */
+#define MV_PAT_RESET		0x0007040600070406ull
+
 #define MV_DR6_FIXED		0xffff0ff0ull
 #define MV_DR7_FIXED		0x400ull
 
@@ -59,6 +62,8 @@ struct mv_vcpu {
 	u64 xcr0;			/* the guest's XCR0 */
 	u64 tsc_aux;			/* IA32_TSC_AUX, with RDTSCP/RDPID */
 	u64 cr8;
+	u64 pat;			/* IA32_PAT, with pat shown */
+	u64 mtrr_def_type;		/* IA32_MTRR_DEF_TYPE, with mtrr */
 	u64 cr2;			/* live only while the guest runs */
 	u64 tsc_offset;			/* guest TSC = host TSC + this */
 	u64 dr[8];			/* virtual DR0-3, DR6, DR7 */
@@ -87,6 +92,8 @@ void mv_vcpu_destroy(struct mv_vcpu *v);
 void mv_vcpu_orphan_pml(struct mv_vcpu *v, void *page);
 /* The vCPU thread's body; returns when the guest stops or is deleted. */
 int mv_vcpu_run(struct mv_vcpu *v);
+struct mv_exit;
+int mv_vcpu_trial(struct mv_vcpu *v, struct mv_exit *e);
 
 /*
  * CR0/CR4 of the current VMCS: the guest's value in the read shadow, and

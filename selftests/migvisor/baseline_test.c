@@ -117,7 +117,7 @@ FIXTURE_SETUP(b)
 	mv_delete_all_guests();
 	mv_mvctl("baseline set-default none");
 	for (const char *const *n = (const char *const[]){ "nehalem", "sky",
-	     "v2", "offer", "d", NULL }; *n; n++)
+	     "v2", "offer", "d", "c", NULL }; *n; n++)
 		mv_mvctl("baseline del %s", *n);
 }
 
@@ -352,6 +352,84 @@ TEST_F(b, enforcement_skylake_server)
 	EXPECT_NE(NULL, strstr(saved, "probe avx512 cpuid=1 result=ok"));
 	EXPECT_NE(NULL, strstr(saved, "probe rdtscp cpuid=1 result=ok"));
 	EXPECT_NE(NULL, strstr(saved, "probe cr4.fsgsbase cpuid=1 result=ok"));
+}
+
+/*
+ * guests/conform.c checks what the SDM says a CPU with the guest's CPUID
+ * does: EFER and XCR0 at start, CPUID.(0xD,1):EBX, the architectural MSRs
+ * the shown features promise, reserved XCR0 bits. @edits: "model X ...".
+ */
+/* The "violations" object of guest show -j */
+static void violations(const char *json, char *out, size_t len)
+{
+	const char *p = strstr(json, "\"violations\":{"), *e;
+
+	out[0] = 0;
+	if (!p)
+		return;
+	e = strchr(p, '}');
+	snprintf(out, len, "%.*s", e ? (int)(e - p + 1) : 0, p);
+}
+
+static void conform(struct __test_metadata *_metadata, const char *edits,
+		    bool xsave)
+{
+	int checks = -1, bad = -1;
+	char viol[512];
+	const char *p, *q;
+
+	ASSERT_EQ(0, mv_mvctl("baseline add c %s", edits));
+	ASSERT_EQ(0, run_guest("c", "c", "conform"));
+	p = strstr(saved, "conform: ");
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(2, sscanf(p, "conform: %d checks, %d failed", &checks, &bad));
+	for (q = saved; (q = strstr(q, " FAIL ")); q++)
+		TH_LOG("%.120s", q - 30 > saved ? q - 30 : saved);
+	TH_LOG("%s: %d checks, %d failed", edits, checks, bad);
+	EXPECT_GE(checks, 15);
+	EXPECT_EQ(0, bad);
+	ASSERT_EQ(0, mv_mvctl("-j guest show c"));
+	violations(mv_out, viol, sizeof(viol));
+	TH_LOG("violations: %s", viol);
+	if (xsave) {
+		/* Reserved XCR0 bits are not a use of xsave, which is shown. */
+		EXPECT_NE(NULL, strstr(viol, "\"xcr0-reserved\":2"));
+		EXPECT_EQ(NULL, strstr(viol, "\"xsave\":"));
+	}
+}
+
+TEST_F(b, conform_sdm_nehalem)
+{
+	conform(_metadata, "model nehalem", false);
+}
+
+/* Hidden nx and syscall: EFER starts without them; SCE can be cleared. */
+TEST_F(b, conform_sdm_nehalem_without_nx_syscall)
+{
+	char viol[512];
+
+	conform(_metadata, "model nehalem -nx -syscall", false);
+	ASSERT_EQ(0, mv_mvctl("-j guest show c"));
+	violations(mv_out, viol, sizeof(viol));
+	/* Setting SCE once is a use of hidden syscall; clearing is not. */
+	EXPECT_NE(NULL, strstr(viol, "\"syscall\":1"));
+	EXPECT_EQ(NULL, strstr(viol, "\"nx\":"));
+}
+
+/* xsave and AVX without xsavec: CPUID.(0xD,1):EBX is 0. */
+TEST_F(b, conform_sdm_sandybridge)
+{
+	if (!host_is_skylake())
+		SKIP(return, "sandybridge needs AVX: not on this host");
+	conform(_metadata, "model sandybridge", true);
+}
+
+/* xsavec and AVX-512: compacted sizes 576, 576, 832, 2432. */
+TEST_F(b, conform_sdm_skylake_server)
+{
+	if (!host_is_skylake())
+		SKIP(return, "not a Skylake-SP host");
+	conform(_metadata, "model skylake-server", true);
 }
 
 TEST_HARNESS_MAIN

@@ -419,4 +419,42 @@ TEST_F(g, unload_refused_then_allowed)
 	EXPECT_FALSE(mv_module_loaded());
 }
 
+static long vmstat(const char *key)
+{
+	char line[128];
+	long v = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ' ')
+			v = atol(line + strlen(key) + 1);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/*
+ * A guest bigger than the host can give fails with a reason, before any
+ * page is taken: no OOM kill, nothing left allocated.
+ */
+TEST_F(g, guest_larger_than_host_memory)
+{
+	long ooms = vmstat("oom_kill");
+	char meminfo[64];
+
+	ASSERT_EQ(0, mv_run("awk '/^MemTotal/ { print $2 }' /proc/meminfo", meminfo,
+			    sizeof(meminfo), false));
+	if (atol(meminfo) > 900 * 1024)
+		SKIP(return, "this host has more than 900 MiB: a 1 GiB guest may fit");
+	EXPECT_EQ(1, mv_mvctl("guest add huge memory 1G"));
+	EXPECT_NE(NULL, strstr(mv_out, "MiB available")) {
+		TH_LOG("%s", mv_out);
+	}
+	EXPECT_NE(0, mv_mvctl("guest show huge"));
+	EXPECT_EQ(ooms, vmstat("oom_kill"));
+	/* The host still gives what it has: a small guest works. */
+	ASSERT_EQ(0, mv_mvctl("guest add small memory 2M"));
+	ASSERT_EQ(0, mv_mvctl("guest del small"));
+}
+
 TEST_HARNESS_MAIN

@@ -457,6 +457,12 @@ TEST_F_TIMEOUT(m, hostile_streams, 600)
 		{ "bad-version", "stream version" },
 		{ "bad-gpa", "outside guest RAM" },
 		{ "bad-segment", "CS" },
+		/* States that pass naive checks but fail VM entry (SDM 27.3.1) */
+		{ "cs-base-high", "base above 4 GiB" },
+		{ "cs-not-accessed", "accessed 64-bit code" },
+		{ "smi-blocking", "interruptibility" },
+		{ "rtm-pending-dbg", "RTM" },
+		{ "pat-reserved-type", "IA32_PAT" },
 	};
 	char out[4096];
 	ssize_t len;
@@ -522,6 +528,26 @@ TEST_F_TIMEOUT(m, hostile_streams, 600)
 			cs = at + 16 + offsetof(struct mv_rec_vcpu, seg) +
 			     sizeof(struct mv_rec_seg) + 12;
 			bad[cs + 1] &= ~0x20;
+			fix_crc(bad + at);
+			break;
+		}
+		default: {
+			struct mv_rec_vcpu v;
+
+			at = find_rec(bad, len, MV_REC_VCPU);
+			ASSERT_LE(0, at);
+			memcpy(&v, bad + at + 16, sizeof(v));
+			if (i == 6)
+				v.seg[MV_SEG_CS].base |= 1ull << 32;
+			else if (i == 7)
+				v.seg[MV_SEG_CS].ar &= ~1u;
+			else if (i == 8)
+				v.interruptibility |= 4;
+			else if (i == 9)
+				v.pending_dbg |= 1ull << 16;
+			else
+				v.msr_pat = (v.msr_pat & ~0xffull) | 2;
+			memcpy(bad + at + 16, &v, sizeof(v));
 			fix_crc(bad + at);
 			break;
 		}
@@ -682,6 +708,61 @@ TEST_F_TIMEOUT(m, failed_attempt_keeps_memory, 600)
 	EXPECT_STREQ("absent", mv_state_of("dst"));
 	ASSERT_EQ(0, mv_guest_rw("src", 0, b, sizeof(b), false));
 	EXPECT_EQ(0, memcmp(a, b, sizeof(a)));
+}
+
+/*
+ * The commit rules at the exact points where a process can die (mvmig's
+ * MVMIG_TEST_FAULT): a sender killed before it hands END over leaves a
+ * running source; one killed after, a paused source that a resume brings
+ * back (in doubt, documented); a receiver killed right after it made the
+ * guest and its session leaves no guest behind.
+ */
+TEST_F_TIMEOUT(m, commit_rules_at_exact_points, 900)
+{
+	static const struct {
+		const char *point, *where, *src, *src_after_resume;
+	} cases[] = {
+		{ "before-handover", "send", "running", "running" },
+		{ "after-handover", "send", "paused", "running" },
+		{ "after-create", "recv", "running", "running" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		int port = mv_free_port(), rc_s, rc_r;
+		bool on_send = !strcmp(cases[i].where, "send");
+		struct writer_state w;
+		pid_t rpid, spid;
+		char out[4096];
+
+		mv_delete_all_guests();
+		ASSERT_EQ(0, mv_start_writer("src", "8M", 2000));
+		rpid = mv_spawn("/tmp/crecv.log", "%smvmig recv --listen 127.0.0.1:%d --once --name dst --timeout 20",
+				on_send ? "" : "MVMIG_TEST_FAULT=after-create ", port);
+		spid = mv_spawn("/tmp/csend.log", "MVMIG_TEST_FAULT=%s mvmig send src 127.0.0.1:%d --wait 5 --timeout 20 --downtime-ms 1 --max-rounds 3",
+				on_send ? cases[i].point : "none", port);
+		rc_s = mv_reap(spid, 120);
+		rc_r = mv_reap(rpid, 60);
+		mv_slurp(on_send ? "/tmp/crecv.log" : "/tmp/csend.log", out, sizeof(out));
+		TH_LOG("%s: send exit %d, recv exit %d; %s said: %.300s", cases[i].point,
+		       rc_s, rc_r, on_send ? "recv" : "send", out);
+		/* The one that was killed died of SIGKILL, at its point. */
+		EXPECT_EQ(128 + SIGKILL, on_send ? rc_s : rc_r);
+		usleep(300000);
+		EXPECT_STREQ("absent", mv_state_of("dst")) {
+			TH_LOG("%s: a guest was left on the destination", cases[i].point);
+		}
+		EXPECT_STREQ(cases[i].src, mv_state_of("src")) {
+			TH_LOG("%s: source", cases[i].point);
+		}
+		if (!strcmp(mv_state_of("src"), "paused"))
+			EXPECT_EQ(0, mv_mvctl("guest resume src"));
+		EXPECT_STREQ(cases[i].src_after_resume, mv_state_of("src"));
+		sleep(1);
+		if (!mv_writer_state("src", &w))
+			EXPECT_EQ(0, w.verify_failures);
+		system("pkill -9 mvmig 2>/dev/null");
+	}
 }
 
 TEST_HARNESS_MAIN

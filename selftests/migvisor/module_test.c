@@ -320,6 +320,117 @@ TEST(mvctl_reports_errors)
 	EXPECT_EQ(1, mv_run("mvctl --frobnicate host", out, sizeof(out), true));
 }
 
+/* Names that would be paths or options are refused with the rule. */
+TEST(bad_names_refused_with_reason)
+{
+	static const char *const bad[] = { ".", "..", "-x", "--", "a/b", "a b" };
+	struct mv_nl_result *res = calloc(1, sizeof(*res));
+	unsigned char attrs[128];
+	uint64_t mem = 2 << 20;
+	struct mv_nl nl;
+	unsigned int i;
+	size_t len;
+
+	ASSERT_EQ(0, mv_nl_open(&nl, MV_GENL_NAME));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		len = mv_nla_put(attrs, 0, MV_A_GUEST_NAME, bad[i], strlen(bad[i]) + 1);
+		len = mv_nla_put(attrs, len, MV_A_GUEST_MEMORY, &mem, sizeof(mem));
+		ASSERT_EQ(0, mv_nl_request(&nl, MV_CMD_GUEST_NEW, MV_GENL_VERSION,
+					   attrs, len, res));
+		EXPECT_EQ(-EINVAL, res->error) {
+			TH_LOG("name \"%s\" accepted", bad[i]);
+		}
+		EXPECT_NE(NULL, strstr(res->msg, "names are printable")) {
+			TH_LOG("\"%s\": \"%s\"", bad[i], res->msg);
+		}
+	}
+	/* A missing attribute is named in words, not only by number. */
+	len = mv_nla_put(attrs, 0, MV_A_GUEST_MEMORY, &mem, sizeof(mem));
+	ASSERT_EQ(0, mv_nl_request(&nl, MV_CMD_GUEST_NEW, MV_GENL_VERSION,
+				   attrs, len, res));
+	EXPECT_EQ(-EINVAL, res->error);
+	EXPECT_NE(NULL, strstr(res->msg, "missing attribute MV_A_GUEST_NAME")) {
+		TH_LOG("extack: \"%s\"", res->msg);
+	}
+	mv_nl_close(&nl);
+	free(res);
+}
+
+/* Every refusal of the character device can be asked about (MV_IOC_ERROR). */
+TEST(chardev_refusals_have_reasons)
+{
+	int fd = open("/dev/" MV_DEVICE_NAME, O_RDWR | O_CLOEXEC);
+	struct mv_restore_new rn = { .memory = 2 << 20 };
+	struct mv_guest_open go = { 0 };
+	struct mv_sess_error e;
+
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(-1, ioctl(fd, _IO(MV_IOC_MAGIC, 0x7e)));
+	EXPECT_EQ(ENOTTY, errno);
+	ASSERT_EQ(0, ioctl(fd, MV_IOC_ERROR, &e));
+	EXPECT_EQ(-ENOTTY, e.err);
+	EXPECT_NE(NULL, strstr(e.msg, "not an ioctl"));
+
+	strcpy(go.name, "nosuch");
+	EXPECT_EQ(-1, ioctl(fd, MV_IOC_GUEST_OPEN, &go));
+	ASSERT_EQ(0, ioctl(fd, MV_IOC_ERROR, &e));
+	EXPECT_NE(NULL, strstr(e.msg, "no guest")) {
+		TH_LOG("%s", e.msg);
+	}
+
+	/* MV_IOC_RESTORE_NEW: the netlink rules, with their reasons. */
+	strcpy(rn.name, "..");
+	EXPECT_EQ(-1, ioctl(fd, MV_IOC_RESTORE_NEW, &rn));
+	ASSERT_EQ(0, ioctl(fd, MV_IOC_ERROR, &e));
+	EXPECT_NE(NULL, strstr(e.msg, "names are printable")) {
+		TH_LOG("%s", e.msg);
+	}
+	strcpy(rn.name, "rn");
+	strcpy(rn.baseline, "nosuch");
+	EXPECT_EQ(-1, ioctl(fd, MV_IOC_RESTORE_NEW, &rn));
+	ASSERT_EQ(0, ioctl(fd, MV_IOC_ERROR, &e));
+	EXPECT_NE(NULL, strstr(e.msg, "no baseline")) {
+		TH_LOG("%s", e.msg);
+	}
+	rn.baseline[0] = 0;
+	rn.reserved = 1;
+	EXPECT_EQ(-1, ioctl(fd, MV_IOC_RESTORE_NEW, &rn));
+	EXPECT_EQ(EINVAL, errno);
+	rn.reserved = 0;
+	rn.memory = 3 << 20 | 4096;
+	EXPECT_EQ(-1, ioctl(fd, MV_IOC_RESTORE_NEW, &rn));
+	ASSERT_EQ(0, ioctl(fd, MV_IOC_ERROR, &e));
+	EXPECT_NE(NULL, strstr(e.msg, "64 KiB")) {
+		TH_LOG("%s", e.msg);
+	}
+
+	/* A good one: the guest lives as long as the session fd. */
+	rn.memory = 2 << 20;
+	{
+		int sfd = ioctl(fd, MV_IOC_RESTORE_NEW, &rn);
+		char out[256];
+
+		ASSERT_LE(0, sfd);
+		EXPECT_EQ(0, mv_run("mvctl guest show rn", out, sizeof(out), true));
+		/* It has a session: nothing else may load or restore it. */
+		strcpy(go.name, "rn");
+		{
+			int gfd = ioctl(fd, MV_IOC_GUEST_OPEN, &go);
+
+			ASSERT_LE(0, gfd);
+			EXPECT_EQ(-1, ioctl(gfd, MV_IOC_RESTORE, 0));
+			ASSERT_EQ(0, ioctl(gfd, MV_IOC_ERROR, &e));
+			EXPECT_NE(NULL, strstr(e.msg, "session")) {
+				TH_LOG("%s", e.msg);
+			}
+			close(gfd);
+		}
+		close(sfd);
+		EXPECT_NE(0, mv_run("mvctl guest show rn", out, sizeof(out), true));
+	}
+	close(fd);
+}
+
 TEST(unload)
 {
 	struct mv_nl nl;

@@ -336,8 +336,13 @@ enum mv_violation_attr {
 /* --- character device --- */
 
 #define MV_DEVICE_NAME		"migvisor"
-#define MV_API_VERSION		2	/* 2: snapshot and restore sessions */
-#define MV_IOC_MAGIC		0xB7
+/*
+ * 3: ioctl magic 0xE9 (0xB7 is nsfs's), MV_SNAP_IOC_HANDOVER,
+ * MV_IOC_RESTORE_NEW and MV_IOC_ERROR. 0xE9 is free in
+ * Documentation/userspace-api/ioctl/ioctl-number.rst.
+ */
+#define MV_API_VERSION		3
+#define MV_IOC_MAGIC		0xE9
 
 /**
  * struct mv_version - MV_IOC_GET_VERSION result
@@ -398,9 +403,11 @@ struct mv_guest_entry {
  *                                      pauses the guest.
  * The first round turns dirty tracking on; closing the session turns it
  * off. Closing a session that paused the guest resumes it, unless the END
- * record was read (the outcome is then in doubt: the guest stays paused
- * until MV_SNAP_IOC_ABORT resumes it or the caller deletes it) or
- * MV_SNAP_IOC_COMMIT was called. The source guest's memory and state are
+ * record was handed over (MV_SNAP_IOC_HANDOVER, which the caller makes
+ * just before it passes END on: the outcome is then in doubt, and the
+ * guest stays paused until MV_SNAP_IOC_ABORT resumes it or the caller
+ * deletes it) or MV_SNAP_IOC_COMMIT was called. Reading END alone is not
+ * a hand-over: a caller that dies with END unsent leaves a running source. The source guest's memory and state are
  * never changed by a session.
  *
  * MV_IOC_RESTORE on the fd of a guest that was created and never loaded or
@@ -576,8 +583,21 @@ struct mv_rec_vcpu {
 	__u32 interruptibility;		/* VMX guest interruptibility state */
 	__u32 activity;			/* 0 active, 1 HLT */
 	__u64 pending_dbg;
-	__u64 reserved[4];
+	__u64 msr_pat;			/* with MV_VCPU_PAT */
+	__u64 msr_mtrr_def_type;	/* with MV_VCPU_MTRR */
+	__u32 flags;			/* MV_VCPU_*: which fields are set */
+	__u32 reserved32;
+	__u64 reserved[1];
 };
+
+/*
+ * mv_rec_vcpu.flags: fields a writer may leave out. A stream from a
+ * writer that predates a field leaves its flag clear and the field zero;
+ * the reader then takes the value after RESET.
+ */
+#define MV_VCPU_PAT		0x1
+#define MV_VCPU_MTRR		0x2
+#define MV_VCPU_FLAGS		(MV_VCPU_PAT | MV_VCPU_MTRR)
 
 /**
  * struct mv_rec_end - MV_REC_END
@@ -629,12 +649,40 @@ struct mv_sess_error {
 	char msg[248];
 };
 
+/**
+ * struct mv_restore_new - MV_IOC_RESTORE_NEW argument (on /dev/migvisor)
+ * @name: the new guest's name, NUL-terminated
+ * @baseline: its baseline's name, NUL-terminated; "" for the default
+ * @memory: guest RAM in bytes, as MV_A_GUEST_MEMORY
+ * @flags: must be zero
+ * @reserved: must be zero
+ *
+ * Creates the guest and a restore session on it in one step and returns
+ * the session fd: the guest never exists outside the session, so if the
+ * caller dies before the commit, closing the fd deletes it.
+ */
+struct mv_restore_new {
+	char name[MV_GUEST_NAME_MAX];
+	char baseline[MV_BASELINE_NAME_MAX];
+	__u64 memory;
+	__u32 flags;
+	__u32 reserved;
+};
+
 #define MV_IOC_SNAPSHOT		_IO(MV_IOC_MAGIC, 0x03)	/* on a guest fd */
 #define MV_IOC_RESTORE		_IO(MV_IOC_MAGIC, 0x04)	/* on a guest fd */
+#define MV_IOC_RESTORE_NEW	_IOW(MV_IOC_MAGIC, 0x05, struct mv_restore_new)
+/*
+ * On /dev/migvisor and on guest fds: why the last failed ioctl, write or
+ * open on this fd failed, in words (err 0 and "" if none has).
+ */
+#define MV_IOC_ERROR		_IOR(MV_IOC_MAGIC, 0x06, struct mv_sess_error)
 #define MV_SNAP_IOC_ROUND	_IOR(MV_IOC_MAGIC, 0x10, struct mv_snap_round)
 #define MV_SNAP_IOC_FINISH	_IOR(MV_IOC_MAGIC, 0x11, struct mv_snap_round)
 #define MV_SNAP_IOC_COMMIT	_IO(MV_IOC_MAGIC, 0x12)
 #define MV_SNAP_IOC_ABORT	_IO(MV_IOC_MAGIC, 0x13)
 #define MV_SESS_IOC_ERROR	_IOR(MV_IOC_MAGIC, 0x14, struct mv_sess_error)
+/* Before END is written on: from here closing the session keeps it paused. */
+#define MV_SNAP_IOC_HANDOVER	_IO(MV_IOC_MAGIC, 0x15)
 
 #endif /* _UAPI_LINUX_MIGVISOR_H */

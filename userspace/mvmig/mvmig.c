@@ -20,6 +20,14 @@
 
 atomic_int mvmig_cancel;
 
+void mvmig_test_fault(const char *point)
+{
+	const char *f = getenv("MVMIG_TEST_FAULT");
+
+	if (f && !strcmp(f, point))
+		kill(getpid(), SIGKILL);
+}
+
 static void on_signal(int sig)
 {
 	mvmig_cancel = 1;

@@ -43,6 +43,14 @@ struct mvmig_opts {
 /* Set by SIGINT/SIGTERM: stop at the next safe point. */
 extern atomic_int mvmig_cancel;
 
+/*
+ * Fault injection for the commit-rule tests: with MVMIG_TEST_FAULT set to
+ * a point's name, mvmig kills itself there (SIGKILL, as a crash would).
+ * Points: "before-handover", "after-handover" (sender, around the END
+ * record), "after-create" (receiver, the guest and session just made).
+ */
+void mvmig_test_fault(const char *point);
+
 /* Per-round and total figures, printed by report.c */
 struct mvmig_round {
 	unsigned int round;

@@ -197,8 +197,34 @@ static int forward(struct src *s, struct mvmig_round *r, const uint8_t *buf,
 }
 
 /* Everything the session has now, to the output. */
+/* Where the END record starts in @n bytes of whole records, or @n. */
+static size_t end_offset(const uint8_t *buf, size_t n)
+{
+	struct mv_rec h;
+	size_t off = 0;
+
+	while (n - off >= sizeof(h)) {
+		memcpy(&h, buf + off, sizeof(h));
+		if (h.type == MV_REC_END)
+			return off;
+		if (h.len > n - off - sizeof(h))
+			break;
+		off += sizeof(h) + h.len;
+	}
+	return n;
+}
+
+/*
+ * The module's records, to the peer or file. The END record is the
+ * commit point: once it has left, the receiver may run the guest. So the
+ * session is told just before END is written (MV_SNAP_IOC_HANDOVER);
+ * until then, however this process ends, closing the session resumes the
+ * source, and afterwards the source stays paused (in doubt) unless the
+ * receiver answers.
+ */
 static int pump(struct src *s, struct mvmig_round *r)
 {
+	size_t end;
 	ssize_t n;
 	int ret;
 
@@ -213,7 +239,24 @@ static int pump(struct src *s, struct mvmig_round *r)
 		}
 		if (n == 0)
 			return 0;
-		ret = forward(s, r, s->buf, n);
+		end = end_offset(s->buf, n);
+		if (end) {
+			ret = forward(s, r, s->buf, end);
+			if (ret)
+				return ret;
+		}
+		if (end == (size_t)n)
+			continue;
+		if (mvmig_cancel)
+			return -ECANCELED;
+		mvmig_test_fault("before-handover");
+		if (ioctl(s->sfd, MV_SNAP_IOC_HANDOVER) < 0) {
+			ret = -errno;
+			mvmig_sess_error(s->sfd, ret, s->err, sizeof(s->err));
+			return ret;
+		}
+		mvmig_test_fault("after-handover");
+		ret = forward(s, r, s->buf + end, n - end);
 		if (ret)
 			return ret;
 	}

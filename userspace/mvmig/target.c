@@ -165,6 +165,35 @@ static const char *hello_value(const char *hello, size_t len, const char *key,
 }
 
 /* HEADER, BASELINE, CONFIG: the baseline and the guest, or why not. */
+/*
+ * The guest and its restore session in one step (MV_IOC_RESTORE_NEW): if
+ * this process dies before the commit, the guest goes with the fd.
+ */
+static int restore_new(const char *name, uint64_t mem, const char *baseline,
+		       char *err, size_t errlen)
+{
+	struct mv_restore_new rn = { .memory = mem };
+	struct mv_sess_error e = { 0 };
+	int dev, fd, ret;
+
+	snprintf(rn.name, sizeof(rn.name), "%s", name);
+	snprintf(rn.baseline, sizeof(rn.baseline), "%s", baseline);
+	dev = open("/dev/" MV_DEVICE_NAME, O_RDWR | O_CLOEXEC);
+	if (dev < 0) {
+		snprintf(err, errlen, "cannot open /dev/%s: %s", MV_DEVICE_NAME,
+			 strerror(errno));
+		return -errno;
+	}
+	fd = ioctl(dev, MV_IOC_RESTORE_NEW, &rn);
+	ret = -errno;
+	if (fd < 0)
+		snprintf(err, errlen, "%s",
+			 !ioctl(dev, MV_IOC_ERROR, &e) && e.msg[0] ? e.msg :
+			 strerror(-ret));
+	close(dev);
+	return fd < 0 ? ret : fd;
+}
+
 static int prepare(struct dst *d, const char *want_name)
 {
 	struct mv_rec h[3];
@@ -174,7 +203,7 @@ static int prepare(struct dst *d, const char *want_name)
 	char hname[MV_GUEST_NAME_MAX], e2[400];
 	const char *why;
 	uint8_t *copy[3] = { 0 };
-	int ret, i, fd;
+	int ret, i;
 
 	if (d->peer >= 0) {
 		ret = next(d, &h[0], &p, "handshake");
@@ -259,27 +288,14 @@ static int prepare(struct dst *d, const char *want_name)
 			 d->baseline, e2);
 		goto out;
 	}
-	ret = mvmig_guest_new(d->name, cfg.memory, d->baseline, e2, sizeof(e2));
-	if (ret) {
+	d->rfd = restore_new(d->name, cfg.memory, d->baseline, e2, sizeof(e2));
+	if (d->rfd < 0) {
+		ret = d->rfd;
 		snprintf(d->err, sizeof(d->err), "cannot create guest %s: %s",
 			 d->name, e2);
 		goto out;
 	}
-	fd = mvmig_guest_fd(d->name, d->err, sizeof(d->err));
-	if (fd < 0) {
-		ret = fd;
-		mvmig_guest_cmd(MV_CMD_GUEST_DEL, d->name, NULL, 0);
-		goto out;
-	}
-	d->rfd = ioctl(fd, MV_IOC_RESTORE, 0);
-	ret = -errno;
-	close(fd);
-	if (d->rfd < 0) {
-		snprintf(d->err, sizeof(d->err), "cannot restore into guest %s: %s",
-			 d->name, strerror(-ret));
-		mvmig_guest_cmd(MV_CMD_GUEST_DEL, d->name, NULL, 0);
-		goto out;
-	}
+	mvmig_test_fault("after-create");
 	d->made_baseline = false;	/* a guest uses it now */
 	ret = 0;
 head:
