@@ -40,13 +40,18 @@ bool mv_baseline_is_default(const struct mv_baseline *bl)
 	return READ_ONCE(mv_default) == bl;
 }
 
-struct mv_baseline *mv_baseline_nth(unsigned long idx)
+/* Ids only grow; a replaced baseline keeps its place and its id. */
+static u64 mv_baselines_last_id;
+static unsigned int mv_baselines_gen = 1;
+
+struct mv_baseline *mv_baseline_next(u64 after, unsigned int *gen)
 {
 	struct mv_baseline *bl;
 
 	mutex_lock(&mv_baselines_lock);
+	*gen = mv_baselines_gen;
 	list_for_each_entry(bl, &mv_baselines, node) {
-		if (!idx--) {
+		if (bl->id > after) {
 			kref_get(&bl->ref);
 			mutex_unlock(&mv_baselines_lock);
 			return bl;
@@ -117,13 +122,16 @@ int mv_baseline_add(const char *name, const char *model,
 		ret = busy(old, "replaced", extack);
 		if (ret)
 			goto err;
+		bl->id = old->id;
 		list_replace(&old->node, &bl->node);
 		if (mv_default == old)
 			WRITE_ONCE(mv_default, bl);
 		mv_baseline_put(old);
 	} else {
+		bl->id = ++mv_baselines_last_id;
 		list_add_tail(&bl->node, &mv_baselines);
 	}
+	mv_baselines_gen++;
 	mutex_unlock(&mv_baselines_lock);
 	return 0;
 err:
@@ -148,6 +156,7 @@ int mv_baseline_del(const char *name, struct netlink_ext_ack *extack)
 	if (ret)
 		goto out;
 	list_del(&bl->node);
+	mv_baselines_gen++;
 	if (mv_default == bl)
 		WRITE_ONCE(mv_default, NULL);
 	mv_baseline_put(bl);

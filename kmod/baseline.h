@@ -22,6 +22,7 @@ struct netlink_ext_ack;
 struct mv_baseline {
 	struct kref ref;
 	struct list_head node;
+	u64 id;				/* list order, from 1 */
 	char name[MV_BASELINE_NAME_MAX];
 	char model[MV_BASELINE_NAME_MAX];
 	struct mv_policy policy;	/* canonical; fixed while in use */
@@ -32,7 +33,8 @@ extern struct mutex mv_baselines_lock;
 
 struct mv_baseline *mv_baseline_find(const char *name);
 struct mv_baseline *mv_baseline_default(void);
-struct mv_baseline *mv_baseline_nth(unsigned long idx);	/* held */
+/* For dumps: the first after id @after, held; @gen: the list's generation */
+struct mv_baseline *mv_baseline_next(u64 after, unsigned int *gen);
 void mv_baseline_get(struct mv_baseline *bl);
 void mv_baseline_put(struct mv_baseline *bl);
 int mv_baseline_add(const char *name, const char *model,

@@ -42,13 +42,22 @@ struct mv_guest *mv_guest_get(const char *name)
 	return g;
 }
 
-struct mv_guest *mv_guest_nth(unsigned long idx)
+/*
+ * The registry in creation order: ids only grow, so a dump that goes on
+ * from the last id it gave neither skips nor repeats a guest when others
+ * come and go, and the generation tells it that they did.
+ */
+static u64 mv_guests_last_id;
+static unsigned int mv_guests_gen = 1;
+
+struct mv_guest *mv_guest_next(u64 after, unsigned int *gen)
 {
 	struct mv_guest *g;
 
 	mutex_lock(&mv_guests_lock);
+	*gen = mv_guests_gen;
 	list_for_each_entry(g, &mv_guests, node) {
-		if (!idx--) {
+		if (g->id > after) {
 			kref_get(&g->ref);
 			mutex_unlock(&mv_guests_lock);
 			return g;
@@ -56,6 +65,26 @@ struct mv_guest *mv_guest_nth(unsigned long idx)
 	}
 	mutex_unlock(&mv_guests_lock);
 	return NULL;
+}
+
+/*
+ * Call @fn for each registered guest, in creation order, under
+ * mv_guests_lock (so @fn must not take it or sleep for long); stops at
+ * the first non-zero return, which it returns.
+ */
+int mv_guests_for_each(int (*fn)(struct mv_guest *g, void *arg), void *arg)
+{
+	struct mv_guest *g;
+	int ret = 0;
+
+	mutex_lock(&mv_guests_lock);
+	list_for_each_entry(g, &mv_guests, node) {
+		ret = fn(g, arg);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&mv_guests_lock);
+	return ret;
 }
 
 /*
@@ -220,6 +249,8 @@ struct mv_guest *mv_guest_create(const char *name, u64 mem,
 		kref_get(&g->ref);	/* the session's reference */
 		mutex_unlock(&g->lock);
 	}
+	g->id = ++mv_guests_last_id;
+	mv_guests_gen++;
 	list_add_tail(&g->node, &mv_guests);
 	kref_get(&g->ref);	/* the registry's reference */
 	mutex_unlock(&mv_guests_lock);
@@ -268,6 +299,7 @@ int mv_guest_delete(const char *name, struct netlink_ext_ack *extack)
 		return -ENOENT;
 	}
 	list_del_init(&g->node);
+	mv_guests_gen++;
 	mutex_unlock(&mv_guests_lock);
 	retire(g);
 	return 0;
@@ -281,6 +313,7 @@ void mv_guest_discard(struct mv_guest *g)
 		return;
 	}
 	list_del_init(&g->node);
+	mv_guests_gen++;
 	mutex_unlock(&mv_guests_lock);
 	retire(g);
 }

@@ -28,6 +28,7 @@ struct mv_baseline;
 struct mv_guest {
 	struct kref ref;
 	struct list_head node;		/* in the registry, or empty */
+	u64 id;				/* registry order, from 1 */
 	char name[MV_GUEST_NAME_MAX];
 	struct mutex lock;		/* state changes, loading, start/stop */
 	/* written under @lock, but for the vCPU thread's host pause and stop */
@@ -108,7 +109,11 @@ int mv_guest_load(struct mv_guest *g, u64 gpa, const void __user *src,
 void mv_guest_host_pause(struct mv_guest *g, u32 reason, u32 cpu);
 /* Called by the vCPU thread when the guest stops for good. */
 void mv_guest_stopped(struct mv_guest *g, u32 reason, u64 info, u64 rip);
-/* The @idx-th guest in creation order, held, or NULL; for dumps. */
-struct mv_guest *mv_guest_nth(unsigned long idx);
+/*
+ * For dumps: the first guest created after the one with id @after, held,
+ * or NULL; @gen gets the registry's generation (it changes with the list).
+ */
+struct mv_guest *mv_guest_next(u64 after, unsigned int *gen);
+int mv_guests_for_each(int (*fn)(struct mv_guest *g, void *arg), void *arg);
 
 #endif /* _MV_GUEST_H */

@@ -49,13 +49,18 @@ struct genl_family *mv_nl_family(void)
 }
 
 /*
- * Formatted extack messages. Linux 6.1 has no NL_SET_ERR_MSG_FMT: the
- * message must outlive the handler until the core copies it into the ack.
- * A ring of buffers does that; a slot is reused only after
- * MV_ERRMSG_SLOTS later failures, long after its ack went out.
+ * Formatted extack messages. Linux 6.1 has no NL_SET_ERR_MSG_FMT, and
+ * where it exists it keeps 80 bytes, less than a list of missing features
+ * takes: the message must outlive the handler until the core copies it
+ * into the ack. A ring of buffers does that. Between a handler's return
+ * and its ack only the handlers of other senders can run (genl_mutex
+ * serialises handlers, and one sender's requests are acked in order), and
+ * a character-device caller copies its message at once; so a slot is
+ * reused only after MV_ERRMSG_SLOTS later failures, which would take that
+ * many senders failing at the same moment.
  */
-#define MV_ERRMSG_SLOTS		16
-#define MV_ERRMSG_LEN		1024
+#define MV_ERRMSG_SLOTS		64
+#define MV_ERRMSG_LEN		512
 static char mv_errmsg[MV_ERRMSG_SLOTS][MV_ERRMSG_LEN];
 static atomic_t mv_errmsg_next = ATOMIC_INIT(0);
 
@@ -445,13 +450,18 @@ static int mv_nl_guest_do(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/*
+ * cb->args[0]: the id of the last guest put. cb->seq: the registry's
+ * generation, so that a dump across a change carries NLM_F_DUMP_INTR.
+ */
 static int mv_nl_guest_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	unsigned long idx = cb->args[0];
 	struct mv_guest *g;
+	unsigned int gen;
 	void *hdr;
 
-	for (; (g = mv_guest_nth(idx)); idx++) {
+	while ((g = mv_guest_next(cb->args[0], &gen))) {
+		cb->seq = gen;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &mv_genl_family,
 				  NLM_F_MULTI, MV_CMD_GUEST_GET);
@@ -461,10 +471,11 @@ static int mv_nl_guest_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			mv_guest_put(g);
 			break;
 		}
+		genl_dump_check_consistent(cb, hdr);
 		genlmsg_end(skb, hdr);
+		cb->args[0] = g->id;
 		mv_guest_put(g);
 	}
-	cb->args[0] = idx;
 	return skb->len;
 }
 

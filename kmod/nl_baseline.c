@@ -74,11 +74,24 @@ int mv_nl_baseline_set_default(struct sk_buff *skb, struct genl_info *info)
 				       info->extack);
 }
 
+struct baseline_users {
+	struct sk_buff *skb;
+	const struct mv_baseline *bl;
+};
+
+static int put_one_user(struct mv_guest *g, void *arg)
+{
+	struct baseline_users *u = arg;
+
+	if (g->baseline == u->bl &&
+	    nla_put_string(u->skb, MV_A_BASELINE_USER, g->name))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int put_baseline(struct sk_buff *skb, struct mv_baseline *bl)
 {
-	struct mv_guest *g;
-	unsigned long i;
-	int ret = 0;
+	struct baseline_users u = { .skb = skb, .bl = bl };
 
 	if (nla_put_string(skb, MV_A_BASELINE_NAME, bl->name) ||
 	    nla_put_string(skb, MV_A_BASELINE_MODEL, bl->model) ||
@@ -87,13 +100,8 @@ static int put_baseline(struct sk_buff *skb, struct mv_baseline *bl)
 	    (mv_baseline_is_default(bl) &&
 	     nla_put_flag(skb, MV_A_BASELINE_DEFAULT)))
 		return -EMSGSIZE;
-	for (i = 0; !ret && (g = mv_guest_nth(i)); i++) {
-		if (g->baseline == bl &&
-		    nla_put_string(skb, MV_A_BASELINE_USER, g->name))
-			ret = -EMSGSIZE;
-		mv_guest_put(g);
-	}
-	return ret;
+	/* One pass under the registry lock, not a lookup per guest. */
+	return mv_guests_for_each(put_one_user, &u);
 }
 
 static int reply_baseline(struct genl_info *info, struct mv_baseline *bl)
@@ -137,13 +145,15 @@ int mv_nl_baseline_get(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/* As the guest dump: cb->args[0] is the last id put, cb->seq the generation. */
 int mv_nl_baseline_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	unsigned long idx = cb->args[0];
 	struct mv_baseline *bl;
+	unsigned int gen;
 	void *hdr;
 
-	for (; (bl = mv_baseline_nth(idx)); idx++) {
+	while ((bl = mv_baseline_next(cb->args[0], &gen))) {
+		cb->seq = gen;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, mv_nl_family(),
 				  NLM_F_MULTI, MV_CMD_BASELINE_GET);
@@ -153,9 +163,10 @@ int mv_nl_baseline_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			mv_baseline_put(bl);
 			break;
 		}
+		genl_dump_check_consistent(cb, hdr);
 		genlmsg_end(skb, hdr);
+		cb->args[0] = bl->id;
 		mv_baseline_put(bl);
 	}
-	cb->args[0] = idx;
 	return skb->len;
 }

@@ -366,8 +366,15 @@ static long restore_ioctl(struct file *file, unsigned int cmd,
 	struct mv_guest *g = r->g;
 	long ret = 0;
 
-	if (cmd == MV_SESS_IOC_ERROR)
-		return mv_sess_get_error(&r->err, (void __user *)arg);
+	if (cmd == MV_SESS_IOC_ERROR) {
+		struct mv_sess_error e;
+
+		/* A copy under the lock: a failing write may be setting it. */
+		mutex_lock(&r->lock);
+		e = r->err;
+		mutex_unlock(&r->lock);
+		return mv_sess_get_error(&e, (void __user *)arg);
+	}
 	if (cmd != MV_SNAP_IOC_COMMIT)
 		return -ENOTTY;
 	mutex_lock(&r->lock);

@@ -311,8 +311,15 @@ static long snap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	void __user *uarg = (void __user *)arg;
 	long ret = 0;
 
-	if (cmd == MV_SESS_IOC_ERROR)
-		return mv_sess_get_error(&s->err, uarg);
+	if (cmd == MV_SESS_IOC_ERROR) {
+		struct mv_sess_error e;
+
+		/* A copy under the lock: a failing write may be setting it. */
+		mutex_lock(&s->lock);
+		e = s->err;
+		mutex_unlock(&s->lock);
+		return mv_sess_get_error(&e, uarg);
+	}
 	mutex_lock(&s->lock);
 	switch (cmd) {
 	case MV_SNAP_IOC_ROUND:

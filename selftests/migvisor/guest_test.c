@@ -229,6 +229,9 @@ static const struct hostile hostile[] = {
 	{ "cr", "stopped: exit info 0x0", "cr done, 0 failures" },
 	{ "beyond", "stopped: ept-violation info 0x20000000", "reading at 512 MiB" },
 	{ "hltcli", "stopped: halt info 0x0", "cli; hlt" },
+	{ "nx", "stopped: exit info 0x0", "nx done, 0 failures" },
+	{ "xrstor", "stopped: exit info 0x0", "hostile: xrstor" },
+	{ "seg", "stopped: exit info 0x0", "seg done, 0 failures" },
 };
 
 TEST_F(g, hostile_guests)
@@ -274,6 +277,61 @@ TEST_F(g, hostile_debug_loop_is_contained)
 		TH_LOG("%s", mv_out);
 	}
 	ASSERT_EQ(0, mv_mvctl("guest del dbloop"));
+}
+
+/*
+ * #AC at CPL 3 whose handler returns to the faulting access: an exit per
+ * fault, forever (the reliability notes' G3 class). The host stays
+ * responsive; the guest pauses and is deleted like any other.
+ */
+TEST_F(g, hostile_ac_loop_is_contained)
+{
+	ASSERT_EQ(0, mv_setup_guest("acloop", "4M", "hostile-acloop"));
+	ASSERT_EQ(0, mv_mvctl("guest start acloop"));
+	usleep(500000);
+	ASSERT_EQ(0, mv_mvctl("-j guest show acloop"));
+	EXPECT_NE(NULL, strstr(mv_out, "\"state\":\"running\"")) {
+		TH_LOG("%s", mv_out);
+	}
+	EXPECT_NE(NULL, strstr(mv_out, "exception_nmi")) {
+		TH_LOG("%s", mv_out);
+	}
+	ASSERT_EQ(0, mv_mvctl("guest console acloop"));
+	EXPECT_NE(NULL, strstr(mv_out, "#AC at CPL 3 forever"));
+	EXPECT_EQ(NULL, strstr(mv_out, "guest: exception")) {
+		TH_LOG("%s", mv_out);
+	}
+	ASSERT_EQ(0, mv_mvctl("guest pause acloop"));
+	ASSERT_EQ(0, mv_mvctl("guest del acloop"));
+}
+
+/*
+ * 10^6 random (leaf, subleaf) pairs under one baseline: no warning on the
+ * host, and a digest that scripts/check compares between the CPU models
+ * (MV-DIGEST), which only deterministic answers can make equal.
+ */
+TEST_F_TIMEOUT(g, hostile_cpuid_sweep, 1800)
+{
+	const char *d;
+
+	mv_mvctl("baseline del sweep");
+	ASSERT_EQ(0, mv_mvctl("baseline add sweep model nehalem"));
+	ASSERT_EQ(0, mv_mvctl("guest add cs memory 4M baseline sweep"));
+	ASSERT_EQ(0, mv_mvctl("guest load cs %s/hostile-cpuid.elf", mv_guests_dir()));
+	ASSERT_EQ(0, mv_mvctl("guest start cs"));
+	EXPECT_TRUE(mv_wait_for("cs", "state stopped", 1700)) {
+		TH_LOG("%s", mv_out);
+	}
+	EXPECT_NE(NULL, strstr(mv_out, "stopped: exit info 0x0"));
+	ASSERT_EQ(0, mv_mvctl("guest console cs"));
+	d = strstr(mv_out, "digest ");
+	ASSERT_NE(NULL, d) {
+		TH_LOG("%s", mv_out);
+	}
+	EXPECT_NE(NULL, strstr(mv_out, "1000000 pairs"));
+	TH_LOG("MV-DIGEST cpuid-sweep/nehalem %.16s", d + 7);
+	ASSERT_EQ(0, mv_mvctl("guest del cs"));
+	ASSERT_EQ(0, mv_mvctl("baseline del sweep"));
 }
 
 /* A KVM VM holds VMX on every CPU while it exists. */
@@ -398,27 +456,6 @@ TEST_F(g, unprivileged_requests_refused)
 	ASSERT_EQ(0, mv_mvctl("guest del priv"));
 }
 
-TEST_F(g, unload_refused_then_allowed)
-{
-	struct mv_guest_open o = { .name = "keep" };
-	int fd, gfd;
-
-	ASSERT_EQ(0, mv_mvctl("guest add keep memory 2M"));
-	EXPECT_EQ(-EWOULDBLOCK, mv_module_unload());
-	fd = open("/dev/" MV_DEVICE_NAME, O_RDWR | O_CLOEXEC);
-	ASSERT_GE(fd, 0);
-	gfd = ioctl(fd, MV_IOC_GUEST_OPEN, &o);
-	ASSERT_GE(gfd, 0);
-	ASSERT_EQ(0, mv_mvctl("guest del keep"));
-	/* The guest fd still holds the module. */
-	EXPECT_EQ(-EWOULDBLOCK, mv_module_unload());
-	close(gfd);
-	EXPECT_EQ(-EWOULDBLOCK, mv_module_unload());
-	close(fd);
-	ASSERT_EQ(0, mv_module_unload());
-	EXPECT_FALSE(mv_module_loaded());
-}
-
 static long vmstat(const char *key)
 {
 	char line[128];
@@ -455,6 +492,27 @@ TEST_F(g, guest_larger_than_host_memory)
 	/* The host still gives what it has: a small guest works. */
 	ASSERT_EQ(0, mv_mvctl("guest add small memory 2M"));
 	ASSERT_EQ(0, mv_mvctl("guest del small"));
+}
+
+TEST_F(g, unload_refused_then_allowed)
+{
+	struct mv_guest_open o = { .name = "keep" };
+	int fd, gfd;
+
+	ASSERT_EQ(0, mv_mvctl("guest add keep memory 2M"));
+	EXPECT_EQ(-EWOULDBLOCK, mv_module_unload());
+	fd = open("/dev/" MV_DEVICE_NAME, O_RDWR | O_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	gfd = ioctl(fd, MV_IOC_GUEST_OPEN, &o);
+	ASSERT_GE(gfd, 0);
+	ASSERT_EQ(0, mv_mvctl("guest del keep"));
+	/* The guest fd still holds the module. */
+	EXPECT_EQ(-EWOULDBLOCK, mv_module_unload());
+	close(gfd);
+	EXPECT_EQ(-EWOULDBLOCK, mv_module_unload());
+	close(fd);
+	ASSERT_EQ(0, mv_module_unload());
+	EXPECT_FALSE(mv_module_loaded());
 }
 
 TEST_HARNESS_MAIN
