@@ -44,6 +44,14 @@ static long failed(struct mv_fd *f, long ret, const struct netlink_ext_ack *ext,
 	return ret;
 }
 
+/* Each call starts clean: MV_IOC_ERROR tells of the last call only. */
+static void clear_error(struct mv_fd *f)
+{
+	mutex_lock(&f->lock);
+	memset(&f->err, 0, sizeof(f->err));
+	mutex_unlock(&f->lock);
+}
+
 static long get_error(struct mv_fd *f, void __user *uarg)
 {
 	long ret;
@@ -81,19 +89,21 @@ static int mv_dev_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+#define MV_BAD_ARG "the argument does not point to a buffer of the ioctl's size"
+
 static long get_version(struct mv_fd *f, struct mv_version __user *uarg)
 {
 	struct mv_version v;
 
 	if (copy_from_user(&v, uarg, sizeof(v)))
-		return -EFAULT;
+		return failed(f, -EFAULT, NULL, MV_BAD_ARG);
 	if (v.api || v.genl || memchr_inv(v.reserved, 0, sizeof(v.reserved)))
 		return failed(f, -EINVAL, NULL,
 			      "struct mv_version: all input fields must be zero");
 	v.api = MV_API_VERSION;
 	v.genl = MV_GENL_VERSION;
 	if (copy_to_user(uarg, &v, sizeof(v)))
-		return -EFAULT;
+		return failed(f, -EFAULT, NULL, MV_BAD_ARG);
 	return 0;
 }
 
@@ -114,6 +124,7 @@ static ssize_t guest_write(struct file *file, const char __user *buf,
 	struct mv_fd *f = file->private_data;
 	int ret;
 
+	clear_error(f);
 	if (*pos < 0)
 		return failed(f, -EINVAL, NULL, "negative guest-physical offset");
 	ret = mv_guest_load(f->g, *pos, buf, len);
@@ -154,12 +165,13 @@ static long guest_ioctl(struct file *file, unsigned int cmd,
 	struct mv_guest_entry e;
 	long ret;
 
-	switch (cmd) {
-	case MV_IOC_ERROR:
+	if (cmd == MV_IOC_ERROR)
 		return get_error(f, (void __user *)arg);
+	clear_error(f);
+	switch (cmd) {
 	case MV_IOC_SET_ENTRY:
 		if (copy_from_user(&e, (void __user *)arg, sizeof(e)))
-			return -EFAULT;
+			return failed(f, -EFAULT, NULL, MV_BAD_ARG);
 		if (memchr_inv(e.reserved, 0, sizeof(e.reserved)))
 			return failed(f, -EINVAL, NULL,
 				      "struct mv_guest_entry: reserved fields must be zero");
@@ -204,7 +216,7 @@ static long guest_open(struct mv_fd *df, struct mv_guest_open __user *uarg)
 	int fd;
 
 	if (copy_from_user(&o, uarg, sizeof(o)))
-		return -EFAULT;
+		return failed(df, -EFAULT, NULL, MV_BAD_ARG);
 	if (o.flags || o.reserved || !memchr(o.name, 0, sizeof(o.name)))
 		return failed(df, -EINVAL, NULL,
 			      "struct mv_guest_open: flags or reserved set, or the name is not terminated");
@@ -243,7 +255,7 @@ static long restore_new(struct mv_fd *f, struct mv_restore_new __user *uarg)
 	long ret;
 
 	if (copy_from_user(&rn, uarg, sizeof(rn)))
-		return -EFAULT;
+		return failed(f, -EFAULT, NULL, MV_BAD_ARG);
 	if (rn.flags || rn.reserved || !memchr(rn.name, 0, sizeof(rn.name)) ||
 	    !memchr(rn.baseline, 0, sizeof(rn.baseline)))
 		return failed(f, -EINVAL, NULL,
@@ -261,9 +273,10 @@ static long mv_dev_ioctl(struct file *file, unsigned int cmd,
 	struct mv_fd *f = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
-	switch (cmd) {
-	case MV_IOC_ERROR:
+	if (cmd == MV_IOC_ERROR)
 		return get_error(f, uarg);
+	clear_error(f);
+	switch (cmd) {
 	case MV_IOC_GET_VERSION:
 		return get_version(f, uarg);
 	case MV_IOC_GUEST_OPEN:

@@ -375,10 +375,17 @@ static long restore_ioctl(struct file *file, unsigned int cmd,
 		mutex_unlock(&r->lock);
 		return mv_sess_get_error(&e, (void __user *)arg);
 	}
-	if (cmd != MV_SNAP_IOC_COMMIT)
-		return -ENOTTY;
 	mutex_lock(&r->lock);
-	if (!(r->seen & SEEN_END) || r->failed || r->hdr_have) {
+	if (cmd != MV_SNAP_IOC_COMMIT) {
+		/* A failed session keeps the reason it failed for. */
+		if (!r->failed)
+			mv_sess_set_error(&r->err, -ENOTTY, "not an ioctl of a restore session");
+		mutex_unlock(&r->lock);
+		return -ENOTTY;
+	}
+	if (r->failed) {
+		ret = -EINVAL;
+	} else if (!(r->seen & SEEN_END) || r->hdr_have) {
 		mv_sess_set_error(&r->err, -EINVAL,
 				  "commit before a complete, valid stream (up to END)");
 		ret = -EINVAL;

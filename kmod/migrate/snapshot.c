@@ -355,7 +355,7 @@ static long snap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		mutex_unlock(&s->g->lock);
 		break;
 	default:
-		ret = -ENOTTY;
+		ret = fail(s, -ENOTTY, "not an ioctl of a snapshot session");
 	}
 	mutex_unlock(&s->lock);
 	return ret;

@@ -94,8 +94,8 @@ size_t mv_nla_put(void *buf, size_t off, uint16_t type, const void *data,
 }
 
 static int raw_request(struct mv_nl *nl, uint16_t type, uint8_t cmd,
-		       uint8_t version, const void *attrs, size_t len,
-		       struct mv_nl_result *res)
+		       uint8_t version, uint16_t flags, const void *attrs,
+		       size_t len, struct mv_nl_result *res)
 {
 	struct req r = {};
 	unsigned char buf[65536];
@@ -107,7 +107,7 @@ static int raw_request(struct mv_nl *nl, uint16_t type, uint8_t cmd,
 		return -E2BIG;
 	r.n.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + len;
 	r.n.nlmsg_type = type;
-	r.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	r.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
 	r.n.nlmsg_seq = ++nl->seq;
 	r.g.cmd = cmd;
 	r.g.version = version;
@@ -125,6 +125,16 @@ static int raw_request(struct mv_nl *nl, uint16_t type, uint8_t cmd,
 		     h = NLMSG_NEXT(h, n)) {
 			if (h->nlmsg_seq != nl->seq)
 				continue;
+			if (h->nlmsg_type == NLMSG_DONE) {
+				/* The end of a dump: its payload is the errno. */
+				if (h->nlmsg_len >= NLMSG_HDRLEN + sizeof(int))
+					memcpy(&res->error, NLMSG_DATA(h), sizeof(int));
+				res->dumped++;
+				done = true;
+				continue;
+			}
+			if (h->nlmsg_flags & NLM_F_MULTI)
+				res->dumped++;
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				struct nlmsgerr *e = NLMSG_DATA(h);
 				size_t off = NLMSG_HDRLEN + sizeof(*e);
@@ -176,7 +186,7 @@ int mv_nl_open(struct mv_nl *nl, const char *family)
 	res = calloc(1, sizeof(*res));
 	if (!res)
 		return -ENOMEM;
-	ret = raw_request(nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, attrs, len,
+	ret = raw_request(nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0, attrs, len,
 			  res);
 	if (!ret)
 		ret = res->error;
@@ -214,7 +224,14 @@ void mv_nl_close(struct mv_nl *nl)
 int mv_nl_request(struct mv_nl *nl, uint8_t cmd, uint8_t version,
 		  const void *attrs, size_t len, struct mv_nl_result *res)
 {
-	return raw_request(nl, nl->family, cmd, version, attrs, len, res);
+	return raw_request(nl, nl->family, cmd, version, 0, attrs, len, res);
+}
+
+int mv_nl_request_flags(struct mv_nl *nl, uint8_t cmd, uint8_t version,
+			uint16_t flags, const void *attrs, size_t len,
+			struct mv_nl_result *res)
+{
+	return raw_request(nl, nl->family, cmd, version, flags, attrs, len, res);
 }
 
 int mv_run(const char *cmd, char *out, size_t len, bool with_err)

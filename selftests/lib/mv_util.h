@@ -33,6 +33,7 @@ struct mv_nl_result {
 	/* First reply message, if any (raw nlmsghdr + genlmsghdr + attrs). */
 	unsigned char reply[65536];
 	size_t reply_len;
+	unsigned int dumped;	/* messages of a dump, NLMSG_DONE included */
 };
 
 /* Open a NETLINK_GENERIC socket with extack; resolve @family (0: ok). */
@@ -47,6 +48,11 @@ void mv_nl_close(struct mv_nl *nl);
  */
 int mv_nl_request(struct mv_nl *nl, uint8_t cmd, uint8_t version,
 		  const void *attrs, size_t len, struct mv_nl_result *res);
+
+/* The same with extra nlmsg flags (NLM_F_DUMP, ...); a dump ends at DONE. */
+int mv_nl_request_flags(struct mv_nl *nl, uint8_t cmd, uint8_t version,
+			uint16_t flags, const void *attrs, size_t len,
+			struct mv_nl_result *res);
 
 /* Append one attribute to a buffer; returns the new length. */
 size_t mv_nla_put(void *buf, size_t off, uint16_t type, const void *data,

@@ -249,6 +249,9 @@ static int pump(struct src *s, struct mvmig_round *r)
 			continue;
 		if (mvmig_cancel)
 			return -ECANCELED;
+		/* Said before, so that a log shows when it may be in doubt. */
+		if (s->m->progress)
+			fprintf(stderr, "\nmvmig: handing over END: from here the destination may run the guest\n");
 		mvmig_test_fault("before-handover");
 		if (ioctl(s->sfd, MV_SNAP_IOC_HANDOVER) < 0) {
 			ret = -errno;
