@@ -53,19 +53,6 @@ static void result(const char *name, int ok, const char *fmt, ...)
 	mv_printf("conform %s FAIL %s\n", name, buf);
 }
 
-static uint32_t reg(uint32_t l, uint32_t s, int r)
-{
-	uint32_t v[4];
-
-	mv_cpuid(l, s, v);
-	return v[r];
-}
-
-static int bit(uint32_t l, uint32_t s, int r, int b)
-{
-	return (reg(l, s, r) >> b) & 1;
-}
-
 static uint64_t xgetbv0(void)
 {
 	uint32_t lo, hi;
@@ -94,7 +81,7 @@ static void msr_exists(const char *name, uint32_t msr, int shown)
 
 static void efer(void)
 {
-	int nx = bit(0x80000001, 0, 3, 20), sc = bit(0x80000001, 0, 3, 11);
+	int nx = mv_cpuid_bit(0x80000001, 0, 3, 20), sc = mv_cpuid_bit(0x80000001, 0, 3, 11);
 	uint64_t e = 0;
 	int f;
 
@@ -113,9 +100,9 @@ static void efer(void)
 
 static void arch_msrs(void)
 {
-	int pat = bit(1, 0, 3, 16), sep = bit(1, 0, 3, 11);
-	int mtrr = bit(1, 0, 3, 12), mca = bit(1, 0, 3, 14);
-	int apic = bit(1, 0, 3, 9);
+	int pat = mv_cpuid_bit(1, 0, 3, 16), sep = mv_cpuid_bit(1, 0, 3, 11);
+	int mtrr = mv_cpuid_bit(1, 0, 3, 12), mca = mv_cpuid_bit(1, 0, 3, 14);
+	int apic = mv_cpuid_bit(1, 0, 3, 9);
 	uint64_t v = 0;
 	int f;
 
@@ -164,8 +151,8 @@ static void arch_msrs(void)
 	msr_exists("msr.mcg_cap", MSR_MCG_CAP, mca);
 	msr_exists("msr.mcg_status", MSR_MCG_STATUS, mca);
 	msr_exists("msr.apic_base", MSR_APIC_BASE, apic);
-	msr_exists("msr.tsc_deadline", MSR_TSC_DEADLINE, bit(1, 0, 2, 24));
-	msr_exists("msr.x2apic", MSR_X2APIC_VERSION, bit(1, 0, 2, 21));
+	msr_exists("msr.tsc_deadline", MSR_TSC_DEADLINE, mv_cpuid_bit(1, 0, 2, 24));
+	msr_exists("msr.x2apic", MSR_X2APIC_VERSION, mv_cpuid_bit(1, 0, 2, 21));
 }
 
 /* CPUID.(0xD,1):EBX with XSAVEC: the compacted size for XCR0 (SDM 13.4.3). */
@@ -175,14 +162,14 @@ static void xsave_sizes(void)
 		{ 0x1, 576, 0 }, { 0x3, 576, 0 }, { 0x7, 832, 1 },
 		{ 0xe7, 2432, 2 },
 	};
-	int xsavec = bit(0xd, 1, 0, 1) | bit(0xd, 1, 0, 3);
-	int avx = bit(1, 0, 2, 28), avx512 = bit(7, 0, 1, 16);
+	int xsavec = mv_cpuid_bit(0xd, 1, 0, 1) | mv_cpuid_bit(0xd, 1, 0, 3);
+	int avx = mv_cpuid_bit(1, 0, 2, 28), avx512 = mv_cpuid_bit(7, 0, 1, 16);
 	uint64_t x;
 	unsigned int i;
 	uint32_t ebx;
 
 	if (mv_write_cr4_safe(read_cr4() | CR4_OSXSAVE)) {
-		result("xsave.osxsave", !bit(1, 0, 2, 26), "xsave shown but CR4.OSXSAVE faulted");
+		result("xsave.osxsave", !mv_cpuid_bit(1, 0, 2, 26), "xsave shown but CR4.OSXSAVE faulted");
 		return;
 	}
 	x = xgetbv0();
@@ -199,7 +186,7 @@ static void xsave_sizes(void)
 			result(name, 0, "a shown state faulted");
 			continue;
 		}
-		ebx = reg(0xd, 1, 1);
+		ebx = mv_cpuid_reg(0xd, 1, 1);
 		mv_snprintf(name, sizeof(name), "cpuid.d.1.ebx.xcr0=0x%llx",
 			    (unsigned long long)s[i].xcr0);
 		result(name, xsavec ? ebx == s[i].size : ebx == 0,
@@ -217,7 +204,7 @@ int main(void)
 {
 	efer();
 	arch_msrs();
-	if (bit(1, 0, 2, 26))
+	if (mv_cpuid_bit(1, 0, 2, 26))
 		xsave_sizes();
 	mv_printf("conform: %d checks, %d failed\n", checks, failed);
 	return failed;

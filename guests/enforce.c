@@ -20,19 +20,6 @@
 #define CR4_LA57	(1ull << 12)
 #define CR4_VMXE	(1ull << 13)
 
-static uint32_t leaf(uint32_t l, uint32_t s, int reg)
-{
-	uint32_t r[4];
-
-	mv_cpuid(l, s, r);
-	return r[reg];
-}
-
-static int bit(uint32_t l, uint32_t s, int reg, int b)
-{
-	return (leaf(l, s, reg) >> b) & 1;
-}
-
 static const char *result(int f)
 {
 	static char buf[8];
@@ -79,24 +66,24 @@ static void cr4_probe(const char *name, uint64_t b, int shown, int safe_on)
 int main(void)
 {
 	uint64_t v;
-	int xsave = bit(1, 0, 2, 26), avx = bit(1, 0, 2, 28);
-	int avx512 = bit(7, 0, 1, 16), f;
+	int xsave = mv_cpuid_bit(1, 0, 2, 26), avx = mv_cpuid_bit(1, 0, 2, 28);
+	int avx512 = mv_cpuid_bit(7, 0, 1, 16), f;
 
-	cr4_probe("cr4.fsgsbase", CR4_FSGSBASE, bit(7, 0, 1, 0), 1);
-	cr4_probe("cr4.pcide", CR4_PCIDE, bit(1, 0, 2, 17), 1);
-	cr4_probe("cr4.umip", CR4_UMIP, bit(7, 0, 2, 2), 1);
-	cr4_probe("cr4.pke", CR4_PKE, bit(7, 0, 2, 3), 1);
-	cr4_probe("cr4.smep", CR4_SMEP, bit(7, 0, 1, 7), 0);
-	cr4_probe("cr4.smap", CR4_SMAP, bit(7, 0, 1, 20), 0);
+	cr4_probe("cr4.fsgsbase", CR4_FSGSBASE, mv_cpuid_bit(7, 0, 1, 0), 1);
+	cr4_probe("cr4.pcide", CR4_PCIDE, mv_cpuid_bit(1, 0, 2, 17), 1);
+	cr4_probe("cr4.umip", CR4_UMIP, mv_cpuid_bit(7, 0, 2, 2), 1);
+	cr4_probe("cr4.pke", CR4_PKE, mv_cpuid_bit(7, 0, 2, 3), 1);
+	cr4_probe("cr4.smep", CR4_SMEP, mv_cpuid_bit(7, 0, 1, 7), 0);
+	cr4_probe("cr4.smap", CR4_SMAP, mv_cpuid_bit(7, 0, 1, 20), 0);
 	cr4_probe("cr4.la57", CR4_LA57, 0, 1);
 	cr4_probe("cr4.vmxe", CR4_VMXE, 0, 1);
 
-	report("rdtscp", bit(0x80000001, 0, 3, 27), mv_probe_safe(MV_PROBE_RDTSCP));
-	report("rdpid", bit(7, 0, 2, 22), mv_probe_safe(MV_PROBE_RDPID));
-	report("invpcid", bit(7, 0, 1, 10), mv_probe_safe(MV_PROBE_INVPCID));
-	report("rdrand", bit(1, 0, 2, 30), mv_probe_safe(MV_PROBE_RDRAND));
-	report("rdseed", bit(7, 0, 1, 18), mv_probe_safe(MV_PROBE_RDSEED));
-	report("msr.tsc_aux", bit(0x80000001, 0, 3, 27) | bit(7, 0, 2, 22),
+	report("rdtscp", mv_cpuid_bit(0x80000001, 0, 3, 27), mv_probe_safe(MV_PROBE_RDTSCP));
+	report("rdpid", mv_cpuid_bit(7, 0, 2, 22), mv_probe_safe(MV_PROBE_RDPID));
+	report("invpcid", mv_cpuid_bit(7, 0, 1, 10), mv_probe_safe(MV_PROBE_INVPCID));
+	report("rdrand", mv_cpuid_bit(1, 0, 2, 30), mv_probe_safe(MV_PROBE_RDRAND));
+	report("rdseed", mv_cpuid_bit(7, 0, 1, 18), mv_probe_safe(MV_PROBE_RDSEED));
+	report("msr.tsc_aux", mv_cpuid_bit(0x80000001, 0, 3, 27) | mv_cpuid_bit(7, 0, 2, 22),
 	       mv_rdmsr_safe(0xc0000103, &v));
 
 	/* XSAVE: CR4.OSXSAVE, then XCR0 components, then their instructions */
@@ -106,7 +93,7 @@ int main(void)
 		report("xsetbv.avx", avx, mv_xsetbv_safe(0, 0x7));
 		report("xsetbv.avx512", avx512, mv_xsetbv_safe(0, 0xe7));
 		report("xsetbv.reserved", 0, mv_xsetbv_safe(0, 1ull << 62 | 3));
-		report("xsaves", bit(0xd, 1, 0, 3), mv_probe_safe(MV_PROBE_XSAVES));
+		report("xsaves", mv_cpuid_bit(0xd, 1, 0, 3), mv_probe_safe(MV_PROBE_XSAVES));
 	}
 	report("avx", avx && !f, mv_probe_safe(MV_PROBE_AVX));
 	report("avx512", avx512 && !f, mv_probe_safe(MV_PROBE_AVX512));

@@ -39,17 +39,6 @@ static void db_again(struct mv_frame *f)
 }
 #endif
 
-/* One instruction with a recovery point, as the runtime's helpers do. */
-#define TRY(insn, ...)							\
-({									\
-	WRITE_ONCE(mv_fault, 0);					\
-	asm volatile("lea 1f(%%rip), %%r11\n\t"				\
-		     "mov %%r11, mv_fixup_rip(%%rip)\n\t"		\
-		     insn "\n\t"					\
-		     "1: movq $0, mv_fixup_rip(%%rip)"			\
-		     __VA_ARGS__);					\
-	(int)READ_ONCE(mv_fault);					\
-})
 
 /* The same, for instructions that fault with their operands pushed */
 #define TRY_SP(insn, ...)						\
@@ -138,7 +127,7 @@ static int xrstor_with(uint8_t *area, uint64_t bv, uint64_t comp, uint64_t rsvd)
 	hdr[0] = bv;
 	hdr[1] = comp;
 	hdr[2] = rsvd;
-	return TRY("xrstor64 (%0)", : : "r" (area), "a" (3), "d" (0)
+	return MV_SAFE("xrstor64 (%0)", : : "r" (area), "a" (3), "d" (0)
 		   : "r11", "memory");
 }
 
@@ -166,7 +155,7 @@ static int xrstor(void)
 	expect(xrstor_with(area, 3, 1, 0), 13, "XCOMP_BV without bit 63");
 	expect(xrstor_with(area, 3, 0, 1), 13, "reserved header bytes");
 	/* Misaligned: #GP too */
-	expect(TRY("xrstor64 (%0)", : : "r" (area + 8), "a" (3), "d" (0)
+	expect(MV_SAFE("xrstor64 (%0)", : : "r" (area + 8), "a" (3), "d" (0)
 		   : "r11", "memory"), 13, "misaligned area");
 	xrstor_with(area, 3, 0, 0);
 	return 0;
@@ -182,20 +171,20 @@ static int seg(void)
 	asm volatile("sgdt %0" : "=m" (gdtr));
 	beyond = (gdtr.l + 1) & ~7;
 	/* A selector past the GDT's limit, and one in an LDT that is not there */
-	expect(TRY("mov %w0, %%ds", : : "r" (beyond) : "r11", "memory"), 13,
+	expect(MV_SAFE("mov %w0, %%ds", : : "r" (beyond) : "r11", "memory"), 13,
 	       "ds past the GDT");
-	expect(TRY("mov %w0, %%es", : : "r" (0x0c) : "r11", "memory"), 13,
+	expect(MV_SAFE("mov %w0, %%es", : : "r" (0x0c) : "r11", "memory"), 13,
 	       "es in a missing LDT");
 	/* The code segment as data (not readable? it is: expect no fault),
 	 * the TSS as a data segment, and as SS */
-	expect(TRY("mov %w0, %%fs", : : "r" (MV_GDT_TSS) : "r11", "memory"), 13,
+	expect(MV_SAFE("mov %w0, %%fs", : : "r" (MV_GDT_TSS) : "r11", "memory"), 13,
 	       "fs = the TSS");
-	expect(TRY("mov %w0, %%ss", : : "r" (MV_GDT_CODE) : "r11", "memory"), 13,
+	expect(MV_SAFE("mov %w0, %%ss", : : "r" (MV_GDT_CODE) : "r11", "memory"), 13,
 	       "ss = code");
 	/* LTR of a busy TSS, LLDT of a TSS */
-	expect(TRY("ltr %w0", : : "r" (MV_GDT_TSS) : "r11", "memory"), 13,
+	expect(MV_SAFE("ltr %w0", : : "r" (MV_GDT_TSS) : "r11", "memory"), 13,
 	       "ltr busy TSS");
-	expect(TRY("lldt %w0", : : "r" (MV_GDT_TSS) : "r11", "memory"), 13,
+	expect(MV_SAFE("lldt %w0", : : "r" (MV_GDT_TSS) : "r11", "memory"), 13,
 	       "lldt a TSS");
 	/*
 	 * A far return to a null CS, and IRETQ to a non-canonical RIP. They

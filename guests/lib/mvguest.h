@@ -51,6 +51,20 @@ static inline void mv_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 		     : "a" (leaf), "c" (sub));
 }
 
+/* One register of a CPUID leaf, and one bit of it */
+static inline uint32_t mv_cpuid_reg(uint32_t leaf, uint32_t sub, int reg)
+{
+	uint32_t r[4];
+
+	mv_cpuid(leaf, sub, r);
+	return r[reg];
+}
+
+static inline int mv_cpuid_bit(uint32_t leaf, uint32_t sub, int reg, int bit)
+{
+	return (mv_cpuid_reg(leaf, sub, reg) >> bit) & 1;
+}
+
 static inline uint64_t mv_rdtsc(void)
 {
 	uint32_t lo, hi;
@@ -73,6 +87,21 @@ int mv_snprintf(char *buf, unsigned long size, const char *fmt, ...)
  */
 extern uint64_t mv_fixup_rip;
 extern uint32_t mv_fault;
+
+/*
+ * Run @insn with a recovery point: an exception there resumes after it,
+ * and the value is the vector plus 1 (0: none). R11 is used.
+ */
+#define MV_SAFE(insn, ...)						\
+({									\
+	WRITE_ONCE(mv_fault, 0);					\
+	asm volatile("lea 1f(%%rip), %%r11\n\t"				\
+		     "mov %%r11, mv_fixup_rip(%%rip)\n\t"		\
+		     insn "\n\t"					\
+		     "1: movq $0, mv_fixup_rip(%%rip)"			\
+		     __VA_ARGS__);					\
+	(int)READ_ONCE(mv_fault);					\
+})
 
 int mv_rdmsr_safe(uint32_t msr, uint64_t *val);
 int mv_wrmsr_safe(uint32_t msr, uint64_t val);

@@ -186,16 +186,7 @@ int mv_printf(const char *fmt, ...)
 }
 
 /* One instruction with a recovery point right after it. */
-#define SAFE(insn, ...)							\
-({									\
-	WRITE_ONCE(mv_fault, 0);					\
-	asm volatile("lea 1f(%%rip), %%r11\n\t"				\
-		     "mov %%r11, mv_fixup_rip(%%rip)\n\t"		\
-		     insn "\n\t"					\
-		     "1: movq $0, mv_fixup_rip(%%rip)"			\
-		     __VA_ARGS__);					\
-	(int)READ_ONCE(mv_fault);					\
-})
+#define SAFE MV_SAFE
 
 int mv_rdmsr_safe(uint32_t msr, uint64_t *val)
 {
