@@ -74,7 +74,7 @@ int mv_reader_next(struct mv_reader *r, struct mv_rec *h, uint8_t **payload)
 	if (ret <= 0)
 		return ret ? ret : (r->len > r->off ? -EPROTO : 0);
 	memcpy(h, r->buf + r->off, sizeof(*h));
-	if (h->len > MV_REC_MAX_LEN)
+	if (h->len > mv_rec_len_max(h->type))
 		return -EPROTO;
 	ret = fill(r, sizeof(*h) + h->len);
 	if (ret <= 0)
@@ -119,6 +119,86 @@ int mv_rec_send(int fd, uint32_t type, const void *p, size_t len)
 	ret = mv_write_all(fd, buf, sizeof(h) + len);
 	free(buf);
 	return ret;
+}
+
+/* What a text record (HELLO, ACCEPT, REFUSE, ABORT) may hold. */
+#define TEXT_MAX	4096
+
+size_t mv_rec_len_max(uint32_t type)
+{
+	switch (type) {
+	case MV_REC_HEADER:
+		return sizeof(struct mv_rec_header);
+	case MV_REC_BASELINE:
+		/* Room for words a newer version adds, as the module allows. */
+		return mv_rec_baseline_len() + 64 * sizeof(struct mv_rec_word);
+	case MV_REC_CONFIG:
+		return sizeof(struct mv_rec_config);
+	case MV_REC_VCPU:
+		/* A snapshot session hands out whole records of this size. */
+		return MV_REC_MIN_READ;
+	case MV_REC_END:
+		return sizeof(struct mv_rec_end);
+	case MV_REC_HELLO:
+	case MV_REC_ACCEPT:
+	case MV_REC_REFUSE:
+	case MV_REC_ABORT:
+		return TEXT_MAX;
+	case MV_REC_ROUND:
+		return sizeof(struct mv_rec_round);
+	case MV_REC_ACK:
+		return 0;
+	}
+	return MV_REC_MAX_LEN;
+}
+
+bool mv_rec_len_ok(const struct mv_rec *h)
+{
+	size_t min = 0;
+
+	switch (h->type) {
+	case MV_REC_HEADER:
+	case MV_REC_CONFIG:
+	case MV_REC_END:
+	case MV_REC_ROUND:
+		min = mv_rec_len_max(h->type);
+		break;
+	case MV_REC_BASELINE:
+		min = sizeof(struct mv_rec_baseline);
+		break;
+	case MV_REC_PAGES:
+		min = sizeof(struct mv_rec_pages) + 8;
+		break;
+	case MV_REC_VCPU:
+		min = sizeof(struct mv_rec_vcpu);
+		break;
+	}
+	return h->len >= min && h->len <= mv_rec_len_max(h->type);
+}
+
+int mv_rec_config_get(const void *p, size_t len, struct mv_rec_config *cfg,
+		      const char **why)
+{
+	if (len != sizeof(*cfg)) {
+		*why = "the CONFIG record has the wrong size";
+		return -EPROTO;
+	}
+	memcpy(cfg, p, sizeof(*cfg));
+	if (!memchr(cfg->name, 0, sizeof(cfg->name))) {
+		*why = "the CONFIG record's guest name is not NUL-terminated";
+		return -EPROTO;
+	}
+	if (cfg->vcpus != 1) {
+		*why = "the CONFIG record gives other than one vCPU";
+		return -EPROTO;
+	}
+	/* The page maps and the guest are sized from it: nothing else bounds it. */
+	if (cfg->memory < MV_GUEST_MEM_MIN || cfg->memory > MV_GUEST_MEM_MAX ||
+	    cfg->memory % 4096) {
+		*why = "the CONFIG record's guest RAM is not whole pages between 1 MiB and 1 GiB";
+		return -EPROTO;
+	}
+	return 0;
 }
 
 int mv_page_map_init(struct mv_page_map *m, uint64_t guest_bytes)
@@ -270,6 +350,10 @@ int mv_rec_check(struct mv_rec_check *c, const struct mv_rec *h,
 		*why = "a record of unknown type";
 		return -EPROTO;
 	}
+	if (!mv_rec_len_ok(h)) {
+		*why = "a record's length is wrong for its type";
+		return -EPROTO;
+	}
 	if (mv_rec_crc_of(h, p) != h->crc) {
 		*why = "a record is corrupted (CRC)";
 		return -EBADMSG;
@@ -282,11 +366,16 @@ int mv_rec_check(struct mv_rec_check *c, const struct mv_rec *h,
 			c->next_seq++;
 		return ret;
 	}
-	if (h->type == MV_REC_END) {
-		if (h->len != sizeof(end)) {
-			*why = "the END record has the wrong size";
+	if (h->type == MV_REC_VCPU) {
+		struct mv_rec_vcpu v;
+
+		memcpy(&v, p, sizeof(v));
+		if (v.xsave_size != h->len - sizeof(v)) {
+			*why = "the VCPU record's XSAVE size does not match its length";
 			return -EPROTO;
 		}
+	}
+	if (h->type == MV_REC_END) {
 		memcpy(&end, p, sizeof(end));
 		if (end.records != h->seq || end.pages != c->pages) {
 			*why = "END's counts do not match the stream";

@@ -24,9 +24,10 @@ int mv_reader_init(struct mv_reader *r, int fd);
 void mv_reader_free(struct mv_reader *r);
 /*
  * The next whole record: 1, with @h and @payload (valid until the next
- * call); 0 at end of stream between records; -EPROTO for a cut-off or
- * oversized record, -ETIMEDOUT, or -errno. Wire-only records have their
- * CRC checked here (-EBADMSG); stream records are left to the module.
+ * call); 0 at end of stream between records; -EPROTO for a cut-off
+ * record or one longer than its type allows (mv_rec_len_max()),
+ * -ETIMEDOUT, or -errno. Wire-only records have their CRC checked here
+ * (-EBADMSG); stream records are left to the module.
  */
 int mv_reader_next(struct mv_reader *r, struct mv_rec *h, uint8_t **payload);
 
@@ -35,6 +36,23 @@ int mv_write_all(int fd, const void *p, size_t len);
 int mv_rec_send(int fd, uint32_t type, const void *p, size_t len);
 /* The CRC a record must carry. */
 uint32_t mv_rec_crc_of(const struct mv_rec *h, const void *payload);
+
+/*
+ * The longest payload a record of @type may have, as the restoring module
+ * allows it (MV_REC_MAX_LEN for a type this version does not know, which
+ * its reader refuses by name); the limit for anything sized from a record
+ * before it is trusted.
+ */
+size_t mv_rec_len_max(uint32_t type);
+/* Whether @h's length is one its type allows (minimum and maximum). */
+bool mv_rec_len_ok(const struct mv_rec *h);
+/*
+ * A CONFIG payload, checked: whole, the name NUL-terminated, one vCPU
+ * and RAM a guest can have (MV_GUEST_MEM_MIN..MAX, whole pages). 0, or
+ * -EPROTO with the reason in @why.
+ */
+int mv_rec_config_get(const void *p, size_t len, struct mv_rec_config *cfg,
+		      const char **why);
 
 /*
  * Which pages a stream has carried, for the figures that compare it with

@@ -201,6 +201,12 @@ static int prepare(struct dst *d, const char *want_name)
 			ret = -EPROTO;
 			goto out;
 		}
+		if (!mv_rec_len_ok(&h[i])) {
+			snprintf(d->err, sizeof(d->err), "the %s record's length %u is wrong for its type",
+				 mv_rec_type_name(h[i].type), h[i].len);
+			ret = -EPROTO;
+			goto out;
+		}
 		copy[i] = malloc(h[i].len ? h[i].len : 1);
 		if (!copy[i]) {
 			ret = -ENOMEM;
@@ -218,12 +224,11 @@ static int prepare(struct dst *d, const char *want_name)
 		snprintf(d->err, sizeof(d->err), "%s", why);
 		goto out;
 	}
-	if (h[2].len != sizeof(cfg)) {
-		snprintf(d->err, sizeof(d->err), "CONFIG record has the wrong size");
+	/* The RAM size sizes the guest or the sink's checks: bounded first. */
+	if (mv_rec_config_get(copy[2], h[2].len, &cfg, &why)) {
+		snprintf(d->err, sizeof(d->err), "%s", why);
 		goto out;
 	}
-	memcpy(&cfg, copy[2], sizeof(cfg));
-	cfg.name[sizeof(cfg.name) - 1] = 0;
 	snprintf(d->name, sizeof(d->name), "%s", want_name ? want_name : cfg.name);
 	snprintf(d->source, sizeof(d->source), "%s", cfg.name);
 	d->m->guest = d->source;
