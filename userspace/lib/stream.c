@@ -206,6 +206,8 @@ int mv_page_map_init(struct mv_page_map *m, uint64_t guest_bytes)
 	size_t words = (guest_bytes / 4096 + 63) / 64;
 
 	memset(m, 0, sizeof(*m));
+	if (guest_bytes > MV_GUEST_MEM_MAX)
+		return -E2BIG;
 	m->sent = calloc(words ? words : 1, 8);
 	m->nonzero = calloc(words ? words : 1, 8);
 	if (!m->sent || !m->nonzero) {

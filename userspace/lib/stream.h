@@ -65,6 +65,7 @@ struct mv_page_map {
 	uint64_t resent, nonzero_pages;
 };
 
+/* 0, -E2BIG for more RAM than a guest can have, or -ENOMEM */
 int mv_page_map_init(struct mv_page_map *m, uint64_t guest_bytes);
 void mv_page_map_free(struct mv_page_map *m);
 

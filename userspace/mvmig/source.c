@@ -520,6 +520,7 @@ out_fail:
 static int map_image(struct src *s)
 {
 	struct mv_rec_config cfg;
+	const char *why;
 	struct mv_rec h;
 	int i;
 
@@ -536,10 +537,17 @@ static int map_image(struct src *s)
 		memcpy(&h, s->img + s->head_len, sizeof(h));
 		if (h.type != (uint32_t)MV_REC_HEADER + i ||
 		    h.len > s->img_len - s->head_len - sizeof(h) ||
-		    (h.type == MV_REC_CONFIG && h.len != sizeof(cfg)))
+		    !mv_rec_len_ok(&h))
 			break;
-		if (h.type == MV_REC_CONFIG)
-			memcpy(&cfg, s->img + s->head_len + sizeof(h), sizeof(cfg));
+		/* It sizes the page maps: bounded before anything is allocated. */
+		if (h.type == MV_REC_CONFIG &&
+		    mv_rec_config_get(s->img + s->head_len + sizeof(h), h.len,
+				      &cfg, &why)) {
+			fprintf(stderr, "Error: %s: %s (it gives %llu bytes of RAM, %u vCPUs)\n",
+				s->o->from, why, (unsigned long long)cfg.memory,
+				cfg.vcpus);
+			return 1;
+		}
 		s->head_len += sizeof(h) + h.len;
 	}
 	if (i < 3) {
@@ -578,8 +586,11 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 		return 1;
 	}
 	s.buf = malloc(BUF_SIZE);
-	if (!s.buf)
+	if (!s.buf) {
+		fprintf(stderr, "Error: cannot allocate the %u MiB transfer buffer\n",
+			BUF_SIZE >> 20);
 		return 1;
+	}
 	if (to_file) {
 		s.out = open(o->peer, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (s.out < 0) {
@@ -621,7 +632,10 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 		s.no_answer = false;
 		s.img_off = s.head_len;
 		mv_page_map_free(&s.map);
-		if (mv_page_map_init(&s.map, m.guest_bytes)) {
+		ret = mv_page_map_init(&s.map, m.guest_bytes);
+		if (ret) {
+			snprintf(s.err, sizeof(s.err), "cannot track the pages of %llu bytes of guest RAM: %s",
+				 (unsigned long long)m.guest_bytes, strerror(-ret));
 			ret = 1;
 			break;
 		}

@@ -204,14 +204,15 @@ TEST(file_sink_checks)
 /*
  * A length is only as good as its record type allows: the reader refuses
  * a record longer than that before it waits for (or sizes anything by)
- * its payload, and a CONFIG's RAM size is bounded before anything is
- * sized from it.
+ * its payload, and a CONFIG's RAM size is bounded before page maps are
+ * allocated from it ('AAAAAAAA' of RAM once asked calloc for 143 TB).
  */
 TEST(lengths_bounded_by_type)
 {
 	struct mv_rec_config cfg = { .name = "g", .memory = 1 << 20, .vcpus = 1 };
 	struct mv_rec big = { .type = MV_REC_HEADER, .len = 1000 };
 	struct mv_rec wire = { .type = MV_REC_HELLO, .len = 64 << 10 };
+	struct mv_page_map m;
 	struct mv_reader r;
 	struct mv_rec h;
 	const char *why;
@@ -244,6 +245,10 @@ TEST(lengths_bounded_by_type)
 	cfg.memory = 1 << 20;
 	memset(cfg.name, 'a', sizeof(cfg.name));
 	EXPECT_EQ(-EPROTO, mv_rec_config_get(&cfg, sizeof(cfg), &cfg, &why));
+
+	EXPECT_EQ(-E2BIG, mv_page_map_init(&m, 0x4141414141414141ull));
+	ASSERT_EQ(0, mv_page_map_init(&m, MV_GUEST_MEM_MAX));
+	mv_page_map_free(&m);
 }
 
 /* Pages sent again, and pages whose last copy had data. */
