@@ -37,6 +37,7 @@ struct dst {
 	char name[MV_GUEST_NAME_MAX];
 	char source[MV_GUEST_NAME_MAX];		/* its name on the source */
 	char baseline[MV_BASELINE_NAME_MAX];
+	char peer_host[400];		/* the sender's HELLO host= */
 	bool made_baseline;
 	struct mv_rec_check chk;	/* --to FILE: no module checks the stream */
 	bool sink_is_file;		/* not a pipe or a device */
@@ -187,8 +188,10 @@ static int prepare(struct dst *d, const char *want_name)
 		if (!want_name)
 			want_name = hello_value((char *)p, h[0].len, "target",
 						hname, sizeof(hname));
-		if (hello_value((char *)p, h[0].len, "host", e2, sizeof(e2)))
-			d->m->peer = strdup(e2);
+		/* Kept in @d: a recv without --once takes one HELLO after another. */
+		if (hello_value((char *)p, h[0].len, "host", d->peer_host,
+				sizeof(d->peer_host)))
+			d->m->peer = d->peer_host;
 	}
 	for (i = 0; i < 3; i++) {
 		ret = next(d, &h[i], &p, "stream head");

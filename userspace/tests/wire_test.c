@@ -150,4 +150,30 @@ TEST_F(w, send_from_refuses_absurd_ram)
 	EXPECT_EQ(NULL, strstr(buf, "Sanitizer")) TH_LOG("%s", buf);
 }
 
+/*
+ * A receiver keeps the sender's host name from HELLO for its report: it
+ * was strdup()ed per connection and never freed, a leak in a long-running
+ * recv. LeakSanitizer fails the exit of a receiver that leaked it.
+ */
+TEST_F(w, recv_keeps_no_copy_of_each_hello)
+{
+	char log[PATH_MAX], out[PATH_MAX], buf[8192];
+	int s, r;
+	pid_t pid;
+
+	snprintf(log, sizeof(log), "%s/recv.log", self->dir);
+	snprintf(out, sizeof(out), "%s/copy.mvsnap", self->dir);
+	pid = mv_spawn(log, "exec %s/userspace/tests/mvmig-asan recv --listen 127.0.0.1:%d --to %s -q",
+		       top, self->port, out);
+	usleep(500000);
+	snprintf(buf, sizeof(buf), "%s/send.log", self->dir);
+	s = mv_reap(mv_spawn(buf, "exec %s/userspace/mvmig/mvmig send --from %s 127.0.0.1:%d --wait 10 -q",
+			     top, self->img, self->port), 120);
+	r = mv_reap(pid, 60);
+	mv_slurp(log, buf, sizeof(buf));
+	EXPECT_EQ(0, s);
+	EXPECT_EQ(0, r) TH_LOG("%s", buf);
+	EXPECT_EQ(NULL, strstr(buf, "LeakSanitizer")) TH_LOG("%s", buf);
+}
+
 TEST_HARNESS_MAIN
