@@ -4,14 +4,67 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include "../../common/record.h"
 #include "stream.h"
 
 #define READER_CAP	(2 * (MV_REC_MAX_LEN + sizeof(struct mv_rec)))
+
+static const _Atomic int *cancel_flag;
+
+void mv_io_set_cancel(const _Atomic int *flag)
+{
+	cancel_flag = flag;
+}
+
+bool mv_io_cancelled(void)
+{
+	return cancel_flag && atomic_load(cancel_flag);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
+}
+
+int mv_io_wait(int fd, short events, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	uint64_t end = timeout_ms > 0 ? now_ms() + timeout_ms : 0, now;
+	int ms, n;
+
+	/*
+	 * Short polls, not one long one: a signal that lands between the
+	 * check of the flag and poll() would otherwise go unseen until the
+	 * whole timeout ran out.
+	 */
+	for (;;) {
+		if (mv_io_cancelled())
+			return -ECANCELED;
+		ms = MV_IO_SLICE_MS;
+		if (end) {
+			now = now_ms();
+			if (now >= end)
+				return -ETIMEDOUT;
+			if (end - now < (uint64_t)ms)
+				ms = end - now;
+		}
+		n = poll(&p, 1, ms);
+		if (n > 0)
+			return 0;
+		if (n < 0 && errno != EINTR)
+			return -errno;
+	}
+}
 
 int mv_reader_init(struct mv_reader *r, int fd)
 {
@@ -42,17 +95,21 @@ static int fill(struct mv_reader *r, size_t need)
 	}
 	while (r->len < need) {
 		if (r->timeout_ms) {
-			struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
-			int pr = poll(&pfd, 1, r->timeout_ms);
+			int ret = mv_io_wait(r->fd, POLLIN, r->timeout_ms);
 
-			if (pr < 0 && errno == EINTR)
-				return -EINTR;
-			if (pr == 0)
-				return -ETIMEDOUT;
+			if (ret)
+				return ret;
 		}
 		n = read(r->fd, r->buf + r->len, r->cap - r->len);
-		if (n < 0 && errno == EINTR)
-			return -EINTR;
+		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+			int ret = errno == EAGAIN ?
+				  mv_io_wait(r->fd, POLLIN, r->timeout_ms) :
+				  mv_io_cancelled() ? -ECANCELED : 0;
+
+			if (ret)
+				return ret;
+			continue;
+		}
 		if (n < 0)
 			return -errno;
 		if (n == 0)
@@ -94,8 +151,11 @@ int mv_write_all(int fd, const void *p, size_t len)
 
 	while (len) {
 		n = write(fd, b, len);
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && errno == EINTR) {
+			if (mv_io_cancelled())
+				return -ECANCELED;
 			continue;
+		}
 		if (n < 0)
 			return -errno;
 		b += n;
@@ -104,7 +164,49 @@ int mv_write_all(int fd, const void *p, size_t len)
 	return 0;
 }
 
-int mv_rec_send(int fd, uint32_t type, const void *p, size_t len)
+int mv_write_peer(int fd, const void *p, size_t len, int timeout_ms)
+{
+	const uint8_t *b = p;
+	bool sock = true, nowait = timeout_ms == MV_IO_NOWAIT;
+	ssize_t n;
+	int ret;
+
+	while (len) {
+		if (!nowait && mv_io_cancelled())
+			return -ECANCELED;
+		/*
+		 * A socket never blocks here, whatever its flags: the wait is
+		 * poll()'s, which the timeout and the cancel flag bound. (A
+		 * pipe blocks unless it was opened non-blocking.)
+		 */
+		if (sock)
+			n = send(fd, b, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		else
+			n = write(fd, b, len);
+		if (n < 0 && errno == ENOTSOCK && sock) {
+			sock = false;
+			continue;
+		}
+		if (n >= 0) {
+			b += n;
+			len -= n;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		if (nowait)
+			return -EAGAIN;
+		ret = mv_io_wait(fd, POLLOUT, timeout_ms);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int mv_rec_send(int fd, uint32_t type, const void *p, size_t len,
+		int timeout_ms)
 {
 	struct mv_rec h = { .type = type, .len = len };
 	uint8_t *buf = malloc(sizeof(h) + len);
@@ -116,7 +218,7 @@ int mv_rec_send(int fd, uint32_t type, const void *p, size_t len)
 	memcpy(buf, &h, sizeof(h));
 	if (len)
 		memcpy(buf + sizeof(h), p, len);
-	ret = mv_write_all(fd, buf, sizeof(h) + len);
+	ret = mv_write_peer(fd, buf, sizeof(h) + len, timeout_ms);
 	free(buf);
 	return ret;
 }

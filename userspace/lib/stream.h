@@ -17,7 +17,7 @@ struct mv_reader {
 	uint8_t *buf;
 	size_t cap, off, len;
 	uint64_t bytes;			/* consumed so far */
-	int timeout_ms;			/* per read; 0: none */
+	int timeout_ms;			/* longest wait for a byte; 0: none */
 };
 
 int mv_reader_init(struct mv_reader *r, int fd);
@@ -26,14 +26,39 @@ void mv_reader_free(struct mv_reader *r);
  * The next whole record: 1, with @h and @payload (valid until the next
  * call); 0 at end of stream between records; -EPROTO for a cut-off
  * record or one longer than its type allows (mv_rec_len_max()),
- * -ETIMEDOUT, or -errno. Wire-only records have their CRC checked here
- * (-EBADMSG); stream records are left to the module.
+ * -ETIMEDOUT, -ECANCELED, or -errno. Wire-only records have their CRC
+ * checked here (-EBADMSG); stream records are left to the module.
  */
 int mv_reader_next(struct mv_reader *r, struct mv_rec *h, uint8_t **payload);
 
+/*
+ * Every wait below ends within MV_IO_SLICE_MS of *@flag turning non-zero
+ * (a SIGINT/SIGTERM handler sets it), with -ECANCELED: a blocked call
+ * cannot miss a signal that landed just before it.
+ */
+#define MV_IO_SLICE_MS		200
+void mv_io_set_cancel(const _Atomic int *flag);
+bool mv_io_cancelled(void);
+/*
+ * Wait for @events on @fd: 0 (also on an error or hang-up, which the
+ * next read or write reports), -ETIMEDOUT after @timeout_ms (0: no
+ * limit), -ECANCELED, or -errno.
+ */
+int mv_io_wait(int fd, short events, int timeout_ms);
+
+/* To a file or a session: blocks as the file does, but stops at a cancel. */
 int mv_write_all(int fd, const void *p, size_t len);
-/* A wire-only record (seq 0) with its CRC. */
-int mv_rec_send(int fd, uint32_t type, const void *p, size_t len);
+/*
+ * To a peer that may stop reading: -ETIMEDOUT once it took nothing for
+ * @timeout_ms (0: no limit), -ECANCELED at a cancel. MV_IO_NOWAIT writes
+ * what fits at once, cancelled or not (a last word such as ABORT), and
+ * -EAGAIN if not all of it did.
+ */
+#define MV_IO_NOWAIT		(-1)
+int mv_write_peer(int fd, const void *p, size_t len, int timeout_ms);
+/* A wire-only record (seq 0) with its CRC, by mv_write_peer(). */
+int mv_rec_send(int fd, uint32_t type, const void *p, size_t len,
+		int timeout_ms);
 /* The CRC a record must carry. */
 uint32_t mv_rec_crc_of(const struct mv_rec *h, const void *payload);
 

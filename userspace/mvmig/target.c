@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,10 +45,15 @@ struct dst {
 	char err[1024];
 };
 
+/*
+ * The sender only waits for these, so they fit in its socket buffer; a
+ * cancelled receiver still tries, without waiting, so that ABORT says why.
+ */
 static void answer(struct dst *d, uint32_t type, const char *text)
 {
 	if (d->peer >= 0)
-		mv_rec_send(d->peer, type, text, text ? strlen(text) : 0);
+		mv_rec_send(d->peer, type, text, text ? strlen(text) : 0,
+			    mvmig_cancel ? MV_IO_NOWAIT : mvmig_timeout_ms(d->o));
 }
 
 static int next(struct dst *d, struct mv_rec *h, uint8_t **p, const char *what)
@@ -56,11 +62,17 @@ static int next(struct dst *d, struct mv_rec *h, uint8_t **p, const char *what)
 
 	if (ret == 1)
 		return 0;
-	snprintf(d->err, sizeof(d->err), "%s: %s", what,
-		 ret == 0 ? "the stream ended" :
-		 ret == -EPROTO ? "a record is cut off or too long" :
-		 ret == -EBADMSG ? "a record is corrupted (CRC)" :
-		 strerror(-ret));
+	if (ret == -ECANCELED)
+		snprintf(d->err, sizeof(d->err), "cancelled");
+	else if (ret == -ETIMEDOUT)
+		snprintf(d->err, sizeof(d->err), "%s: nothing came for %u s (--timeout)",
+			 what, d->o->timeout_s);
+	else
+		snprintf(d->err, sizeof(d->err), "%s: %s", what,
+			 ret == 0 ? "the stream ended" :
+			 ret == -EPROTO ? "a record is cut off or too long for its type" :
+			 ret == -EBADMSG ? "a record is corrupted (CRC)" :
+			 strerror(-ret));
 	return ret ? ret : -EPIPE;
 }
 
@@ -77,10 +89,19 @@ static int to_session(struct dst *d, const struct mv_rec *h, const uint8_t *p)
 			return ret;
 		}
 	}
-	ret = mv_write_all(d->rfd, h, sizeof(*h));
-	if (!ret)
-		ret = mv_write_all(d->rfd, p, h->len);
-	if (ret && d->o->to)
+	if (d->o->to && !d->sink_is_file) {
+		/* A pipe whose reader stalls must not outlast a cancel. */
+		ret = mv_write_peer(d->rfd, h, sizeof(*h), 0);
+		if (!ret)
+			ret = mv_write_peer(d->rfd, p, h->len, 0);
+	} else {
+		ret = mv_write_all(d->rfd, h, sizeof(*h));
+		if (!ret)
+			ret = mv_write_all(d->rfd, p, h->len);
+	}
+	if (ret == -ECANCELED)
+		snprintf(d->err, sizeof(d->err), "cancelled");
+	else if (ret && d->o->to)
 		snprintf(d->err, sizeof(d->err), "cannot write %s: %s", d->o->to,
 			 strerror(-ret));
 	else if (ret)
@@ -108,6 +129,9 @@ static int open_sink(struct dst *d, uint64_t memory)
 			 strerror(errno));
 		return -errno;
 	}
+	/* Writes to a pipe then wait in poll(), where a cancel reaches them. */
+	if (!d->sink_is_file)
+		fcntl(d->rfd, F_SETFL, fcntl(d->rfd, F_GETFL) | O_NONBLOCK);
 	return 0;
 }
 
@@ -479,9 +503,12 @@ int mvmig_recv(const struct mvmig_opts *o, const char *file)
 	if (!o->quiet && !o->json)
 		fprintf(stderr, "mvmig: listening on %s\n", o->listen);
 	while (!mvmig_cancel) {
+		/* Not accept() alone: a cancel must end the wait for a sender. */
+		if (mv_io_wait(lfd, POLLIN, 0))
+			break;
 		d.peer = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 		if (d.peer < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR || errno == EAGAIN || errno == ECONNABORTED)
 				continue;
 			fprintf(stderr, "Error: accept: %s\n", strerror(errno));
 			ret = 1;

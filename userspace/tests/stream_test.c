@@ -106,7 +106,7 @@ TEST(reader_and_accounting)
 	int fds[2];
 
 	ASSERT_EQ(0, pipe(fds));
-	ASSERT_EQ(0, mv_rec_send(fds[1], MV_REC_HELLO, "hi", 2));
+	ASSERT_EQ(0, mv_rec_send(fds[1], MV_REC_HELLO, "hi", 2, 0));
 	ASSERT_EQ(0, put_pages(fds[1], 2, 2));
 	/* A wire record with a flipped bit, then a cut-off record */
 	bad.crc = mv_rec_crc_of(&bad, "abc");
