@@ -4,6 +4,7 @@
 #           make check      everything, in emulated Intel hosts; see README
 #           make bench      benchmarks against peers; see bench/README.md
 #           make style      checkpatch + sparse
+#           make fuzz       libFuzzer harnesses, MV_FUZZ_SECONDS (600) each
 #           make install    module and tools on a real server
 
 MV_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/migvisor
@@ -78,6 +79,10 @@ build/ko/%/kmod/migvisor.ko: FORCE
 unit: tools selftests
 	$(MAKE) -C userspace/tests run
 
+# By hand, not in "make all": they need clang and take minutes each.
+fuzz:
+	$(MAKE) -C userspace/fuzz run
+
 demo:
 	scripts/demo
 
@@ -101,10 +106,11 @@ clean:
 	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean
 	$(MAKE) -C userspace/tests clean
+	$(MAKE) -C userspace/fuzz clean
 	$(MAKE) -C selftests/migvisor clean
 	$(MAKE) -C guests clean
 	$(MAKE) -C bench clean
 	rm -rf build
 
 FORCE:
-.PHONY: all need-kdir modules tools selftests guests ko unit demo bench check style install clean FORCE
+.PHONY: all need-kdir modules tools selftests guests ko unit fuzz demo bench check style install clean FORCE

@@ -24,15 +24,24 @@ static int fail(const char **why, const char *msg, int err)
 	return err;
 }
 
+/*
+ * The headers are copied out, not read in place: nothing aligns a program
+ * header table at an odd e_phoff, nor the image in a caller's buffer, and
+ * a misaligned Elf64_* access is undefined behaviour.
+ */
 int mv_elf_check(const void *img, size_t len, uint64_t mem,
 		 uint64_t load_min, struct mv_elf *out, const char **why)
 {
-	const Elf64_Ehdr *eh = img;
+	Elf64_Ehdr ehdr, *eh = &ehdr;
+	Elf64_Phdr phdr, *ph = &phdr;
 	bool entry_ok = false;
 	unsigned int i, j;
 
 	memset(out, 0, sizeof(*out));
-	if (len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG))
+	if (len < sizeof(*eh))
+		return fail(why, "not an ELF file", -ENOEXEC);
+	memcpy(eh, img, sizeof(*eh));
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG))
 		return fail(why, "not an ELF file", -ENOEXEC);
 	if (eh->e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh->e_ident[EI_DATA] != ELFDATA2LSB)
@@ -47,10 +56,10 @@ int mv_elf_check(const void *img, size_t len, uint64_t mem,
 		return fail(why, "truncated: program headers outside the file",
 			    -ENOEXEC);
 	for (i = 0; i < eh->e_phnum; i++) {
-		const Elf64_Phdr *ph = (const void *)((const char *)img +
-				eh->e_phoff + i * sizeof(*ph));
 		struct mv_elf_seg *s;
 
+		memcpy(ph, (const char *)img + eh->e_phoff + i * sizeof(*ph),
+		       sizeof(*ph));
 		if (ph->p_type != PT_LOAD || !ph->p_memsz)
 			continue;
 		if (out->nseg == MV_ELF_MAX_SEGS)

@@ -220,6 +220,13 @@ out:
 	return c.err;
 }
 
+int mvnl_too_big(const char *what)
+{
+	fprintf(stderr, "Error: %s: the request does not fit in a netlink message (a name too long?).\n",
+		what);
+	return -EMSGSIZE;
+}
+
 void mvnl_perror(const struct mvnl *nl, int err, const char *what)
 {
 	if (nl->errmsg[0])

@@ -45,5 +45,7 @@ int mvnl_request(struct mvnl *nl, struct nl_msg *msg, mvnl_reply_cb cb,
 
 /* Print "Error: ..." for a failed request, iproute2 style. */
 void mvnl_perror(const struct mvnl *nl, int err, const char *what);
+/* Print that @what's attributes do not fit in a message; -EMSGSIZE */
+int mvnl_too_big(const char *what);
 
 #endif

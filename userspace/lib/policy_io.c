@@ -3,6 +3,7 @@
  * CPUID policies in the tools. The algebra itself is common/policy.c,
  * the same code the module runs; this file moves policies in and out.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,11 +144,16 @@ void mv_policy_print(const char *key, const struct mv_policy *p)
 	close_json_object();
 }
 
-/* Numbers in reports are JSON numbers or "0x..." strings. */
+/*
+ * Numbers in reports are JSON numbers or strings of decimal or "0x" hex
+ * digits, nothing else: strtoull() alone would take leading blanks and a
+ * sign (" -1" is 2^64 - 1), octal, and an empty string of hex digits.
+ */
 static int json_u64(struct json_object *v, uint64_t *out)
 {
-	const char *s;
+	const char *s, *d;
 	char *end;
+	int base = 10;
 
 	if (json_object_is_type(v, json_type_int)) {
 		if (json_object_get_int64(v) < 0)
@@ -157,10 +163,16 @@ static int json_u64(struct json_object *v, uint64_t *out)
 	}
 	if (!json_object_is_type(v, json_type_string))
 		return -EINVAL;
-	s = json_object_get_string(v);
+	s = d = json_object_get_string(v);
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		d += 2;
+	}
+	if (!(base == 16 ? isxdigit((unsigned char)*d) : isdigit((unsigned char)*d)))
+		return -EINVAL;
 	errno = 0;
-	*out = strtoull(s, &end, 0);
-	return (*s && !*end && !errno && *s != '-') ? 0 : -EINVAL;
+	*out = strtoull(d, &end, base);
+	return !*end && !errno ? 0 : -EINVAL;
 }
 
 /* Optional numeric @key into @dst (left alone if absent); 0 or -EINVAL */
@@ -172,12 +184,34 @@ static int json_num(struct json_object *o, const char *key, uint64_t max,
 
 	if (!json_object_object_get_ex(o, key, &v))
 		return 0;
-	if (json_u64(v, &n) || n > max) {
-		snprintf(err, errlen, "bad value for \"%s\"", key);
+	if (json_u64(v, &n)) {
+		snprintf(err, errlen, "bad value for \"%s\": not a number, nor a string of decimal or 0x hex digits",
+			 key);
+		return -EINVAL;
+	}
+	if (n > max) {
+		snprintf(err, errlen, "bad value for \"%s\": more than %llu", key,
+			 (unsigned long long)max);
 		return -EINVAL;
 	}
 	*dst = n;
 	return 0;
+}
+
+/* The object under @key of @o, if there is one: 1, 0, or -EINVAL if not an object. */
+static int json_sub(struct json_object **o, const char *key, char *err,
+		    size_t errlen)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(*o, key, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_object)) {
+		snprintf(err, errlen, "\"%s\" must be an object", key);
+		return -EINVAL;
+	}
+	*o = v;
+	return 1;
 }
 
 static const char *const policy_keys[] = {
@@ -206,12 +240,15 @@ int mv_policy_from_json(struct mv_policy *p, struct json_object *o,
 		snprintf(err, errlen, "not a JSON object");
 		return -EINVAL;
 	}
-	/* A host report: its offer is the policy. */
-	if (json_object_object_get_ex(o, "offer", &v) &&
-	    json_object_object_get_ex(o, "report_version", NULL))
-		o = v;
-	if (json_object_object_get_ex(o, "policy", &v))
-		o = v;
+	/*
+	 * A host report: its offer is the policy. Whatever a file holds under
+	 * these keys is checked to be an object before it is walked as one.
+	 */
+	if (json_object_object_get_ex(o, "report_version", NULL) &&
+	    json_sub(&o, "offer", err, errlen) < 0)
+		return -EINVAL;
+	if (json_sub(&o, "policy", err, errlen) < 0)
+		return -EINVAL;
 	json_object_object_foreach(o, key, val) {
 		(void)val;
 		for (k = 0; k < ARRAY_SIZE(policy_keys); k++)

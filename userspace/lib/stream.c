@@ -4,14 +4,67 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include "../../common/record.h"
 #include "stream.h"
 
 #define READER_CAP	(2 * (MV_REC_MAX_LEN + sizeof(struct mv_rec)))
+
+static const _Atomic int *cancel_flag;
+
+void mv_io_set_cancel(const _Atomic int *flag)
+{
+	cancel_flag = flag;
+}
+
+bool mv_io_cancelled(void)
+{
+	return cancel_flag && atomic_load(cancel_flag);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
+}
+
+int mv_io_wait(int fd, short events, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	uint64_t end = timeout_ms > 0 ? now_ms() + timeout_ms : 0, now;
+	int ms, n;
+
+	/*
+	 * Short polls, not one long one: a signal that lands between the
+	 * check of the flag and poll() would otherwise go unseen until the
+	 * whole timeout ran out.
+	 */
+	for (;;) {
+		if (mv_io_cancelled())
+			return -ECANCELED;
+		ms = MV_IO_SLICE_MS;
+		if (end) {
+			now = now_ms();
+			if (now >= end)
+				return -ETIMEDOUT;
+			if (end - now < (uint64_t)ms)
+				ms = end - now;
+		}
+		n = poll(&p, 1, ms);
+		if (n > 0)
+			return 0;
+		if (n < 0 && errno != EINTR)
+			return -errno;
+	}
+}
 
 int mv_reader_init(struct mv_reader *r, int fd)
 {
@@ -42,17 +95,21 @@ static int fill(struct mv_reader *r, size_t need)
 	}
 	while (r->len < need) {
 		if (r->timeout_ms) {
-			struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
-			int pr = poll(&pfd, 1, r->timeout_ms);
+			int ret = mv_io_wait(r->fd, POLLIN, r->timeout_ms);
 
-			if (pr < 0 && errno == EINTR)
-				return -EINTR;
-			if (pr == 0)
-				return -ETIMEDOUT;
+			if (ret)
+				return ret;
 		}
 		n = read(r->fd, r->buf + r->len, r->cap - r->len);
-		if (n < 0 && errno == EINTR)
-			return -EINTR;
+		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+			int ret = errno == EAGAIN ?
+				  mv_io_wait(r->fd, POLLIN, r->timeout_ms) :
+				  mv_io_cancelled() ? -ECANCELED : 0;
+
+			if (ret)
+				return ret;
+			continue;
+		}
 		if (n < 0)
 			return -errno;
 		if (n == 0)
@@ -74,7 +131,7 @@ int mv_reader_next(struct mv_reader *r, struct mv_rec *h, uint8_t **payload)
 	if (ret <= 0)
 		return ret ? ret : (r->len > r->off ? -EPROTO : 0);
 	memcpy(h, r->buf + r->off, sizeof(*h));
-	if (h->len > MV_REC_MAX_LEN)
+	if (h->len > mv_rec_len_max(h->type))
 		return -EPROTO;
 	ret = fill(r, sizeof(*h) + h->len);
 	if (ret <= 0)
@@ -94,8 +151,11 @@ int mv_write_all(int fd, const void *p, size_t len)
 
 	while (len) {
 		n = write(fd, b, len);
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && errno == EINTR) {
+			if (mv_io_cancelled())
+				return -ECANCELED;
 			continue;
+		}
 		if (n < 0)
 			return -errno;
 		b += n;
@@ -104,7 +164,49 @@ int mv_write_all(int fd, const void *p, size_t len)
 	return 0;
 }
 
-int mv_rec_send(int fd, uint32_t type, const void *p, size_t len)
+int mv_write_peer(int fd, const void *p, size_t len, int timeout_ms)
+{
+	const uint8_t *b = p;
+	bool sock = true, nowait = timeout_ms == MV_IO_NOWAIT;
+	ssize_t n;
+	int ret;
+
+	while (len) {
+		if (!nowait && mv_io_cancelled())
+			return -ECANCELED;
+		/*
+		 * A socket never blocks here, whatever its flags: the wait is
+		 * poll()'s, which the timeout and the cancel flag bound. (A
+		 * pipe blocks unless it was opened non-blocking.)
+		 */
+		if (sock)
+			n = send(fd, b, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		else
+			n = write(fd, b, len);
+		if (n < 0 && errno == ENOTSOCK && sock) {
+			sock = false;
+			continue;
+		}
+		if (n >= 0) {
+			b += n;
+			len -= n;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		if (nowait)
+			return -EAGAIN;
+		ret = mv_io_wait(fd, POLLOUT, timeout_ms);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int mv_rec_send(int fd, uint32_t type, const void *p, size_t len,
+		int timeout_ms)
 {
 	struct mv_rec h = { .type = type, .len = len };
 	uint8_t *buf = malloc(sizeof(h) + len);
@@ -116,9 +218,89 @@ int mv_rec_send(int fd, uint32_t type, const void *p, size_t len)
 	memcpy(buf, &h, sizeof(h));
 	if (len)
 		memcpy(buf + sizeof(h), p, len);
-	ret = mv_write_all(fd, buf, sizeof(h) + len);
+	ret = mv_write_peer(fd, buf, sizeof(h) + len, timeout_ms);
 	free(buf);
 	return ret;
+}
+
+/* What a text record (HELLO, ACCEPT, REFUSE, ABORT) may hold. */
+#define TEXT_MAX	4096
+
+size_t mv_rec_len_max(uint32_t type)
+{
+	switch (type) {
+	case MV_REC_HEADER:
+		return sizeof(struct mv_rec_header);
+	case MV_REC_BASELINE:
+		/* Room for words a newer version adds, as the module allows. */
+		return mv_rec_baseline_len() + 64 * sizeof(struct mv_rec_word);
+	case MV_REC_CONFIG:
+		return sizeof(struct mv_rec_config);
+	case MV_REC_VCPU:
+		/* A snapshot session hands out whole records of this size. */
+		return MV_REC_MIN_READ;
+	case MV_REC_END:
+		return sizeof(struct mv_rec_end);
+	case MV_REC_HELLO:
+	case MV_REC_ACCEPT:
+	case MV_REC_REFUSE:
+	case MV_REC_ABORT:
+		return TEXT_MAX;
+	case MV_REC_ROUND:
+		return sizeof(struct mv_rec_round);
+	case MV_REC_ACK:
+		return 0;
+	}
+	return MV_REC_MAX_LEN;
+}
+
+bool mv_rec_len_ok(const struct mv_rec *h)
+{
+	size_t min = 0;
+
+	switch (h->type) {
+	case MV_REC_HEADER:
+	case MV_REC_CONFIG:
+	case MV_REC_END:
+	case MV_REC_ROUND:
+		min = mv_rec_len_max(h->type);
+		break;
+	case MV_REC_BASELINE:
+		min = sizeof(struct mv_rec_baseline);
+		break;
+	case MV_REC_PAGES:
+		min = sizeof(struct mv_rec_pages) + 8;
+		break;
+	case MV_REC_VCPU:
+		min = sizeof(struct mv_rec_vcpu);
+		break;
+	}
+	return h->len >= min && h->len <= mv_rec_len_max(h->type);
+}
+
+int mv_rec_config_get(const void *p, size_t len, struct mv_rec_config *cfg,
+		      const char **why)
+{
+	if (len != sizeof(*cfg)) {
+		*why = "the CONFIG record has the wrong size";
+		return -EPROTO;
+	}
+	memcpy(cfg, p, sizeof(*cfg));
+	if (!memchr(cfg->name, 0, sizeof(cfg->name))) {
+		*why = "the CONFIG record's guest name is not NUL-terminated";
+		return -EPROTO;
+	}
+	if (cfg->vcpus != 1) {
+		*why = "the CONFIG record gives other than one vCPU";
+		return -EPROTO;
+	}
+	/* The page maps and the guest are sized from it: nothing else bounds it. */
+	if (cfg->memory < MV_GUEST_MEM_MIN || cfg->memory > MV_GUEST_MEM_MAX ||
+	    cfg->memory % 4096) {
+		*why = "the CONFIG record's guest RAM is not whole pages between 1 MiB and 1 GiB";
+		return -EPROTO;
+	}
+	return 0;
 }
 
 int mv_page_map_init(struct mv_page_map *m, uint64_t guest_bytes)
@@ -126,6 +308,8 @@ int mv_page_map_init(struct mv_page_map *m, uint64_t guest_bytes)
 	size_t words = (guest_bytes / 4096 + 63) / 64;
 
 	memset(m, 0, sizeof(*m));
+	if (guest_bytes > MV_GUEST_MEM_MAX)
+		return -E2BIG;
 	m->sent = calloc(words ? words : 1, 8);
 	m->nonzero = calloc(words ? words : 1, 8);
 	if (!m->sent || !m->nonzero) {
@@ -270,6 +454,10 @@ int mv_rec_check(struct mv_rec_check *c, const struct mv_rec *h,
 		*why = "a record of unknown type";
 		return -EPROTO;
 	}
+	if (!mv_rec_len_ok(h)) {
+		*why = "a record's length is wrong for its type";
+		return -EPROTO;
+	}
 	if (mv_rec_crc_of(h, p) != h->crc) {
 		*why = "a record is corrupted (CRC)";
 		return -EBADMSG;
@@ -282,11 +470,16 @@ int mv_rec_check(struct mv_rec_check *c, const struct mv_rec *h,
 			c->next_seq++;
 		return ret;
 	}
-	if (h->type == MV_REC_END) {
-		if (h->len != sizeof(end)) {
-			*why = "the END record has the wrong size";
+	if (h->type == MV_REC_VCPU) {
+		struct mv_rec_vcpu v;
+
+		memcpy(&v, p, sizeof(v));
+		if (v.xsave_size != h->len - sizeof(v)) {
+			*why = "the VCPU record's XSAVE size does not match its length";
 			return -EPROTO;
 		}
+	}
+	if (h->type == MV_REC_END) {
 		memcpy(&end, p, sizeof(end));
 		if (end.records != h->seq || end.pages != c->pages) {
 			*why = "END's counts do not match the stream";

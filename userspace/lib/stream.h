@@ -17,24 +17,67 @@ struct mv_reader {
 	uint8_t *buf;
 	size_t cap, off, len;
 	uint64_t bytes;			/* consumed so far */
-	int timeout_ms;			/* per read; 0: none */
+	int timeout_ms;			/* longest wait for a byte; 0: none */
 };
 
 int mv_reader_init(struct mv_reader *r, int fd);
 void mv_reader_free(struct mv_reader *r);
 /*
  * The next whole record: 1, with @h and @payload (valid until the next
- * call); 0 at end of stream between records; -EPROTO for a cut-off or
- * oversized record, -ETIMEDOUT, or -errno. Wire-only records have their
- * CRC checked here (-EBADMSG); stream records are left to the module.
+ * call); 0 at end of stream between records; -EPROTO for a cut-off
+ * record or one longer than its type allows (mv_rec_len_max()),
+ * -ETIMEDOUT, -ECANCELED, or -errno. Wire-only records have their CRC
+ * checked here (-EBADMSG); stream records are left to the module.
  */
 int mv_reader_next(struct mv_reader *r, struct mv_rec *h, uint8_t **payload);
 
+/*
+ * Every wait below ends within MV_IO_SLICE_MS of *@flag turning non-zero
+ * (a SIGINT/SIGTERM handler sets it), with -ECANCELED: a blocked call
+ * cannot miss a signal that landed just before it.
+ */
+#define MV_IO_SLICE_MS		200
+void mv_io_set_cancel(const _Atomic int *flag);
+bool mv_io_cancelled(void);
+/*
+ * Wait for @events on @fd: 0 (also on an error or hang-up, which the
+ * next read or write reports), -ETIMEDOUT after @timeout_ms (0: no
+ * limit), -ECANCELED, or -errno.
+ */
+int mv_io_wait(int fd, short events, int timeout_ms);
+
+/* To a file or a session: blocks as the file does, but stops at a cancel. */
 int mv_write_all(int fd, const void *p, size_t len);
-/* A wire-only record (seq 0) with its CRC. */
-int mv_rec_send(int fd, uint32_t type, const void *p, size_t len);
+/*
+ * To a peer that may stop reading: -ETIMEDOUT once it took nothing for
+ * @timeout_ms (0: no limit), -ECANCELED at a cancel. MV_IO_NOWAIT writes
+ * what fits at once, cancelled or not (a last word such as ABORT), and
+ * -EAGAIN if not all of it did.
+ */
+#define MV_IO_NOWAIT		(-1)
+int mv_write_peer(int fd, const void *p, size_t len, int timeout_ms);
+/* A wire-only record (seq 0) with its CRC, by mv_write_peer(). */
+int mv_rec_send(int fd, uint32_t type, const void *p, size_t len,
+		int timeout_ms);
 /* The CRC a record must carry. */
 uint32_t mv_rec_crc_of(const struct mv_rec *h, const void *payload);
+
+/*
+ * The longest payload a record of @type may have, as the restoring module
+ * allows it (MV_REC_MAX_LEN for a type this version does not know, which
+ * its reader refuses by name); the limit for anything sized from a record
+ * before it is trusted.
+ */
+size_t mv_rec_len_max(uint32_t type);
+/* Whether @h's length is one its type allows (minimum and maximum). */
+bool mv_rec_len_ok(const struct mv_rec *h);
+/*
+ * A CONFIG payload, checked: whole, the name NUL-terminated, one vCPU
+ * and RAM a guest can have (MV_GUEST_MEM_MIN..MAX, whole pages). 0, or
+ * -EPROTO with the reason in @why.
+ */
+int mv_rec_config_get(const void *p, size_t len, struct mv_rec_config *cfg,
+		      const char **why);
 
 /*
  * Which pages a stream has carried, for the figures that compare it with
@@ -47,6 +90,7 @@ struct mv_page_map {
 	uint64_t resent, nonzero_pages;
 };
 
+/* 0, -E2BIG for more RAM than a guest can have, or -ENOMEM */
 int mv_page_map_init(struct mv_page_map *m, uint64_t guest_bytes);
 void mv_page_map_free(struct mv_page_map *m);
 

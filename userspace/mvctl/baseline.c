@@ -97,15 +97,26 @@ static int fetch(const char *name, struct got *g, bool quiet)
 	if (ret)
 		return quiet ? 1 : ret;
 	msg = mvnl_msg(&nl, MV_CMD_BASELINE_GET, 0);
-	if (!msg || nla_put_string(msg, MV_A_BASELINE_NAME, name)) {
-		mvnl_close(&nl);
-		return -ENOMEM;
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out_close;
+	}
+	/* A name that does not fit is no baseline's: a quiet look-up goes on. */
+	if (nla_put_string(msg, MV_A_BASELINE_NAME, name)) {
+		ret = quiet ? 1 : mvnl_too_big("baseline show");
+		goto out_free;
 	}
 	ret = mvnl_request(&nl, msg, on_baseline, g);
 	if (ret == -ENOENT && quiet)
 		ret = 1;
 	else if (ret)
 		mvnl_perror(&nl, ret, "baseline show");
+	mvnl_close(&nl);
+	return ret;
+
+out_free:
+	nlmsg_free(msg);
+out_close:
 	mvnl_close(&nl);
 	return ret;
 }
@@ -259,16 +270,26 @@ static int baseline_add(struct mvctl *ctl, bool replace)
 	if (ret)
 		return ret;
 	msg = mvnl_msg(&nl, MV_CMD_BASELINE_NEW, 0);
-	if (!msg || nla_put_string(msg, MV_A_BASELINE_NAME, name) ||
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out_close;
+	}
+	if (nla_put_string(msg, MV_A_BASELINE_NAME, name) ||
 	    nla_put_string(msg, MV_A_BASELINE_MODEL, model) ||
 	    (replace && nla_put_flag(msg, MV_A_BASELINE_REPLACE)) ||
 	    mv_policy_put_nl(msg, MV_A_BASELINE_POLICY, &p)) {
-		mvnl_close(&nl);
-		return -ENOMEM;
+		ret = mvnl_too_big(replace ? "baseline change" : "baseline add");
+		goto out_free;
 	}
 	ret = mvnl_request(&nl, msg, NULL, NULL);
 	if (ret)
 		mvnl_perror(&nl, ret, replace ? "baseline change" : "baseline add");
+	mvnl_close(&nl);
+	return ret;
+
+out_free:
+	nlmsg_free(msg);
+out_close:
 	mvnl_close(&nl);
 	return ret;
 }
@@ -295,9 +316,13 @@ static int by_name(struct mvctl *ctl, uint8_t cmd, const char *what,
 	if (ret)
 		return ret;
 	msg = mvnl_msg(&nl, cmd, name ? 0 : flags);
-	if (!msg || (name && nla_put_string(msg, MV_A_BASELINE_NAME, name))) {
-		mvnl_close(&nl);
-		return -ENOMEM;
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out_close;
+	}
+	if (name && nla_put_string(msg, MV_A_BASELINE_NAME, name)) {
+		ret = mvnl_too_big(what);
+		goto out_free;
 	}
 	if (cb)
 		open_json_array(NULL);
@@ -306,6 +331,12 @@ static int by_name(struct mvctl *ctl, uint8_t cmd, const char *what,
 		close_json_array();
 	if (ret)
 		mvnl_perror(&nl, ret, what);
+	mvnl_close(&nl);
+	return ret;
+
+out_free:
+	nlmsg_free(msg);
+out_close:
 	mvnl_close(&nl);
 	return ret;
 }

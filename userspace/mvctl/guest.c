@@ -155,15 +155,25 @@ static int guest_request_bl(uint8_t cmd, const char *name, const char *what,
 	if (ret)
 		return ret;
 	msg = mvnl_msg(&nl, cmd, 0);
-	if (!msg || nla_put_string(msg, MV_A_GUEST_NAME, name) ||
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out_close;
+	}
+	if (nla_put_string(msg, MV_A_GUEST_NAME, name) ||
 	    (mem && nla_put_u64(msg, MV_A_GUEST_MEMORY, mem)) ||
 	    (baseline && nla_put_string(msg, MV_A_GUEST_BASELINE, baseline))) {
-		mvnl_close(&nl);
-		return -ENOMEM;
+		ret = mvnl_too_big(what);
+		goto out_free;
 	}
 	ret = mvnl_request(&nl, msg, cb, arg);
 	if (ret)
 		mvnl_perror(&nl, ret, what);
+	mvnl_close(&nl);
+	return ret;
+
+out_free:
+	nlmsg_free(msg);
+out_close:
 	mvnl_close(&nl);
 	return ret;
 }
@@ -324,15 +334,25 @@ static int guest_show(struct mvctl *ctl)
 	if (ret)
 		return ret;
 	msg = mvnl_msg(&nl, MV_CMD_GUEST_GET, name ? 0 : NLM_F_DUMP);
-	if (!msg || (name && nla_put_string(msg, MV_A_GUEST_NAME, name))) {
-		mvnl_close(&nl);
-		return -ENOMEM;
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out_close;
+	}
+	if (name && nla_put_string(msg, MV_A_GUEST_NAME, name)) {
+		ret = mvnl_too_big("guest show");
+		goto out_free;
 	}
 	open_json_array(NULL);
 	ret = mvnl_request(&nl, msg, on_guest, NULL);
 	close_json_array();
 	if (ret)
 		mvnl_perror(&nl, ret, "guest show");
+	mvnl_close(&nl);
+	return ret;
+
+out_free:
+	nlmsg_free(msg);
+out_close:
 	mvnl_close(&nl);
 	return ret;
 }
@@ -431,9 +451,14 @@ static int guest_console(struct mvctl *ctl)
 	for (;;) {
 		struct nl_msg *msg = mvnl_msg(&nl, MV_CMD_GUEST_CONSOLE, 0);
 
-		if (!msg || nla_put_string(msg, MV_A_GUEST_NAME, name) ||
-		    nla_put_u64(msg, MV_A_GUEST_CONSOLE_OFFSET, c.next)) {
+		if (!msg) {
 			ret = -ENOMEM;
+			break;
+		}
+		if (nla_put_string(msg, MV_A_GUEST_NAME, name) ||
+		    nla_put_u64(msg, MV_A_GUEST_CONSOLE_OFFSET, c.next)) {
+			nlmsg_free(msg);
+			ret = mvnl_too_big("guest console");
 			break;
 		}
 		ret = mvnl_request(&nl, msg, on_console, &c);

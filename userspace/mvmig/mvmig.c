@@ -206,8 +206,10 @@ int main(int argc, char **argv)
 		}
 		pos[npos++] = argv[optind++];
 	}
+	/* No SA_RESTART: a signal also ends the wait it lands in. */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	mv_io_set_cancel(&mvmig_cancel);
 	signal(SIGPIPE, SIG_IGN);
 
 	if ((o.from && strcmp(cmd, "send")) || (o.to && strcmp(cmd, "recv"))) {

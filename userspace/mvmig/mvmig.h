@@ -51,6 +51,12 @@ extern atomic_int mvmig_cancel;
  */
 void mvmig_test_fault(const char *point);
 
+/* --timeout for a poll(), which takes an int */
+static inline int mvmig_timeout_ms(const struct mvmig_opts *o)
+{
+	return o->timeout_s > 2000000u ? 2000000000 : (int)o->timeout_s * 1000;
+}
+
 /* Per-round and total figures, printed by report.c */
 struct mvmig_round {
 	unsigned int round;

@@ -21,18 +21,39 @@ struct req {
 	struct nl_msg *msg;
 };
 
-static int req_start(struct req *r, int cmd, const char *name, int name_attr)
+/* A request with @name in it, or -errno with the reason in @err */
+static int req_start(struct req *r, int cmd, const char *name, int name_attr,
+		     char *err, size_t errlen)
 {
 	int ret = mvnl_open(&r->nl);
 
-	if (ret)
+	if (ret) {
+		if (err)
+			snprintf(err, errlen, "%s", ret == -ENOENT ?
+				 "the migvisor module is not loaded" :
+				 "cannot open a generic netlink socket");
 		return ret;
+	}
 	r->msg = mvnl_msg(&r->nl, cmd, 0);
-	if (!r->msg || (name && nla_put_string(r->msg, name_attr, name))) {
-		mvnl_close(&r->nl);
-		return -ENOMEM;
+	if (!r->msg) {
+		ret = -ENOMEM;
+		goto out_close;
+	}
+	if (name && nla_put_string(r->msg, name_attr, name)) {
+		ret = -EMSGSIZE;
+		goto out_free;
 	}
 	return 0;
+
+out_free:
+	nlmsg_free(r->msg);
+out_close:
+	mvnl_close(&r->nl);
+	if (err)
+		snprintf(err, errlen, "%s", ret == -EMSGSIZE ?
+			 "the name does not fit in a netlink message" :
+			 strerror(-ret));
+	return ret;
 }
 
 static int req_run(struct req *r, mvnl_reply_cb cb, void *arg, char *err,
@@ -68,7 +89,8 @@ int mvmig_guest_state(const char *name, int *state, uint64_t *mem,
 {
 	struct state_arg s = { 0 };
 	struct req r;
-	int ret = req_start(&r, MV_CMD_GUEST_GET, name, MV_A_GUEST_NAME);
+	int ret = req_start(&r, MV_CMD_GUEST_GET, name, MV_A_GUEST_NAME, err,
+			    errlen);
 
 	if (ret)
 		return ret;
@@ -84,7 +106,8 @@ int mvmig_guest_new(const char *name, uint64_t mem, const char *baseline,
 		    char *err, size_t errlen)
 {
 	struct req r;
-	int ret = req_start(&r, MV_CMD_GUEST_NEW, name, MV_A_GUEST_NAME);
+	int ret = req_start(&r, MV_CMD_GUEST_NEW, name, MV_A_GUEST_NAME, err,
+			    errlen);
 
 	if (ret)
 		return ret;
@@ -92,7 +115,8 @@ int mvmig_guest_new(const char *name, uint64_t mem, const char *baseline,
 	    nla_put_string(r.msg, MV_A_GUEST_BASELINE, baseline)) {
 		nlmsg_free(r.msg);
 		mvnl_close(&r.nl);
-		return -ENOMEM;
+		snprintf(err, errlen, "the request does not fit in a netlink message");
+		return -EMSGSIZE;
 	}
 	return req_run(&r, NULL, NULL, err, errlen);
 }
@@ -100,7 +124,7 @@ int mvmig_guest_new(const char *name, uint64_t mem, const char *baseline,
 int mvmig_guest_cmd(int cmd, const char *name, char *err, size_t errlen)
 {
 	struct req r;
-	int ret = req_start(&r, cmd, name, MV_A_GUEST_NAME);
+	int ret = req_start(&r, cmd, name, MV_A_GUEST_NAME, err, errlen);
 
 	return ret ? ret : req_run(&r, NULL, NULL, err, errlen);
 }
@@ -117,7 +141,8 @@ int mvmig_baseline_get(const char *name, struct mv_policy *p, char *err,
 		       size_t errlen)
 {
 	struct req r;
-	int ret = req_start(&r, MV_CMD_BASELINE_GET, name, MV_A_BASELINE_NAME);
+	int ret = req_start(&r, MV_CMD_BASELINE_GET, name, MV_A_BASELINE_NAME,
+			    err, errlen);
 
 	if (ret)
 		return ret;
@@ -131,7 +156,8 @@ int mvmig_baseline_new(const char *name, const struct mv_policy *p,
 		       char *err, size_t errlen)
 {
 	struct req r;
-	int ret = req_start(&r, MV_CMD_BASELINE_NEW, name, MV_A_BASELINE_NAME);
+	int ret = req_start(&r, MV_CMD_BASELINE_NEW, name, MV_A_BASELINE_NAME,
+			    err, errlen);
 
 	if (ret)
 		return ret;
@@ -139,7 +165,8 @@ int mvmig_baseline_new(const char *name, const struct mv_policy *p,
 	    mv_policy_put_nl(r.msg, MV_A_BASELINE_POLICY, p)) {
 		nlmsg_free(r.msg);
 		mvnl_close(&r.nl);
-		return -ENOMEM;
+		snprintf(err, errlen, "the request does not fit in a netlink message");
+		return -EMSGSIZE;
 	}
 	return req_run(&r, NULL, NULL, err, errlen);
 }
@@ -147,7 +174,8 @@ int mvmig_baseline_new(const char *name, const struct mv_policy *p,
 int mvmig_baseline_del(const char *name)
 {
 	struct req r;
-	int ret = req_start(&r, MV_CMD_BASELINE_DEL, name, MV_A_BASELINE_NAME);
+	int ret = req_start(&r, MV_CMD_BASELINE_DEL, name, MV_A_BASELINE_NAME,
+			    NULL, 0);
 
 	return ret ? ret : req_run(&r, NULL, NULL, NULL, 0);
 }
@@ -167,7 +195,7 @@ void mvmig_host_name(char *buf, size_t len)
 	char host[64] = "";
 	struct req r;
 
-	if (!req_start(&r, MV_CMD_HOST_GET, NULL, 0))
+	if (!req_start(&r, MV_CMD_HOST_GET, NULL, 0, NULL, 0))
 		req_run(&r, on_host, name, NULL, 0);
 	gethostname(host, sizeof(host) - 1);
 	snprintf(buf, len, "%s (%s)", host, name);

@@ -49,6 +49,7 @@ struct src {
 	char err[512];
 	uint64_t t0;
 	bool no_answer;			/* the handshake got nothing back */
+	bool broken;			/* a write to the peer failed midway */
 };
 
 uint64_t mvmig_now_usec(void)
@@ -73,11 +74,29 @@ int mvmig_hostport(const char *s, bool any_host, char *host, size_t hlen,
 	return 0;
 }
 
-static int dial(const char *peer, char *err, size_t errlen)
+/* connect(), but within @timeout_ms and open to a cancel: 0 or -errno */
+static int connect_until(int fd, const struct addrinfo *a, int timeout_ms)
+{
+	socklen_t len = sizeof(int);
+	int e = 0, ret;
+
+	if (!connect(fd, a->ai_addr, a->ai_addrlen))
+		return 0;
+	if (errno != EINPROGRESS)
+		return -errno;
+	ret = mv_io_wait(fd, POLLOUT, timeout_ms);
+	if (ret)
+		return ret;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len))
+		return -errno;
+	return -e;
+}
+
+static int dial(const char *peer, int timeout_ms, char *err, size_t errlen)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai, *a;
 	char host[256], port[16];
-	int fd = -1, one = 1, ret;
+	int fd = -1, one = 1, ret = -ECONNREFUSED;
 
 	if (mvmig_hostport(peer, false, host, sizeof(host), port, sizeof(port))) {
 		snprintf(err, errlen, "\"%s\" is not HOST:PORT", peer);
@@ -89,19 +108,25 @@ static int dial(const char *peer, char *err, size_t errlen)
 		return -EHOSTUNREACH;
 	}
 	for (a = ai; a; a = a->ai_next) {
-		fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, 0);
+		fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 		if (fd < 0)
 			continue;
-		if (!connect(fd, a->ai_addr, a->ai_addrlen))
+		ret = connect_until(fd, a, timeout_ms);
+		if (!ret)
 			break;
 		snprintf(err, errlen, "cannot connect to %s: %s", peer,
-			 strerror(errno));
+			 ret == -ETIMEDOUT ? "no answer within --timeout" :
+			 ret == -ECANCELED ? "cancelled" : strerror(-ret));
 		close(fd);
 		fd = -1;
+		if (ret == -ECANCELED)
+			break;
 	}
 	freeaddrinfo(ai);
 	if (fd < 0)
-		return -ECONNREFUSED;
+		return ret;
+	/* Blocking again: every read and write bounds its own wait. */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	return fd;
 }
@@ -112,13 +137,14 @@ static int dial(const char *peer, char *err, size_t errlen)
  */
 static int accept_until(int lfd, uint64_t deadline, char *err, size_t errlen)
 {
-	struct pollfd p = { .fd = lfd, .events = POLLIN };
 	uint64_t now = mvmig_now_usec();
 	int ms = deadline > now ? (deadline - now) / 1000 + 1 : 1, fd;
 
-	if (poll(&p, 1, ms) != 1) {
-		snprintf(err, errlen, "no receiver connected in time");
-		return -ETIMEDOUT;
+	fd = mv_io_wait(lfd, POLLIN, ms);
+	if (fd) {
+		snprintf(err, errlen, "%s", fd == -ECANCELED ? "cancelled" :
+			 "no receiver connected in time");
+		return fd;
 	}
 	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	if (fd < 0)
@@ -130,25 +156,47 @@ static int accept_until(int lfd, uint64_t deadline, char *err, size_t errlen)
  * A write to the receiver failed. A receiver that gave up sent ABORT (or
  * REFUSE) with its reason and closed; the reset that the rest of our
  * stream then drew does not discard what had already arrived, so its
- * reason replaces the bare "connection reset". False if none came.
+ * reason replaces the bare "connection reset".
  */
-static bool receiver_reason(struct src *s)
+static void receiver_reason(struct src *s)
 {
-	struct pollfd p = { .fd = s->out, .events = POLLIN };
 	struct mv_rec h;
 	uint8_t *rp;
 	int i;
 
-	for (i = 0; i < 4 && poll(&p, 1, 1000) == 1; i++) {
+	for (i = 0; i < 4 && !mv_io_wait(s->out, POLLIN, 1000); i++) {
 		if (mv_reader_next(&s->rd, &h, &rp) != 1)
 			break;
 		if (h.type == MV_REC_ABORT || h.type == MV_REC_REFUSE) {
 			snprintf(s->err, sizeof(s->err), "the destination failed: %.*s",
 				 (int)h.len, (char *)rp);
-			return true;
+			return;
 		}
 	}
-	return false;
+}
+
+/*
+ * A wait for the receiver (@what) failed with @ret: the reason, naming
+ * --timeout when that ran out, since "timed out" alone does not say which
+ * wait did, nor what to change.
+ */
+static void peer_error(struct src *s, int ret, const char *what)
+{
+	if (ret == -ETIMEDOUT)
+		snprintf(s->err, sizeof(s->err), "%s in %u s (--timeout)", what,
+			 s->o->timeout_s);
+	else if (ret == -ECANCELED)
+		snprintf(s->err, sizeof(s->err), "cancelled");
+	else
+		snprintf(s->err, sizeof(s->err), "%s: %s", what, strerror(-ret));
+}
+
+/* A write to the receiver failed: stalled, or the connection is gone. */
+static void write_error(struct src *s, int ret)
+{
+	s->broken = true;
+	peer_error(s, ret, ret == -ETIMEDOUT ? "the receiver took no data" :
+		   "the connection broke");
 }
 
 /* Whole records at @buf to the output; stats into @r, then the rate cap. */
@@ -165,14 +213,21 @@ static int forward(struct src *s, struct mvmig_round *r, const uint8_t *buf,
 			 "the module gave a cut-off record");
 		return -EPROTO;
 	}
-	ret = mv_write_all(s->out, buf, n);
-	if (ret && !s->to_file && receiver_reason(s))
-		return ret;
-	if (ret) {
-		snprintf(s->err, sizeof(s->err), "%s: %s",
-			 s->to_file ? "cannot write the file" :
-			 "the connection broke", strerror(-ret));
-		return ret;
+	if (s->to_file) {
+		ret = mv_write_all(s->out, buf, n);
+		if (ret) {
+			peer_error(s, ret, "cannot write the file");
+			return ret;
+		}
+	} else {
+		ret = mv_write_peer(s->out, buf, n, mvmig_timeout_ms(s->o));
+		if (ret) {
+			write_error(s, ret);
+			/* Only a receiver that closed can have said why first. */
+			if (ret == -EPIPE || ret == -ECONNRESET)
+				receiver_reason(s);
+			return ret;
+		}
 	}
 	r->pages += st.pages;
 	r->zero_pages += st.zero_pages;
@@ -183,15 +238,18 @@ static int forward(struct src *s, struct mvmig_round *r, const uint8_t *buf,
 	mvmig_progress(s->m, r, r->pages);
 	if (!s->o->max_bandwidth)
 		return 0;
-	/* Sleep off what went faster than the cap. */
+	/* Sleep off what went faster than the cap, awake to a cancel. */
 	t = mvmig_now_usec() - s->t0;
 	budget_us = s->m->bytes * 1000000ull / s->o->max_bandwidth;
-	if (budget_us > t) {
+	while (budget_us > t && !mvmig_cancel) {
+		uint64_t us = budget_us - t < MV_IO_SLICE_MS * 1000ull ?
+			      budget_us - t : MV_IO_SLICE_MS * 1000ull;
 		struct timespec ts = {
-			.tv_sec = (budget_us - t) / 1000000,
-			.tv_nsec = (budget_us - t) % 1000000 * 1000,
+			.tv_sec = us / 1000000, .tv_nsec = us % 1000000 * 1000,
 		};
+
 		nanosleep(&ts, NULL);
+		t = mvmig_now_usec() - s->t0;
 	}
 	return 0;
 }
@@ -302,10 +360,15 @@ static int send_round_marker(struct src *s, const struct mv_snap_round *sr,
 		.round = sr->round, .flags = final ? MV_ROUND_FINAL : 0,
 		.pages = sr->pages,
 	};
+	int ret;
 
 	if (s->to_file)
 		return 0;
-	return mv_rec_send(s->out, MV_REC_ROUND, &rr, sizeof(rr));
+	ret = mv_rec_send(s->out, MV_REC_ROUND, &rr, sizeof(rr),
+			  mvmig_timeout_ms(s->o));
+	if (ret)
+		write_error(s, ret);
+	return ret;
 }
 
 /* One round: harvest, then stream it. */
@@ -319,11 +382,8 @@ static int do_round(struct src *s, const struct mv_snap_round *sr, bool final)
 	r->round = sr->round;
 	r->final = final;
 	ret = send_round_marker(s, sr, final);
-	if (ret) {
-		snprintf(s->err, sizeof(s->err), "the connection broke: %s",
-			 strerror(-ret));
+	if (ret)
 		return ret;
-	}
 	ret = s->img ? send_image(s, r) : pump(s, r);
 	if (!ret && !s->img && sr->pages > r->pages)
 		r->zero_left_out = sr->pages - r->pages;
@@ -360,17 +420,24 @@ static int negotiate(struct src *s, size_t head_len)
 	mvmig_host_name(me, sizeof(me));
 	snprintf(hello, sizeof(hello), "tool=mvmig %s\nhost=%s\nguest=%s\ntarget=%s\n",
 		 MV_VERSION, me, s->m->guest, s->m->target);
-	ret = mv_rec_send(s->out, MV_REC_HELLO, hello, strlen(hello));
-	if (!ret)
-		ret = s->img ? forward(s, &s->m->rounds[0], s->img, head_len) :
-		      pump(s, &s->m->rounds[0]);
+	ret = mv_rec_send(s->out, MV_REC_HELLO, hello, strlen(hello),
+			  mvmig_timeout_ms(s->o));
+	if (ret) {
+		write_error(s, ret);
+		return ret;
+	}
+	ret = s->img ? forward(s, &s->m->rounds[0], s->img, head_len) :
+	      pump(s, &s->m->rounds[0]);
 	if (ret)
 		return ret;
 	ret = mv_reader_next(&s->rd, &h, &p);
 	if (ret <= 0) {
 		s->no_answer = ret == 0 || ret == -ECONNRESET || ret == -EPIPE;
-		snprintf(s->err, sizeof(s->err), "no answer from the receiver: %s",
-			 ret ? strerror(-ret) : "the receiver closed the connection");
+		if (ret == -ETIMEDOUT || ret == -ECANCELED)
+			peer_error(s, ret, "no answer from the receiver");
+		else
+			snprintf(s->err, sizeof(s->err), "no answer from the receiver: %s",
+				 ret ? strerror(-ret) : "the receiver closed the connection");
 		return ret ? ret : -ECONNRESET;
 	}
 	if (h.type == MV_REC_ACCEPT)
@@ -395,11 +462,16 @@ static int await_ack(struct src *s)
 
 	for (;;) {
 		ret = mv_reader_next(&s->rd, &h, &p);
-		if (ret <= 0) {
+		if (ret == -ECANCELED)
+			snprintf(s->err, sizeof(s->err),
+				 "cancelled while waiting for the destination's acknowledgement");
+		else if (ret == -ETIMEDOUT)
+			peer_error(s, ret, "no acknowledgement from the destination");
+		else if (ret <= 0)
 			snprintf(s->err, sizeof(s->err), "no acknowledgement from the destination (%s)",
 				 ret ? strerror(-ret) : "connection closed");
+		if (ret <= 0)
 			return ret ? ret : -ECONNRESET;
-		}
 		if (h.type == MV_REC_ACK)
 			return 0;
 		if (h.type == MV_REC_ABORT || h.type == MV_REC_REFUSE) {
@@ -427,7 +499,10 @@ static bool converged(struct src *s, const struct mv_snap_round *sr)
 /*
  * A send that failed (@ret): the outcome and reason for the report, and
  * ABORT to a receiver still listening; not to one that refused the guest
- * (-EPERM) or said ABORT itself (-EIO).
+ * (-EPERM) or said ABORT itself (-EIO), nor into a stream cut off inside
+ * a record, where it would read as part of that record. The ABORT waits
+ * a second at most, and not at all after a cancel, which must end mvmig
+ * within one.
  */
 static void give_up(struct src *s, int ret)
 {
@@ -435,15 +510,19 @@ static void give_up(struct src *s, int ret)
 		s->m->outcome = mvmig_cancel ? "cancelled" : "failed";
 	if (mvmig_cancel)
 		snprintf(s->err, sizeof(s->err), "cancelled");
-	if (!s->to_file && s->out >= 0 && ret != -EPERM && ret != -EIO)
-		mv_rec_send(s->out, MV_REC_ABORT, s->err, strlen(s->err));
+	if (!s->to_file && s->out >= 0 && !s->broken && ret != -EPERM &&
+	    ret != -EIO)
+		mv_rec_send(s->out, MV_REC_ABORT, s->err, strlen(s->err),
+			    mvmig_cancel ? MV_IO_NOWAIT : 1000);
 	s->m->reason = s->err;
 }
 
 /*
  * --from FILE: a saved snapshot (mvmig save) goes to the peer as one
  * stop-and-copy round. The file is the source; nothing is paused or
- * deleted, so a failure anywhere leaves nothing to undo here.
+ * deleted, so a failure anywhere leaves nothing to undo here. Only an
+ * answer lost after END leaves the outcome open: the destination may
+ * have committed the guest.
  */
 static int run_file(struct src *s)
 {
@@ -458,8 +537,13 @@ static int run_file(struct src *s)
 		goto fail;
 	t_end = mvmig_now_usec();
 	ret = await_ack(s);
+	if (ret < 0) {
+		s->m->outcome = "in-doubt";
+		s->m->reason = s->err;
+		return MVMIG_EXIT_IN_DOUBT;
+	}
 	if (ret) {
-		ret = ret == 1 ? -EIO : ret;
+		ret = -EIO;
 		goto fail;
 	}
 	s->m->downtime_usec = mvmig_now_usec() - t_end;
@@ -566,6 +650,7 @@ out_fail:
 static int map_image(struct src *s)
 {
 	struct mv_rec_config cfg;
+	const char *why;
 	struct mv_rec h;
 	int i;
 
@@ -582,10 +667,17 @@ static int map_image(struct src *s)
 		memcpy(&h, s->img + s->head_len, sizeof(h));
 		if (h.type != (uint32_t)MV_REC_HEADER + i ||
 		    h.len > s->img_len - s->head_len - sizeof(h) ||
-		    (h.type == MV_REC_CONFIG && h.len != sizeof(cfg)))
+		    !mv_rec_len_ok(&h))
 			break;
-		if (h.type == MV_REC_CONFIG)
-			memcpy(&cfg, s->img + s->head_len + sizeof(h), sizeof(cfg));
+		/* It sizes the page maps: bounded before anything is allocated. */
+		if (h.type == MV_REC_CONFIG &&
+		    mv_rec_config_get(s->img + s->head_len + sizeof(h), h.len,
+				      &cfg, &why)) {
+			fprintf(stderr, "Error: %s: %s (it gives %llu bytes of RAM, %u vCPUs)\n",
+				s->o->from, why, (unsigned long long)cfg.memory,
+				cfg.vcpus);
+			return 1;
+		}
 		s->head_len += sizeof(h) + h.len;
 	}
 	if (i < 3) {
@@ -624,8 +716,11 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 		return 1;
 	}
 	s.buf = malloc(BUF_SIZE);
-	if (!s.buf)
+	if (!s.buf) {
+		fprintf(stderr, "Error: cannot allocate the %u MiB transfer buffer\n",
+			BUF_SIZE >> 20);
 		return 1;
+	}
 	if (to_file) {
 		s.out = open(o->peer, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (s.out < 0) {
@@ -649,7 +744,7 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 	for (;;) {
 		if (!to_file) {
 			s.out = lfd >= 0 ? accept_until(lfd, deadline, s.err, sizeof(s.err)) :
-				dial(o->peer, s.err, sizeof(s.err));
+				dial(o->peer, mvmig_timeout_ms(o), s.err, sizeof(s.err));
 			if (s.out < 0 && mvmig_now_usec() < deadline && !mvmig_cancel) {
 				sleep(1);
 				continue;
@@ -665,9 +760,13 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 			s.t0 = mvmig_now_usec();
 		}
 		s.no_answer = false;
+		s.broken = false;
 		s.img_off = s.head_len;
 		mv_page_map_free(&s.map);
-		if (mv_page_map_init(&s.map, m.guest_bytes)) {
+		ret = mv_page_map_init(&s.map, m.guest_bytes);
+		if (ret) {
+			snprintf(s.err, sizeof(s.err), "cannot track the pages of %llu bytes of guest RAM: %s",
+				 (unsigned long long)m.guest_bytes, strerror(-ret));
 			ret = 1;
 			break;
 		}
@@ -696,7 +795,10 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 		fprintf(stderr, "Error: %s\n", s.err);
 	if (ret == 1 && to_file)
 		unlink(o->peer);	/* no partial snapshot files */
-	if (ret == MVMIG_EXIT_IN_DOUBT)
+	if (ret == MVMIG_EXIT_IN_DOUBT && o->from)
+		fprintf(stderr, "All of %s was sent, but the destination did not acknowledge it: check whether it has the guest %s.\n",
+			o->from, m.target);
+	else if (ret == MVMIG_EXIT_IN_DOUBT)
 		fprintf(stderr, "The guest %s is paused here. Check the destination: if it runs the guest, delete it here (mvctl guest del %s); if not, resume it (mvctl guest resume %s).\n",
 			o->guest, o->guest, o->guest);
 	close(s.out);

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,16 +38,22 @@ struct dst {
 	char name[MV_GUEST_NAME_MAX];
 	char source[MV_GUEST_NAME_MAX];		/* its name on the source */
 	char baseline[MV_BASELINE_NAME_MAX];
+	char peer_host[400];		/* the sender's HELLO host= */
 	bool made_baseline;
 	struct mv_rec_check chk;	/* --to FILE: no module checks the stream */
 	bool sink_is_file;		/* not a pipe or a device */
 	char err[1024];
 };
 
+/*
+ * The sender only waits for these, so they fit in its socket buffer; a
+ * cancelled receiver still tries, without waiting, so that ABORT says why.
+ */
 static void answer(struct dst *d, uint32_t type, const char *text)
 {
 	if (d->peer >= 0)
-		mv_rec_send(d->peer, type, text, text ? strlen(text) : 0);
+		mv_rec_send(d->peer, type, text, text ? strlen(text) : 0,
+			    mvmig_cancel ? MV_IO_NOWAIT : mvmig_timeout_ms(d->o));
 }
 
 static int next(struct dst *d, struct mv_rec *h, uint8_t **p, const char *what)
@@ -55,11 +62,17 @@ static int next(struct dst *d, struct mv_rec *h, uint8_t **p, const char *what)
 
 	if (ret == 1)
 		return 0;
-	snprintf(d->err, sizeof(d->err), "%s: %s", what,
-		 ret == 0 ? "the stream ended" :
-		 ret == -EPROTO ? "a record is cut off or too long" :
-		 ret == -EBADMSG ? "a record is corrupted (CRC)" :
-		 strerror(-ret));
+	if (ret == -ECANCELED)
+		snprintf(d->err, sizeof(d->err), "cancelled");
+	else if (ret == -ETIMEDOUT)
+		snprintf(d->err, sizeof(d->err), "%s: nothing came for %u s (--timeout)",
+			 what, d->o->timeout_s);
+	else
+		snprintf(d->err, sizeof(d->err), "%s: %s", what,
+			 ret == 0 ? "the stream ended" :
+			 ret == -EPROTO ? "a record is cut off or too long for its type" :
+			 ret == -EBADMSG ? "a record is corrupted (CRC)" :
+			 strerror(-ret));
 	return ret ? ret : -EPIPE;
 }
 
@@ -76,10 +89,19 @@ static int to_session(struct dst *d, const struct mv_rec *h, const uint8_t *p)
 			return ret;
 		}
 	}
-	ret = mv_write_all(d->rfd, h, sizeof(*h));
-	if (!ret)
-		ret = mv_write_all(d->rfd, p, h->len);
-	if (ret && d->o->to)
+	if (d->o->to && !d->sink_is_file) {
+		/* A pipe whose reader stalls must not outlast a cancel. */
+		ret = mv_write_peer(d->rfd, h, sizeof(*h), 0);
+		if (!ret)
+			ret = mv_write_peer(d->rfd, p, h->len, 0);
+	} else {
+		ret = mv_write_all(d->rfd, h, sizeof(*h));
+		if (!ret)
+			ret = mv_write_all(d->rfd, p, h->len);
+	}
+	if (ret == -ECANCELED)
+		snprintf(d->err, sizeof(d->err), "cancelled");
+	else if (ret && d->o->to)
 		snprintf(d->err, sizeof(d->err), "cannot write %s: %s", d->o->to,
 			 strerror(-ret));
 	else if (ret)
@@ -107,6 +129,9 @@ static int open_sink(struct dst *d, uint64_t memory)
 			 strerror(errno));
 		return -errno;
 	}
+	/* Writes to a pipe then wait in poll(), where a cancel reaches them. */
+	if (!d->sink_is_file)
+		fcntl(d->rfd, F_SETFL, fcntl(d->rfd, F_GETFL) | O_NONBLOCK);
 	return 0;
 }
 
@@ -216,8 +241,10 @@ static int prepare(struct dst *d, const char *want_name)
 		if (!want_name)
 			want_name = hello_value((char *)p, h[0].len, "target",
 						hname, sizeof(hname));
-		if (hello_value((char *)p, h[0].len, "host", e2, sizeof(e2)))
-			d->m->peer = strdup(e2);
+		/* Kept in @d: a recv without --once takes one HELLO after another. */
+		if (hello_value((char *)p, h[0].len, "host", d->peer_host,
+				sizeof(d->peer_host)))
+			d->m->peer = d->peer_host;
 	}
 	for (i = 0; i < 3; i++) {
 		ret = next(d, &h[i], &p, "stream head");
@@ -227,6 +254,12 @@ static int prepare(struct dst *d, const char *want_name)
 			snprintf(d->err, sizeof(d->err), "expected %s, got %s",
 				 mv_rec_type_name(MV_REC_HEADER + i),
 				 mv_rec_type_name(h[i].type));
+			ret = -EPROTO;
+			goto out;
+		}
+		if (!mv_rec_len_ok(&h[i])) {
+			snprintf(d->err, sizeof(d->err), "the %s record's length %u is wrong for its type",
+				 mv_rec_type_name(h[i].type), h[i].len);
 			ret = -EPROTO;
 			goto out;
 		}
@@ -247,12 +280,11 @@ static int prepare(struct dst *d, const char *want_name)
 		snprintf(d->err, sizeof(d->err), "%s", why);
 		goto out;
 	}
-	if (h[2].len != sizeof(cfg)) {
-		snprintf(d->err, sizeof(d->err), "CONFIG record has the wrong size");
+	/* The RAM size sizes the guest or the sink's checks: bounded first. */
+	if (mv_rec_config_get(copy[2], h[2].len, &cfg, &why)) {
+		snprintf(d->err, sizeof(d->err), "%s", why);
 		goto out;
 	}
-	memcpy(&cfg, copy[2], sizeof(cfg));
-	cfg.name[sizeof(cfg.name) - 1] = 0;
 	snprintf(d->name, sizeof(d->name), "%s", want_name ? want_name : cfg.name);
 	snprintf(d->source, sizeof(d->source), "%s", cfg.name);
 	d->m->guest = d->source;
@@ -487,9 +519,12 @@ int mvmig_recv(const struct mvmig_opts *o, const char *file)
 	if (!o->quiet && !o->json)
 		fprintf(stderr, "mvmig: listening on %s\n", o->listen);
 	while (!mvmig_cancel) {
+		/* Not accept() alone: a cancel must end the wait for a sender. */
+		if (mv_io_wait(lfd, POLLIN, 0))
+			break;
 		d.peer = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 		if (d.peer < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR || errno == EAGAIN || errno == ECONNABORTED)
 				continue;
 			fprintf(stderr, "Error: accept: %s\n", strerror(errno));
 			ret = 1;

@@ -69,6 +69,34 @@ TEST(valid_image)
 	EXPECT_EQ(8192, e.seg[1].memsz);
 }
 
+/*
+ * Nothing aligns the program headers: e_phoff may be odd, and so may the
+ * image's place in a caller's buffer. (Under -fsanitize=alignment a read
+ * in place fails this test.)
+ */
+TEST(misaligned_headers)
+{
+	static uint64_t buf[(sizeof(struct img) + 16) / 8];
+	unsigned char *b = (unsigned char *)buf + 1;
+	struct img m;
+	struct mv_elf e;
+	const char *why = "";
+	size_t ph = sizeof(m.eh) + 3;
+
+	build(&m);
+	m.eh.e_phoff = ph;
+	memcpy(b, &m.eh, sizeof(m.eh));
+	memcpy(b + ph, m.ph, 2 * sizeof(m.ph[0]));
+	memcpy(b + offsetof(struct img, body), m.body, sizeof(m.body));
+	ASSERT_EQ(0, mv_elf_check(b, sizeof(m), 4 * MB, 0x10000, &e, &why)) {
+		TH_LOG("%s", why);
+	}
+	EXPECT_EQ(2, e.nseg);
+	EXPECT_EQ(MB, e.entry);
+	EXPECT_EQ(MB + 4096, e.seg[1].gpa);
+	EXPECT_EQ(8192, e.seg[1].memsz);
+}
+
 TEST(not_elf)
 {
 	struct img m;

@@ -13,6 +13,8 @@
 #include "kselftest_harness.h"
 #include "../lib/json_print.h"
 #include "../lib/policy_io.h"
+#include "../../selftests/lib/mv_util.h"
+#include "tool_util.h"
 
 static struct mv_policy model(const char *name)
 {
@@ -225,6 +227,29 @@ TEST(json_bad_input_refused)
 		{ "{\"features\": [], \"max_leaf\": \"0xzz\"}", "bad value for \"max_leaf\"" },
 		{ "{\"features\": [], \"xcr0\": -1}", "bad value for \"xcr0\"" },
 		{ "{\"features\": [], \"brand\": 7}", "\"brand\" must be a string" },
+		/* What "policy" or "offer" holds is walked only if an object. */
+		{ "{\"policy\":[]}", "\"policy\" must be an object" },
+		{ "{\"policy\": 5}", "\"policy\" must be an object" },
+		{ "{\"report_version\":1,\"offer\":null}", "\"offer\" must be an object" },
+		{ "{\"report_version\":1,\"offer\":\"x\"}", "\"offer\" must be an object" },
+		{ "{\"report_version\":1,\"offer\":{\"policy\":true}}",
+		  "\"policy\" must be an object" },
+		/* Number strings: digits only, all of them, in range. */
+		{ "{\"features\": [], \"xcr0\": \" -1\"}", "bad value for \"xcr0\"" },
+		{ "{\"features\": [], \"xcr0\": \"-1\"}", "bad value for \"xcr0\"" },
+		{ "{\"features\": [], \"xcr0\": \"+3\"}", "bad value for \"xcr0\"" },
+		{ "{\"features\": [], \"xcr0\": \" 3\"}", "bad value for \"xcr0\"" },
+		{ "{\"features\": [], \"xcr0\": \"3 \"}", "bad value for \"xcr0\"" },
+		{ "{\"features\": [], \"xcr0\": \"\"}", "bad value for \"xcr0\"" },
+		{ "{\"features\": [], \"xcr0\": \"0x\"}", "bad value for \"xcr0\"" },
+		{ "{\"features\": [], \"xcr0\": \"0x-1\"}", "bad value for \"xcr0\"" },
+		{ "{\"features\": [], \"xcr0\": \"18446744073709551616\"}",
+		  "bad value for \"xcr0\"" },
+		{ "{\"features\": [], \"xcr0\": 1.5}", "bad value for \"xcr0\"" },
+		{ "{\"features\": [], \"signature\": \"0x100000000\"}",
+		  "bad value for \"signature\"" },
+		{ "{\"features\": [], \"family\": \"6\", \"model\": [1]}",
+		  "bad value for \"model\"" },
 	};
 	struct mv_policy p;
 	char err[128];
@@ -236,10 +261,52 @@ TEST(json_bad_input_refused)
 			TH_LOG("%s: got \"%s\"", bad[i].json, err);
 		}
 	}
+	/* Decimal and hex strings, whole */
+	ASSERT_EQ(0, load_json("{\"features\": [], \"signature\": \"0x906ea\", \"max_leaf\": \"13\", \"phys_bits\": \"039\"}",
+			       &p, err)) TH_LOG("%s", err);
+	EXPECT_EQ(0x906ea, p.signature);
+	EXPECT_EQ(13, p.max_leaf);
+	EXPECT_EQ(39, p.phys_bits);
 	EXPECT_EQ(0, load_json("{\"features\": [\"fpu\", \"sse4.2\"]}", &p, err));
 	/* closure: sse4_2 without its chain is dropped */
 	EXPECT_FALSE(has(&p, "sse4_2"));
 	EXPECT_NE(0, mv_policy_load_file("/nonexistent.json", &p, err, sizeof(err)));
+}
+
+/*
+ * mvctl on such files: "baseline pool", "compare" and "add ... file" read
+ * them without the module, and once ended on SIGSEGV (exit 139).
+ */
+TEST(mvctl_refuses_mistyped_files)
+{
+	static const char *const bad[] = {
+		"{\"policy\":[]}", "{\"policy\": 5}",
+		"{\"report_version\":1,\"offer\":null}",
+	};
+	char dir[] = "/tmp/mv-policy-XXXXXX", path[256], cmd[3 * PATH_MAX];
+	char out[4096];
+	size_t i;
+	FILE *f;
+	int rc;
+
+	find_top();
+	ASSERT_NE(NULL, mkdtemp(dir));
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		snprintf(path, sizeof(path), "%s/b%zu.json", dir, i);
+		f = fopen(path, "w");
+		ASSERT_NE(NULL, f);
+		fputs(bad[i], f);
+		fclose(f);
+		snprintf(cmd, sizeof(cmd), "exec 2>&1; %s/userspace/mvctl/mvctl baseline pool %s; echo rc=$?; %s/userspace/mvctl/mvctl baseline compare nehalem %s; echo rc=$?",
+			 top, path, top, path);
+		rc = mv_run(cmd, out, sizeof(out), true);
+		EXPECT_EQ(0, rc);
+		EXPECT_EQ(NULL, strstr(out, "rc=139")) TH_LOG("%s: %s", bad[i], out);
+		EXPECT_NE(NULL, strstr(out, "must be an object")) TH_LOG("%s: %s", bad[i], out);
+		EXPECT_NE(NULL, strstr(out, "rc=1\n")) TH_LOG("%s: %s", bad[i], out);
+		unlink(path);
+	}
+	rmdir(dir);
 }
 
 TEST_HARNESS_MAIN

@@ -106,7 +106,7 @@ TEST(reader_and_accounting)
 	int fds[2];
 
 	ASSERT_EQ(0, pipe(fds));
-	ASSERT_EQ(0, mv_rec_send(fds[1], MV_REC_HELLO, "hi", 2));
+	ASSERT_EQ(0, mv_rec_send(fds[1], MV_REC_HELLO, "hi", 2, 0));
 	ASSERT_EQ(0, put_pages(fds[1], 2, 2));
 	/* A wire record with a flipped bit, then a cut-off record */
 	bad.crc = mv_rec_crc_of(&bad, "abc");
@@ -154,6 +154,8 @@ TEST(file_sink_checks)
 	struct mv_rec_pages ph = { .count = 2 };
 	struct mv_rec_end end = { .records = 2, .pages = 2 };
 	struct mv_rec_check c = { .guest_bytes = 1 << 20 };
+	struct mv_rec_header hd = { .magic = MV_REC_MAGIC,
+				    .version = MV_REC_VERSION, .page_size = 4096 };
 	uint64_t e0 = 0x1000 | MV_PAGE_ZERO, e1 = 0x2000;
 	struct mv_rec *h;
 	const char *why;
@@ -162,7 +164,11 @@ TEST(file_sink_checks)
 	memcpy(pages + 8, &e0, 8);
 	memcpy(pages + 16, &e1, 8);
 	memset(pages + 24, 0xab, 4096);
-	h = rec(b, MV_REC_HEADER, 0, "x", 1);
+	/* A HEADER of another size is refused, and its number stays due. */
+	h = rec(b, MV_REC_HEADER, 0, &hd, sizeof(hd) - 1);
+	EXPECT_EQ(-EPROTO, mv_rec_check(&c, h, b + sizeof(*h), &why));
+	EXPECT_NE(NULL, strstr(why, "length"));
+	h = rec(b, MV_REC_HEADER, 0, &hd, sizeof(hd));
 	EXPECT_EQ(0, mv_rec_check(&c, h, b + sizeof(*h), &why));
 	h = rec(b, MV_REC_PAGES, 1, pages, 24 + 4096);
 	EXPECT_EQ(0, mv_rec_check(&c, h, b + sizeof(*h), &why));
@@ -193,6 +199,56 @@ TEST(file_sink_checks)
 	EXPECT_TRUE(c.ended);
 	h = rec(b, MV_REC_VCPU, 3, "x", 1);
 	EXPECT_EQ(-EPROTO, mv_rec_check(&c, h, b + sizeof(*h), &why));
+}
+
+/*
+ * A length is only as good as its record type allows: the reader refuses
+ * a record longer than that before it waits for (or sizes anything by)
+ * its payload, and a CONFIG's RAM size is bounded before page maps are
+ * allocated from it ('AAAAAAAA' of RAM once asked calloc for 143 TB).
+ */
+TEST(lengths_bounded_by_type)
+{
+	struct mv_rec_config cfg = { .name = "g", .memory = 1 << 20, .vcpus = 1 };
+	struct mv_rec big = { .type = MV_REC_HEADER, .len = 1000 };
+	struct mv_rec wire = { .type = MV_REC_HELLO, .len = 64 << 10 };
+	struct mv_page_map m;
+	struct mv_reader r;
+	struct mv_rec h;
+	const char *why;
+	uint8_t *p;
+	int fds[2];
+
+	EXPECT_EQ(sizeof(struct mv_rec_header), mv_rec_len_max(MV_REC_HEADER));
+	EXPECT_EQ(MV_REC_MAX_LEN, mv_rec_len_max(MV_REC_PAGES));
+	EXPECT_EQ(0, mv_rec_len_max(MV_REC_ACK));
+	ASSERT_EQ(0, pipe(fds));
+	/* Only the headers: the payloads never come, and are not waited for. */
+	ASSERT_EQ(0, mv_write_all(fds[1], &big, sizeof(big)));
+	ASSERT_EQ(0, mv_reader_init(&r, fds[0]));
+	EXPECT_EQ(-EPROTO, mv_reader_next(&r, &h, &p));
+	mv_reader_free(&r);
+	ASSERT_EQ(0, mv_write_all(fds[1], &wire, sizeof(wire)));
+	ASSERT_EQ(0, mv_reader_init(&r, fds[0]));
+	EXPECT_EQ(-EPROTO, mv_reader_next(&r, &h, &p));
+	mv_reader_free(&r);
+	close(fds[0]);
+	close(fds[1]);
+
+	EXPECT_EQ(0, mv_rec_config_get(&cfg, sizeof(cfg), &cfg, &why));
+	EXPECT_EQ(-EPROTO, mv_rec_config_get(&cfg, sizeof(cfg) - 1, &cfg, &why));
+	cfg.memory = 0x4141414141414141ull;
+	EXPECT_EQ(-EPROTO, mv_rec_config_get(&cfg, sizeof(cfg), &cfg, &why));
+	EXPECT_NE(NULL, strstr(why, "RAM"));
+	cfg.memory = (1 << 20) + 100;
+	EXPECT_EQ(-EPROTO, mv_rec_config_get(&cfg, sizeof(cfg), &cfg, &why));
+	cfg.memory = 1 << 20;
+	memset(cfg.name, 'a', sizeof(cfg.name));
+	EXPECT_EQ(-EPROTO, mv_rec_config_get(&cfg, sizeof(cfg), &cfg, &why));
+
+	EXPECT_EQ(-E2BIG, mv_page_map_init(&m, 0x4141414141414141ull));
+	ASSERT_EQ(0, mv_page_map_init(&m, MV_GUEST_MEM_MAX));
+	mv_page_map_free(&m);
 }
 
 /* Pages sent again, and pages whose last copy had data. */
