@@ -317,9 +317,12 @@ static int pump(struct src *s, struct mvmig_round *r)
 			return ret;
 		}
 		mvmig_test_fault("after-handover");
-		ret = forward(s, r, s->buf + end, n - end);
-		if (ret)
-			return ret;
+		/*
+		 * END is the last record. Once it is all written the outcome
+		 * is the receiver's: return at once, so that a cancel from
+		 * here on is the in-doubt case (await_ack), never an abort.
+		 */
+		return forward(s, r, s->buf + end, n - end);
 	}
 }
 
