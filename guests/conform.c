@@ -79,7 +79,7 @@ static void msr_exists(const char *name, uint32_t msr, int shown)
 	       shown, msr, f - 1);
 }
 
-static void efer(void)
+static void check_efer(void)
 {
 	int nx = mv_cpuid_bit(0x80000001, 0, 3, 20), sc = mv_cpuid_bit(0x80000001, 0, 3, 11);
 	uint64_t e = 0;
@@ -175,7 +175,7 @@ static void xsave_sizes(void)
 	x = xgetbv0();
 	result("xcr0.reset-value", x == 1, "XCR0=0x%llx at start, not 1",
 	       (unsigned long long)x);
-	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(s); i++) {
 		char name[32];
 
 		if ((s[i].need == 1 && !avx) || (s[i].need == 2 && !avx512))
@@ -202,7 +202,7 @@ static void xsave_sizes(void)
 
 int main(void)
 {
-	efer();
+	check_efer();
 	arch_msrs();
 	if (mv_cpuid_bit(1, 0, 2, 26))
 		xsave_sizes();

@@ -90,7 +90,7 @@ static void pf_return(struct mv_frame *f)
  * A RET at 2 MiB + 4 KiB, in the 2 MiB page that holds the stack (a 4 MiB
  * guest): marked XD, it cannot be fetched, and nothing else there is code.
  */
-static int nx(void)
+static int nx_fetch(void)
 {
 	uint8_t *code = (uint8_t *)((2ull << 20) + 4096);
 	uint64_t efer = 0;
@@ -148,8 +148,10 @@ static int xrstor(void)
 	asm volatile("xsave64 (%0)" : : "r" (area), "a" (3), "d" (0) : "memory");
 	/* A valid image restores. */
 	expect(xrstor_with(area, 3, 0, 0), -1, "good header");
-	/* XSTATE_BV beyond XCR0, a reserved XSTATE_BV bit, XCOMP_BV set
-	 * without XSAVEC's form, reserved header bytes: each #GP. */
+	/*
+	 * XSTATE_BV beyond XCR0, a reserved XSTATE_BV bit, XCOMP_BV set
+	 * without XSAVEC's form, reserved header bytes: each #GP.
+	 */
 	expect(xrstor_with(area, 0x7, 0, 0), 13, "XSTATE_BV beyond XCR0");
 	expect(xrstor_with(area, 1ull << 62, 0, 0), 13, "reserved XSTATE_BV");
 	expect(xrstor_with(area, 3, 1, 0), 13, "XCOMP_BV without bit 63");
@@ -163,7 +165,7 @@ static int xrstor(void)
 #endif
 
 #ifdef HOSTILE_seg
-static int seg(void)
+static int segments(void)
 {
 	struct { uint16_t l; uint64_t b; } __packed gdtr;
 	uint16_t beyond;
@@ -175,8 +177,7 @@ static int seg(void)
 	       "ds past the GDT");
 	expect(MV_SAFE("mov %w0, %%es", : : "r" (0x0c) : "r11", "memory"), 13,
 	       "es in a missing LDT");
-	/* The code segment as data (not readable? it is: expect no fault),
-	 * the TSS as a data segment, and as SS */
+	/* The TSS as a data segment, and code as the stack segment */
 	expect(MV_SAFE("mov %w0, %%fs", : : "r" (MV_GDT_TSS) : "r11", "memory"), 13,
 	       "fs = the TSS");
 	expect(MV_SAFE("mov %w0, %%ss", : : "r" (MV_GDT_CODE) : "r11", "memory"), 13,
@@ -218,9 +219,15 @@ static int cpuid_sweep(void)
 		/* Mostly near the defined ranges, some anywhere */
 		leaf = (uint32_t)x;
 		switch ((x >> 32) & 3) {
-		case 0: leaf &= 0x1f; break;
-		case 1: leaf = 0x80000000 | (leaf & 0x1f); break;
-		case 2: leaf = 0x40000000 | (leaf & 0xff); break;
+		case 0:
+			leaf &= 0x1f;
+			break;
+		case 1:
+			leaf = 0x80000000 | (leaf & 0x1f);
+			break;
+		case 2:
+			leaf = 0x40000000 | (leaf & 0xff);
+			break;
 		}
 		sub = (x >> 40) & 3 ? (uint32_t)(x >> 40) & 0x3f : (uint32_t)(x >> 16);
 		mv_cpuid(leaf, sub, r);
@@ -248,15 +255,15 @@ static struct {
 static uint64_t gdt[7] __aligned(16);
 
 static uint8_t kstack[8192] __aligned(16), ustack[8192] __aligned(16);
-static volatile uint64_t acs;
+static uint64_t acs;
 
 /* Back to the access that faulted: it faults again, forever. */
 static void ac_again(struct mv_frame *f)
 {
-	acs++;
+	WRITE_ONCE(acs, acs + 1);
 }
 
-static void __attribute__((noreturn)) to_ring3(void (*fn)(void))
+static __noreturn void to_ring3(void (*fn)(void))
 {
 	uint64_t t = (uint64_t)&tss;
 	struct { uint16_t l; uint64_t b; } __packed gdtr = { sizeof(gdt) - 1,
@@ -287,12 +294,13 @@ static void __attribute__((noreturn)) to_ring3(void (*fn)(void))
 	__builtin_unreachable();
 }
 
+/* A 4-byte load from an odd address, at CPL 3 with AC and CR0.AM set */
 static void misaligned(void)
 {
-	static volatile uint8_t buf[16] __aligned(16);
+	static uint8_t buf[16] __aligned(16);
 
 	for (;;)
-		(void)*(volatile uint32_t *)(buf + 1);
+		asm volatile("movl 1(%0), %%eax" : : "r" (buf) : "eax", "memory");
 }
 #endif
 
@@ -417,7 +425,7 @@ int main(void)
 	return 1;
 #endif
 #ifdef HOSTILE_nx
-	failures = nx();
+	failures = nx_fetch();
 	mv_printf("hostile: nx done, %d failures\n", failures);
 	return failures;
 #endif
@@ -427,7 +435,7 @@ int main(void)
 	return failures;
 #endif
 #ifdef HOSTILE_seg
-	return seg();
+	return segments();
 #endif
 #ifdef HOSTILE_cpuid
 	return cpuid_sweep();

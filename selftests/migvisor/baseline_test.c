@@ -360,7 +360,7 @@ TEST_F(b, enforcement_skylake_server)
  * the shown features promise, reserved XCR0 bits. @edits: "model X ...".
  */
 /* The "violations" object of guest show -j */
-static void violations(const char *json, char *out, size_t len)
+static void violations_of(const char *json, char *out, size_t len)
 {
 	const char *p = strstr(json, "\"violations\":{"), *e;
 
@@ -371,10 +371,10 @@ static void violations(const char *json, char *out, size_t len)
 	snprintf(out, len, "%.*s", e ? (int)(e - p + 1) : 0, p);
 }
 
-static void conform(struct __test_metadata *_metadata, const char *edits,
-		    bool xsave)
+static void run_conform(struct __test_metadata *_metadata, const char *edits,
+			bool xsave)
 {
-	int checks = -1, bad = -1;
+	int checks = -1, bad = -1, ret;
 	char viol[512];
 	const char *p, *q;
 
@@ -382,14 +382,15 @@ static void conform(struct __test_metadata *_metadata, const char *edits,
 	ASSERT_EQ(0, run_guest("c", "c", "conform"));
 	p = strstr(saved, "conform: ");
 	ASSERT_NE(NULL, p);
-	ASSERT_EQ(2, sscanf(p, "conform: %d checks, %d failed", &checks, &bad));
+	ret = sscanf(p, "conform: %d checks, %d failed", &checks, &bad);
+	ASSERT_EQ(2, ret);
 	for (q = saved; (q = strstr(q, " FAIL ")); q++)
 		TH_LOG("%.120s", q - 30 > saved ? q - 30 : saved);
 	TH_LOG("%s: %d checks, %d failed", edits, checks, bad);
 	EXPECT_GE(checks, 15);
 	EXPECT_EQ(0, bad);
 	ASSERT_EQ(0, mv_mvctl("-j guest show c"));
-	violations(mv_out, viol, sizeof(viol));
+	violations_of(mv_out, viol, sizeof(viol));
 	TH_LOG("violations: %s", viol);
 	if (xsave) {
 		/* Reserved XCR0 bits are not a use of xsave, which is shown. */
@@ -400,7 +401,7 @@ static void conform(struct __test_metadata *_metadata, const char *edits,
 
 TEST_F(b, conform_sdm_nehalem)
 {
-	conform(_metadata, "model nehalem", false);
+	run_conform(_metadata, "model nehalem", false);
 }
 
 /* Hidden nx and syscall: EFER starts without them; SCE can be cleared. */
@@ -408,9 +409,9 @@ TEST_F(b, conform_sdm_nehalem_without_nx_syscall)
 {
 	char viol[512];
 
-	conform(_metadata, "model nehalem -nx -syscall", false);
+	run_conform(_metadata, "model nehalem -nx -syscall", false);
 	ASSERT_EQ(0, mv_mvctl("-j guest show c"));
-	violations(mv_out, viol, sizeof(viol));
+	violations_of(mv_out, viol, sizeof(viol));
 	/* Setting SCE once is a use of hidden syscall; clearing is not. */
 	EXPECT_NE(NULL, strstr(viol, "\"syscall\":1"));
 	EXPECT_EQ(NULL, strstr(viol, "\"nx\":"));
@@ -421,7 +422,7 @@ TEST_F(b, conform_sdm_sandybridge)
 {
 	if (!host_is_skylake())
 		SKIP(return, "sandybridge needs AVX: not on this host");
-	conform(_metadata, "model sandybridge", true);
+	run_conform(_metadata, "model sandybridge", true);
 }
 
 /* xsavec and AVX-512: compacted sizes 576, 576, 832, 2432. */
@@ -429,7 +430,7 @@ TEST_F(b, conform_sdm_skylake_server)
 {
 	if (!host_is_skylake())
 		SKIP(return, "not a Skylake-SP host");
-	conform(_metadata, "model skylake-server", true);
+	run_conform(_metadata, "model skylake-server", true);
 }
 
 TEST_HARNESS_MAIN

@@ -456,7 +456,7 @@ TEST_F(g, unprivileged_requests_refused)
 	ASSERT_EQ(0, mv_mvctl("guest del priv"));
 }
 
-static long vmstat(const char *key)
+static long vmstat_value(const char *key)
 {
 	char line[128];
 	long v = -1;
@@ -476,7 +476,7 @@ static long vmstat(const char *key)
  */
 TEST_F(g, guest_larger_than_host_memory)
 {
-	long ooms = vmstat("oom_kill");
+	long ooms = vmstat_value("oom_kill");
 	char meminfo[64];
 
 	ASSERT_EQ(0, mv_run("awk '/^MemTotal/ { print $2 }' /proc/meminfo", meminfo,
@@ -488,7 +488,7 @@ TEST_F(g, guest_larger_than_host_memory)
 		TH_LOG("%s", mv_out);
 	}
 	EXPECT_NE(0, mv_mvctl("guest show huge"));
-	EXPECT_EQ(ooms, vmstat("oom_kill"));
+	EXPECT_EQ(ooms, vmstat_value("oom_kill"));
 	/* The host still gives what it has: a small guest works. */
 	ASSERT_EQ(0, mv_mvctl("guest add small memory 2M"));
 	ASSERT_EQ(0, mv_mvctl("guest del small"));

@@ -468,6 +468,7 @@ TEST_F_TIMEOUT(m, hostile_streams, 600)
 		{ "pages-cut-off", NULL },
 	};
 	char want[128];
+	const char *expect;
 	char out[4096];
 	ssize_t len;
 	unsigned int i;
@@ -587,7 +588,10 @@ TEST_F_TIMEOUT(m, hostile_streams, 600)
 		close(fd);
 		EXPECT_NE(0, system("mvmig restore /tmp/bad.mvsnap dst >/tmp/bad.log 2>&1"));
 		mv_slurp("/tmp/bad.log", out, sizeof(out));
-		EXPECT_NE(NULL, strstr(out, cases[i].expect ? cases[i].expect : want)) {
+		expect = cases[i].expect;
+		if (!expect)
+			expect = want;
+		EXPECT_NE(NULL, strstr(out, expect)) {
 			TH_LOG("%s: %s", cases[i].name, out);
 		}
 		/* Nothing half-made is left behind. */
@@ -765,17 +769,24 @@ TEST_F_TIMEOUT(m, commit_rules_at_exact_points, 900)
 		pid_t rpid, spid;
 		char out[4096];
 
+		const char *recv_fault = "after-create", *send_fault = cases[i].point;
+
 		mv_delete_all_guests();
 		ASSERT_EQ(0, mv_start_writer("src", "8M", 2000));
-		rpid = mv_spawn("/tmp/crecv.log", "%smvmig recv --listen 127.0.0.1:%d --once --name dst --timeout 20",
-				on_send ? "" : "MVMIG_TEST_FAULT=after-create ", port);
+		if (on_send)
+			recv_fault = "none";
+		else
+			send_fault = "none";
+		rpid = mv_spawn("/tmp/crecv.log", "MVMIG_TEST_FAULT=%s mvmig recv --listen 127.0.0.1:%d --once --name dst --timeout 20",
+				recv_fault, port);
 		spid = mv_spawn("/tmp/csend.log", "MVMIG_TEST_FAULT=%s mvmig send src 127.0.0.1:%d --wait 5 --timeout 20 --downtime-ms 1 --max-rounds 3",
-				on_send ? cases[i].point : "none", port);
+				send_fault, port);
 		rc_s = mv_reap(spid, 120);
 		rc_r = mv_reap(rpid, 60);
+		/* What the side that lived said */
 		mv_slurp(on_send ? "/tmp/crecv.log" : "/tmp/csend.log", out, sizeof(out));
-		TH_LOG("%s: send exit %d, recv exit %d; %s said: %.300s", cases[i].point,
-		       rc_s, rc_r, on_send ? "recv" : "send", out);
+		TH_LOG("%s: send exit %d, recv exit %d; the other side said: %.300s",
+		       cases[i].point, rc_s, rc_r, out);
 		/* The one that was killed died of SIGKILL, at its point. */
 		EXPECT_EQ(128 + SIGKILL, on_send ? rc_s : rc_r);
 		usleep(300000);
@@ -828,6 +839,50 @@ static uint64_t rf_next(void)
 }
 
 /*
+ * Do @kind to a stream whose byte @i of the @n in @buf is where it
+ * strikes; @to is where the bytes were going. Returns how many of them
+ * still pass, or does not return.
+ */
+static ssize_t strike(enum rfault kind, int a, int b, int to, uint8_t *buf,
+		      size_t i, ssize_t n, int ready)
+{
+	struct linger lg = { 1, 0 };
+
+	switch (kind) {
+	case RF_FLIP:
+		buf[i] ^= 1 << (rf_next() % 8);
+		return n;
+	case RF_KILL_SEND:
+	case RF_KILL_RECV:
+		if (write(ready, "k", 1) != 1)
+			_exit(1);
+		return n;
+	default:
+		break;
+	}
+	if (i && write(to, buf, i) != (ssize_t)i)
+		_exit(0);
+	if (kind == RF_STALL)
+		for (;;)
+			pause();
+	if (kind == RF_TRUNCATE) {
+		/* The stream ends here; answers still flow back. */
+		shutdown(to, SHUT_WR);
+		return 0;
+	}
+	if (kind == RF_RESET) {
+		setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		setsockopt(b, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(a);
+		close(b);
+	} else {
+		shutdown(a, SHUT_RDWR);
+		shutdown(b, SHUT_RDWR);
+	}
+	_exit(0);
+}
+
+/*
  * Forward both ways; when @at bytes have gone in direction @dir, do
  * @kind to the stream. For a kill, tell the test through @ready and go
  * on forwarding, as the network would.
@@ -866,45 +921,8 @@ static void rproxy(int lport, int rport, enum rfault kind, int dir,
 				_exit(0);
 			pass = n;
 			if (!done && d == dir && moved[d] + n > at) {
-				size_t i = at - moved[d];
-				struct linger lg = { 1, 0 };
-
 				done = true;
-				switch (kind) {
-				case RF_FLIP:
-					buf[i] ^= 1 << (rf_next() % 8);
-					break;
-				case RF_KILL_SEND:
-				case RF_KILL_RECV:
-					if (write(ready, "k", 1) != 1)
-						_exit(1);
-					break;
-				case RF_CLOSE:
-				case RF_RESET:
-				case RF_TRUNCATE:
-				case RF_STALL:
-					if (i && write(to, buf, i) != (ssize_t)i)
-						_exit(0);
-					if (kind == RF_STALL)
-						for (;;)
-							pause();
-					if (kind == RF_TRUNCATE) {
-						/* The stream ends here; answers still flow. */
-						shutdown(to, SHUT_WR);
-						pass = 0;
-						break;
-					}
-					if (kind == RF_RESET) {
-						setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-						setsockopt(b, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-					} else {
-						shutdown(a, SHUT_RDWR);
-						shutdown(b, SHUT_RDWR);
-					}
-					_exit(0);
-				default:
-					break;
-				}
+				pass = strike(kind, a, b, to, buf, at - moved[d], n, ready);
 			}
 			moved[d] += n;
 			if (d == dir && done && kind == RF_TRUNCATE)

@@ -332,7 +332,7 @@ TEST(bad_names_refused_with_reason)
 	size_t len;
 
 	ASSERT_EQ(0, mv_nl_open(&nl, MV_GENL_NAME));
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		len = mv_nla_put(attrs, 0, MV_A_GUEST_NAME, bad[i], strlen(bad[i]) + 1);
 		len = mv_nla_put(attrs, len, MV_A_GUEST_MEMORY, &mem, sizeof(mem));
 		ASSERT_EQ(0, mv_nl_request(&nl, MV_CMD_GUEST_NEW, MV_GENL_VERSION,

@@ -70,7 +70,7 @@ static unsigned int scale(void)
 	return s && atoi(s) > 0 ? atoi(s) : 1;
 }
 
-static void seed(struct __test_metadata *_metadata, const char *what)
+static void fuzz_seed(struct __test_metadata *_metadata, const char *what)
 {
 	const char *s = getenv("MV_FUZZ_SEED");
 
@@ -212,7 +212,7 @@ TEST(nl_fuzz_genl)
 	struct mv_nl nl;
 	char out[256];
 
-	seed(_metadata, "netlink");
+	fuzz_seed(_metadata, "netlink");
 	mem_at_start = mem_available();
 	ASSERT_EQ(0, mv_nl_open(&nl, MV_GENL_NAME));
 	setsockopt(nl.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -296,15 +296,17 @@ static void one_ioctl(struct io_stats *st, int fd, unsigned long err_cmd,
 	/* Our magic with random numbers, directions and sizes, or anything */
 	cmd = below(4) ? _IOC(below(4), MV_IOC_MAGIC, below(0x20), below(300)) :
 	      (unsigned long)rnd() & 0xffffffff;
-	switch (below(6)) {
-	case 0: arg = 0; break;
-	case 1: arg = 1; break;
-	case 2: arg = (unsigned long)rnd(); break;
-	case 3: arg = 0xffff888000000000ul; break;	/* kernel address */
-	default: arg = (unsigned long)buf;
-	}
-	/* Never commit, abort or hand over a live snapshot by chance: those
-	 * are the migration's own steps, tested elsewhere. */
+	/* NULL, 1, anything, a kernel address, or a real buffer */
+	static const unsigned long args[] = { 0, 1, 0, 0xffff888000000000ul };
+	unsigned int pick = below(6);
+
+	arg = pick < 4 ? args[pick] : (unsigned long)buf;
+	if (pick == 2)
+		arg = rnd();
+	/*
+	 * Never finish, hand over or commit a live snapshot by chance: those
+	 * are the migration's own steps, tested elsewhere.
+	 */
 	if (session && (cmd == MV_SNAP_IOC_FINISH || cmd == MV_SNAP_IOC_HANDOVER ||
 			cmd == MV_SNAP_IOC_COMMIT))
 		return;
@@ -330,7 +332,7 @@ TEST(nl_fuzz_ioctl)
 	struct io_stats st = { 0 };
 	int dev, gfd, sfd;
 
-	seed(_metadata, "ioctl");
+	fuzz_seed(_metadata, "ioctl");
 	mv_setup_guest("fzio", "2M", "hostile-dbloop");
 	mv_mvctl("guest start fzio");
 	dev = open("/dev/" MV_DEVICE_NAME, O_RDWR | O_CLOEXEC);
@@ -428,7 +430,7 @@ TEST(nl_fuzz_streams)
 	ssize_t len;
 	int dev;
 
-	seed(_metadata, "streams");
+	fuzz_seed(_metadata, "streams");
 	/* A small, live source: a 1 MiB guest that runs forever */
 	ASSERT_EQ(0, mv_setup_guest("fzsrc", "1M", "hostile-dbloop"));
 	ASSERT_EQ(0, mv_mvctl("guest start fzsrc"));

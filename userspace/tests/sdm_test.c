@@ -36,7 +36,7 @@ TEST(xsavec_compacted_sizes)
 
 	ASSERT_TRUE(mv_policy_has(&sky, mv_feature_lookup("xsavec")));
 	ASSERT_FALSE(mv_policy_has(&snb, mv_feature_lookup("xsavec")));
-	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(s); i++) {
 		dyn.xcr0 = s[i].xcr0;
 		mv_policy_cpuid(&sky, 0xd, 1, &dyn, r);
 		EXPECT_EQ(s[i].size, r[1]) {
@@ -85,9 +85,9 @@ TEST(ioctl_numbers_are_ours)
 	unsigned int i, j;
 
 	EXPECT_EQ(0xE9, _IOC_TYPE(MV_IOC_SNAPSHOT));
-	for (i = 0; i < sizeof(ours) / sizeof(ours[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(ours); i++) {
 		EXPECT_EQ(MV_IOC_MAGIC, _IOC_TYPE(ours[i]));
-		for (j = 0; j < sizeof(nsfs) / sizeof(nsfs[0]); j++)
+		for (j = 0; j < ARRAY_SIZE(nsfs); j++)
 			EXPECT_NE(nsfs[j], ours[i]);
 		for (j = 0; j < i; j++)
 			EXPECT_NE(ours[j], ours[i]);
