@@ -18,9 +18,12 @@ role=$1
 # apart, so waiting for the peer gets a huge limit (the pair's wall-clock
 # limit in twohost-check ends a hung run). rig/tcp-relay makes connection
 # K only when both hosts have said "MV-RELAY-READY K", each once its end
-# listens, so no connection reaches a host before it listens.
+# listens, so no connection reaches a host before it listens, and none
+# needs a short read timeout to be recycled. The read timeout is huge
+# too: an idle host's clock would run a short one out in wall seconds,
+# while its peer is still getting ready to send.
 WAIT=${MV_TWOHOST_WAIT:-1000000}
-TMO=3000
+TMO=$WAIT
 grep -q '^migvisor ' /proc/modules || insmod /rig/migvisor.ko
 n=0
 ok() { n=$((n + 1)); echo "ok $n twohost-$role/$1"; }
