@@ -82,9 +82,17 @@ if [ "$role" = a ]; then
 	echo "MV-DIGEST writer/a-before $(field "$p" cpuid)"
 	check source-paused "[ \"\$(state wa)\" = paused ]"
 	mvctl guest del wa
-	mvmig recv --listen 0.0.0.0:5555 --timeout $TMO --once -q >/tmp/back.log 2>&1 &
+	mvmig recv --listen 0.0.0.0:5555 --timeout $TMO --once >/tmp/back.log 2>&1 &
+	rpid=$!
 	ready 3
-	wait_state wa running $WAIT
+	# Until the guest runs, or the receiver gave up (then say why now).
+	i=0
+	while [ "$(state wa)" != running ] && kill -0 $rpid 2>/dev/null &&
+	      [ $i -lt $WAIT ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	kill -0 $rpid 2>/dev/null || sed 's/^/# back (receiver ended): /' /tmp/back.log
 	check came-back-from-b "[ \"\$(state wa)\" = running ]"
 	sleep 5
 	p=$(last_progress wa)
