@@ -38,7 +38,8 @@
 #include "../lib/mv_writer.h"
 
 static uint64_t rng;
-static long mem_at_start;	/* MemAvailable before the first test, kB */
+/* MemAvailable before the first test, kB: each test runs in its own child */
+#define MEM_AT_START	"/tmp/nl_fuzz.memavail"
 
 static long mem_available(void)
 {
@@ -202,7 +203,12 @@ static void valid_op(struct mv_nl *nl, unsigned long i)
 	free(r);
 }
 
-TEST(nl_fuzz_genl)
+/* One fixture for the timeouts: the harness's default is 30 s a test. */
+FIXTURE(fz) {};
+FIXTURE_SETUP(fz) {}
+FIXTURE_TEARDOWN(fz) {}
+
+TEST_F_TIMEOUT(fz, nl_fuzz_genl, 1800)
 {
 	struct mv_nl_result *r = calloc(1, sizeof(*r));
 	unsigned long n = 100000ul * scale(), i;
@@ -213,7 +219,14 @@ TEST(nl_fuzz_genl)
 	char out[256];
 
 	fuzz_seed(_metadata, "netlink");
-	mem_at_start = mem_available();
+	{
+		FILE *f = fopen(MEM_AT_START, "w");
+
+		if (f) {
+			fprintf(f, "%ld\n", mem_available());
+			fclose(f);
+		}
+	}
 	ASSERT_EQ(0, mv_nl_open(&nl, MV_GENL_NAME));
 	setsockopt(nl.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	/* Live state: a baseline, a running guest, guests made below */
@@ -330,7 +343,7 @@ static void one_ioctl(struct io_stats *st, int fd, unsigned long err_cmd,
 		st->with_text++;
 }
 
-TEST(nl_fuzz_ioctl)
+TEST_F_TIMEOUT(fz, nl_fuzz_ioctl, 900)
 {
 	unsigned long n = 10000ul * scale(), i;
 	struct mv_guest_open go = { 0 };
@@ -425,7 +438,7 @@ static size_t mutate(uint8_t *dst, const uint8_t *src, size_t len)
 	}
 }
 
-TEST(nl_fuzz_streams)
+TEST_F_TIMEOUT(fz, nl_fuzz_streams, 2400)
 {
 	static uint8_t img[1 << 20], bad[4 << 20];
 	unsigned long n = 10000ul * scale(), i, committed = 0, refused = 0,
@@ -501,10 +514,11 @@ TEST(nl_fuzz_streams)
  * After all that: every object can be deleted, a guest runs and
  * migrates, and the module unloads and gives its memory back.
  */
-TEST(nl_fuzz_aftermath)
+TEST_F_TIMEOUT(fz, nl_fuzz_aftermath, 600)
 {
+	long after, mem_at_start = -1;
 	char out[4096];
-	long after;
+	FILE *f;
 
 	mv_delete_all_guests();
 	ASSERT_EQ(0, mv_run("mvctl -j guest show", out, sizeof(out), true));
@@ -538,6 +552,13 @@ TEST(nl_fuzz_aftermath)
 	ASSERT_EQ(0, mv_module_unload());
 	EXPECT_FALSE(mv_module_loaded());
 	after = mem_available();
+	f = fopen(MEM_AT_START, "r");
+	if (f) {
+		if (fscanf(f, "%ld", &mem_at_start) != 1)
+			mem_at_start = -1;
+		fclose(f);
+	}
+	ASSERT_LT(0, mem_at_start);
 	TH_LOG("MemAvailable %ld kB before the fuzzing, %ld kB after the unload",
 	       mem_at_start, after);
 	/* 100,000 messages leaking 80 bytes each would be 8 MiB. */
