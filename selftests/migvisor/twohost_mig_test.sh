@@ -91,6 +91,12 @@ if [ "$role" = a ]; then
 	      [ $i -lt $WAIT ]; do
 		sleep 1
 		i=$((i + 1))
+		# A receiver that takes long: where it waits, once
+		if [ $i = 120 ]; then
+			echo "# a: receiver still waiting: $(cat /proc/$rpid/wchan 2>/dev/null)"
+			sed 's/^/# a: receiver stack: /' /proc/$rpid/stack 2>/dev/null
+			sed 's/^/# a: receiver so far: /' /tmp/back.log
+		fi
 	done
 	kill -0 $rpid 2>/dev/null || sed 's/^/# back (receiver ended): /' /tmp/back.log
 	check came-back-from-b "[ \"\$(state wa)\" = running ]"
