@@ -14,6 +14,11 @@
 # Prints TAP-style ok/not ok lines; "# " lines carry the figures.
 role=$1
 WAIT=3000
+# A receiver's read timeout is what drops a relay connection that slirp
+# keeps open with nothing behind it, so that rig/tcp-relay connects again.
+# mvmig now waits in short slices, so guest time no longer races through
+# a long wait on an idle host: the timeout must be short to recycle soon.
+RECYCLE=60
 grep -q '^migvisor ' /proc/modules || insmod /rig/migvisor.ko
 n=0
 ok() { n=$((n + 1)); echo "ok $n twohost-$role/$1"; }
@@ -60,7 +65,7 @@ if [ "$role" = a ]; then
 	echo "MV-DIGEST writer/a-before $(field "$p" cpuid)"
 	check source-paused "[ \"\$(state wa)\" = paused ]"
 	mvctl guest del wa
-	mvmig recv --listen 0.0.0.0:5555 --timeout $WAIT --once -q >/tmp/back.log 2>&1 &
+	mvmig recv --listen 0.0.0.0:5555 --timeout $RECYCLE --once -q >/tmp/back.log 2>&1 &
 	wait_state wa running $WAIT
 	check came-back-from-b "[ \"\$(state wa)\" = running ]"
 	sleep 5
@@ -70,7 +75,7 @@ if [ "$role" = a ]; then
 	check round-trip-pages-verify "[ -n \"$p\" ] && [ \"$(field "$p" failures)\" = 0 ]" "$p"
 	sed 's/^/# back: /' /tmp/back.log
 else
-	mvmig recv --listen 0.0.0.0:5555 --timeout $WAIT >/tmp/recv.log 2>&1 &
+	mvmig recv --listen 0.0.0.0:5555 --timeout $RECYCLE >/tmp/recv.log 2>&1 &
 	recv=$!
 	wait_state wa running $WAIT
 	check received-from-a "[ \"\$(state wa)\" = running ]"
