@@ -87,8 +87,6 @@ struct mvmig_metrics {
 /* Netlink (nl.c): 0 or -errno, with the kernel's reason in @err. */
 int mvmig_guest_state(const char *name, int *state, uint64_t *mem,
 		      char *err, size_t errlen);
-int mvmig_guest_new(const char *name, uint64_t mem, const char *baseline,
-		    char *err, size_t errlen);
 int mvmig_guest_cmd(int cmd, const char *name, char *err, size_t errlen);
 /* 1 found (policy and hash filled), 0 none, or -errno */
 int mvmig_baseline_get(const char *name, struct mv_policy *p,

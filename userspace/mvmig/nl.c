@@ -102,25 +102,6 @@ int mvmig_guest_state(const char *name, int *state, uint64_t *mem,
 	return ret;
 }
 
-int mvmig_guest_new(const char *name, uint64_t mem, const char *baseline,
-		    char *err, size_t errlen)
-{
-	struct req r;
-	int ret = req_start(&r, MV_CMD_GUEST_NEW, name, MV_A_GUEST_NAME, err,
-			    errlen);
-
-	if (ret)
-		return ret;
-	if (nla_put_u64(r.msg, MV_A_GUEST_MEMORY, mem) ||
-	    nla_put_string(r.msg, MV_A_GUEST_BASELINE, baseline)) {
-		nlmsg_free(r.msg);
-		mvnl_close(&r.nl);
-		snprintf(err, errlen, "the request does not fit in a netlink message");
-		return -EMSGSIZE;
-	}
-	return req_run(&r, NULL, NULL, err, errlen);
-}
-
 int mvmig_guest_cmd(int cmd, const char *name, char *err, size_t errlen)
 {
 	struct req r;
