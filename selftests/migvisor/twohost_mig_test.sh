@@ -13,12 +13,20 @@
 #    stamps, CPUID digest), sends it back to a.
 # Prints TAP-style ok/not ok lines; "# " lines carry the figures.
 role=$1
-WAIT=3000
-# A receiver's read timeout is what drops a relay connection that slirp
-# keeps open with nothing behind it, so that rig/tcp-relay connects again.
-# mvmig now waits in short slices, so guest time no longer races through
-# a long wait on an idle host: the timeout must be short to recycle soon.
-RECYCLE=60
+# Bochs counts time in instructions, and a halted CPU skips ahead to its
+# next timer: on a host that only waits for its peer, guest seconds race
+# past wall seconds, and every timeout here (mvmig's, TCP's, the waits
+# below) fires long before the peer could have answered. A spinner at the
+# lowest priority keeps the CPU from halting, so a guest second stays
+# about a wall second; it takes under 2 % of the CPU from the real work.
+nice -n 19 sh -c 'while :; do :; done' &
+spin=$!
+trap 'kill $spin 2>/dev/null' EXIT
+WAIT=600
+# A receiver's read timeout is what drops a relay connection that has
+# nothing behind it (two receivers joined while the old one still
+# listens), so that rig/tcp-relay connects again.
+RECYCLE=30
 grep -q '^migvisor ' /proc/modules || insmod /rig/migvisor.ko
 n=0
 ok() { n=$((n + 1)); echo "ok $n twohost-$role/$1"; }
