@@ -50,13 +50,16 @@ guests:
 # its own copy of the sources so that builds do not share objects. The
 # newer kernels build in their Debian root (scripts/kroot). For 6.1,
 # build/ko/<flavour> is a link to it, the place of the module before.
-ko: $(foreach k,$(KERNELS),$(foreach f,$(FLAVOURS),build/ko/$(k)-$(f)/kmod/migvisor.ko))
+# With the debug kernel (the "kasan" host's, 6.1 only) also for that.
+ko: $(foreach k,$(KERNELS),$(foreach f,$(FLAVOURS),build/ko/$(k)-$(f)/kmod/migvisor.ko)) \
+  $(if $(and $(filter 6.1,$(KERNELS)),$(MV_KDIR_6_1_KASAN)),build/ko/6.1-kasan/kmod/migvisor.ko)
 
 # 6.12-cloud-amd64 -> 6.12, cloud-amd64, and deps.env's 6_12_CLOUD
 ko_kernel = $(firstword $(subst -, ,$(1)))
 ko_flavour = $(patsubst $(call ko_kernel,$(1))-%,%,$(1))
 ko_kdir = $(MV_KDIR_$(subst .,_,$(call ko_kernel,$(1)))_$(if $(filter \
-  cloud-amd64,$(call ko_flavour,$(1))),CLOUD,GENERIC))
+  cloud-amd64,$(call ko_flavour,$(1))),CLOUD,$(if $(filter kasan,$(call \
+  ko_flavour,$(1))),KASAN,GENERIC)))
 
 # Six builds one after the other would leave a core idle: without a -j of
 # the caller's, each build uses every core. (MAKEFLAGS shows a -j only at
