@@ -496,3 +496,19 @@ void mv_slurp(const char *path, char *buf, size_t len)
 	if (fd >= 0)
 		close(fd);
 }
+
+int mv_timeout_scale(void)
+{
+	const char *s = getenv("MV_TIMEOUT_SCALE");
+	char *end;
+	long k;
+
+	if (!s || !*s)
+		return 1;
+	k = strtol(s, &end, 10);
+	if (*end || k < 1 || k > 20) {
+		fprintf(stderr, "MV_TIMEOUT_SCALE=%s: not a whole number from 1 to 20; using 1\n", s);
+		return 1;
+	}
+	return k;
+}

@@ -87,4 +87,27 @@ int mv_reap(pid_t pid, double secs);
 /* @path's first @len - 1 bytes, NUL-terminated ("" if unreadable) */
 void mv_slurp(const char *path, char *buf, size_t len);
 
+
+/*
+ * MV_TIMEOUT_SCALE (a whole number, 1 to 20; default 1): the factor for
+ * every test's time limit. A debug kernel (KASAN, lockdep) does the same
+ * work in several times the instructions, and an emulated host's clock
+ * counts instructions.
+ */
+int mv_timeout_scale(void);
+
+/* TEST_HARNESS_MAIN, with the time limits scaled by mv_timeout_scale(). */
+#define MV_TEST_MAIN							\
+	int main(int argc, char **argv)					\
+	{								\
+		struct __fixture_metadata *f;				\
+		struct __test_metadata *t;				\
+		int k = mv_timeout_scale();				\
+									\
+		for (f = __fixture_list; f; f = f->next)		\
+			for (t = f->tests; t; t = t->next)		\
+				t->timeout *= k;			\
+		exit(test_harness_run(argc, argv));			\
+	}
+
 #endif

@@ -433,4 +433,4 @@ TEST_F(b, conform_sdm_skylake_server)
 	run_conform(_metadata, "model skylake-server", true);
 }
 
-TEST_HARNESS_MAIN
+MV_TEST_MAIN

@@ -515,4 +515,4 @@ TEST_F(g, unload_refused_then_allowed)
 	EXPECT_FALSE(mv_module_loaded());
 }
 
-TEST_HARNESS_MAIN
+MV_TEST_MAIN

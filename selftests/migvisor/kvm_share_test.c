@@ -449,4 +449,4 @@ TEST_F_TIMEOUT(kvm, start_refused_when_kvm_keeps_vmx_off, 120)
 	EXPECT_NE(NULL, strstr(mv_out, "state created")) TH_LOG("%s", mv_out);
 }
 
-TEST_HARNESS_MAIN
+MV_TEST_MAIN

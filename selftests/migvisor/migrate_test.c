@@ -1061,4 +1061,4 @@ TEST_F_TIMEOUT(m, random_faults, 3000)
 		       outcome[k][3]);
 }
 
-TEST_HARNESS_MAIN
+MV_TEST_MAIN

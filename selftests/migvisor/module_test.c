@@ -450,4 +450,4 @@ TEST(unload)
 	EXPECT_FALSE(mv_module_loaded());
 }
 
-TEST_HARNESS_MAIN
+MV_TEST_MAIN

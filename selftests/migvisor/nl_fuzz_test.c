@@ -571,4 +571,4 @@ TEST_F_TIMEOUT(fz, nl_fuzz_aftermath, 600)
 	EXPECT_EQ(0, mv_module_load());
 }
 
-TEST_HARNESS_MAIN
+MV_TEST_MAIN

@@ -57,4 +57,4 @@ TEST(mvctl_explains_missing_module)
 	}
 }
 
-TEST_HARNESS_MAIN
+MV_TEST_MAIN
