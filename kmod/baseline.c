@@ -185,19 +185,31 @@ int mv_baseline_set_default(const char *name, struct netlink_ext_ack *extack)
 
 static const char *const reg_names[] = { "EAX", "EBX", "ECX", "EDX" };
 
+#define MV_MISSING_LEN	768
+
 /*
  * -EOPNOTSUPP unless this host's offer covers @p, with every missing
- * feature named as "name (leaf.subleaf:REG[bit])".
+ * feature named as "name (leaf.subleaf:REG[bit])". The list is not on the
+ * stack: with the diff beside it, KASAN's redzones took the frame past
+ * the kernel's limit.
  */
 int mv_baseline_check_host(const struct mv_policy *p,
 			   struct netlink_ext_ack *extack)
 {
 	struct mv_policy_diff d;
-	char list[768];
 	size_t len = 0;
 	int f, n = 0;
+	char *list;
 
 	mv_policy_diff(p, &mv_host_offer, &d);
+	/* The offer covers @p. */
+	if (!d.missing_count)
+		return 0;
+	list = kmalloc(MV_MISSING_LEN, GFP_KERNEL);
+	if (!list) {
+		NL_SET_ERR_MSG(extack, "this host cannot satisfy the baseline (no memory to name what it lacks)");
+		return -EOPNOTSUPP;
+	}
 	list[0] = 0;
 	for (f = 0; f < MV_F_COUNT; f++) {
 		const struct mv_cpuid_feature_desc *fd = &mv_cpuid_features[f];
@@ -205,27 +217,27 @@ int mv_baseline_check_host(const struct mv_policy *p,
 		if (!mv_diff_has(d.missing, f))
 			continue;
 		n++;
-		len += scnprintf(list + len, sizeof(list) - len, "%s%s (%x.%u:%s[%u])",
+		len += scnprintf(list + len, MV_MISSING_LEN - len, "%s%s (%x.%u:%s[%u])",
 				 n > 1 ? ", " : "", fd->name, fd->leaf,
 				 fd->subleaf, reg_names[fd->reg], fd->bit);
 	}
 	if (d.xcr0_missing) {
 		n++;
-		len += scnprintf(list + len, sizeof(list) - len,
+		len += scnprintf(list + len, MV_MISSING_LEN - len,
 				 "%sXCR0 bits %#llx (d.0:EAX/EDX)", n > 1 ? ", " : "",
 				 d.xcr0_missing);
 	}
 	if (d.phys_bits_short) {
 		n++;
-		scnprintf(list + len, sizeof(list) - len,
+		scnprintf(list + len, MV_MISSING_LEN - len,
 			  "%sphysical address bits %u > %u (80000008.0:EAX[7:0])",
 			  n > 1 ? ", " : "", p->phys_bits, mv_host_offer.phys_bits);
 	}
-	if (!n)
-		return 0;
-	mv_nl_errmsg(extack, "this host cannot satisfy the baseline: it lacks %s",
-		     list);
-	return -EOPNOTSUPP;
+	if (n)
+		mv_nl_errmsg(extack, "this host cannot satisfy the baseline: it lacks %s",
+			     list);
+	kfree(list);
+	return n ? -EOPNOTSUPP : 0;
 }
 
 void mv_baselines_uninit(void)
