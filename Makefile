@@ -29,9 +29,10 @@ MV_KDIR_6_1_GENERIC ?= $(MV_KDIR_GENERIC)
 all: modules tools selftests guests
 
 need-kdir:
-	@test -n "$(KDIR)" -a -d "$(KDIR)" || { \
-	  echo "No kernel headers: install linux-headers-$$(uname -r)," \
-	       "run scripts/install-deps, or set KDIR=" >&2; exit 1; }
+	@test -n "$(KDIR)" -a -f "$(KDIR)/Makefile" || { \
+	  echo "No kernel headers$(if $(KDIR), in KDIR=$(KDIR)):" \
+	       "apt install linux-headers-$$(uname -r), set KDIR= to a" \
+	       "kernel build tree, or run scripts/install-deps" >&2; exit 1; }
 
 modules: need-kdir
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -39,8 +40,9 @@ modules: need-kdir
 tools:
 	$(MAKE) -C userspace
 
+# The harness may come from KDIR's tree: the selftests look there first.
 selftests:
-	$(MAKE) -C selftests/migvisor
+	$(MAKE) -C selftests/migvisor KDIR=$(KDIR)
 
 guests:
 	$(MAKE) -C guests
