@@ -4,6 +4,7 @@
 #           make check      everything, in emulated Intel hosts; see README
 #           make bench      benchmarks against peers; see bench/README.md
 #           make style      checkpatch + sparse
+#           make man-lint   lint the man pages (mandoc or groff)
 #           make fuzz       libFuzzer harnesses, MV_FUZZ_SECONDS (600) each
 #           make install    module, tools and man pages on a real server
 #           make uninstall  what make install put
@@ -98,6 +99,10 @@ check:
 style: need-kdir
 	scripts/style
 
+# mandoc -Tlint, else groff -ww; also that each --help option is in its page
+man-lint: tools
+	scripts/man-lint $(MANPAGES)
+
 # Where modules_install puts the module: KDIR's release, which need not be
 # the running kernel's. (Not KVER: deps.env's KVER is a package version.)
 # Debian's headers say it in .kernelvariables, which kbuild reads there;
@@ -171,4 +176,4 @@ clean:
 	rm -rf build
 
 FORCE:
-.PHONY: all need-kdir modules tools selftests guests ko unit fuzz demo bench check style install uninstall clean FORCE
+.PHONY: all need-kdir modules tools selftests guests ko unit fuzz demo bench check style man-lint install uninstall clean FORCE
