@@ -83,7 +83,7 @@ const char *mv_module_path(void)
 	return path;
 }
 
-bool mv_needs_module __attribute__((weak)) = true;
+bool mv_no_module_needed __weak;
 
 /* Prepend @dir to PATH if @dir holds @tool. */
 static void path_prepend(const char *dir, const char *tool)
@@ -121,7 +121,7 @@ __attribute__((constructor)) static void mv_selftest_init(void)
 	path_prepend(dir, "mvctl");
 	path_prepend(mv_self_dir(), "mvctl");
 
-	if (mv_needs_module && !mv_module_loaded() &&
+	if (!mv_no_module_needed && !mv_module_loaded() &&
 	    access(mv_module_path(), R_OK)) {
 		printf("TAP version 13\n1..0 # SKIP migvisor is not loaded and there is no module at %s (set MV_MODULE, or make install)\n",
 		       mv_module_path());

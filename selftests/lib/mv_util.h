@@ -20,10 +20,10 @@ const char *mv_module_path(void);
 /* The directory of the running test program. */
 const char *mv_self_dir(void);
 /*
- * False in a suite that does not use the module: the others skip as a
- * whole outside the rig when it is neither loaded nor installed.
+ * Set (defined true) by a suite that does not use the module: the others
+ * skip as a whole outside the rig when it is neither loaded nor installed.
  */
-extern bool mv_needs_module;
+extern bool mv_no_module_needed;
 /* 0 or -errno, from finit_module(2) / delete_module(2). */
 int mv_module_load(void);
 int mv_module_unload(void);

@@ -33,7 +33,7 @@ static void on_signal(int sig)
 	mvmig_cancel = 1;
 }
 
-static void help(FILE *f)
+static void print_help(FILE *f)
 {
 	fprintf(f,
 		"Usage: mvmig send GUEST { HOST:PORT | --listen ADDR:PORT } [ OPTIONS ]\n"
@@ -124,12 +124,12 @@ int main(int argc, char **argv)
 	int c;
 
 	if (argc < 2) {
-		help(stderr);
+		print_help(stderr);
 		return MVMIG_EXIT_USAGE;
 	}
 	cmd = argv[1];
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
-		help(stdout);
+		print_help(stdout);
 		return 0;
 	}
 	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
@@ -195,13 +195,13 @@ int main(int argc, char **argv)
 			o.progress = true;
 			break;
 		case 'h':
-			help(stdout);
+			print_help(stdout);
 			return 0;
 		case 'V':
 			printf("mvmig %s\n", MV_VERSION);
 			return 0;
 		default:
-			help(stderr);
+			print_help(stderr);
 			return MVMIG_EXIT_USAGE;
 		}
 	}
