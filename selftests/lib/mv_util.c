@@ -18,7 +18,6 @@
 #include <linux/netlink.h>
 #include <limits.h>
 
-#include "kselftest.h"
 #include "mv_util.h"
 
 #ifndef SOL_NETLINK
@@ -55,11 +54,11 @@ const char *mv_self_dir(void)
 const char *mv_module_path(void)
 {
 	/* where make install puts it (INSTALL_MOD_DIR=updates, or extra) */
-	static const char *const installed[] = { "updates", "extra" };
+	static const char *const installed[] = { "updates", "extra", NULL };
 	static char path[PATH_MAX + 128];
 	const char *p = getenv("MV_MODULE");
+	const char *const *d;
 	struct utsname u;
-	size_t i;
 
 	if (p)
 		return p;
@@ -71,9 +70,9 @@ const char *mv_module_path(void)
 		return path;
 	if (uname(&u))
 		strcpy(u.release, "unknown");
-	for (i = 0; i < ARRAY_SIZE(installed); i++) {
+	for (d = installed; *d; d++) {
 		snprintf(path, sizeof(path), "/lib/modules/%s/%s/kmod/migvisor.ko",
-			 u.release, installed[i]);
+			 u.release, *d);
 		if (!access(path, R_OK))
 			return path;
 	}
@@ -81,52 +80,6 @@ const char *mv_module_path(void)
 	snprintf(path, sizeof(path), "/lib/modules/%s/%s/kmod/migvisor.ko",
 		 u.release, installed[0]);
 	return path;
-}
-
-bool mv_no_module_needed __weak;
-
-/* Prepend @dir to PATH if @dir holds @tool. */
-static void path_prepend(const char *dir, const char *tool)
-{
-	const char *old = getenv("PATH");
-	char probe[PATH_MAX + 64], *path;
-
-	snprintf(probe, sizeof(probe), "%s/%s", dir, tool);
-	if (access(probe, X_OK))
-		return;
-	if (asprintf(&path, "%s:%s", dir, old ? old : "/usr/sbin:/usr/bin:/sbin:/bin") < 0)
-		return;
-	setenv("PATH", path, 1);
-	free(path);
-}
-
-/*
- * Before the harness's main. The tests run mvctl and mvmig through the
- * shell: the rig puts its own on PATH; elsewhere they are the ones beside
- * the test in an installed kselftest tree, or the source tree's, so that
- * the tools match the tests rather than whatever PATH finds first. And on
- * a host where the module is neither loaded nor installed, every test of a
- * suite that needs it would fail for the same reason: the suite skips as
- * a whole instead. In the rig a missing module stays a failure.
- */
-__attribute__((constructor)) static void mv_selftest_init(void)
-{
-	char dir[PATH_MAX + 64];
-
-	if (mv_in_rig())
-		return;
-	snprintf(dir, sizeof(dir), "%s/../../userspace/mvmig", mv_self_dir());
-	path_prepend(dir, "mvmig");
-	snprintf(dir, sizeof(dir), "%s/../../userspace/mvctl", mv_self_dir());
-	path_prepend(dir, "mvctl");
-	path_prepend(mv_self_dir(), "mvctl");
-
-	if (!mv_no_module_needed && !mv_module_loaded() &&
-	    access(mv_module_path(), R_OK)) {
-		printf("TAP version 13\n1..0 # SKIP migvisor is not loaded and there is no module at %s (set MV_MODULE, or make install)\n",
-		       mv_module_path());
-		exit(KSFT_SKIP);
-	}
 }
 
 int mv_module_load(void)

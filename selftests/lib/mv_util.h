@@ -21,7 +21,8 @@ const char *mv_module_path(void);
 const char *mv_self_dir(void);
 /*
  * Set (defined true) by a suite that does not use the module: the others
- * skip as a whole outside the rig when it is neither loaded nor installed.
+ * skip as a whole outside the rig when it is neither loaded nor installed
+ * (mv_suite.c, linked into the kselftests only).
  */
 extern bool mv_no_module_needed;
 /* 0 or -errno, from finit_module(2) / delete_module(2). */
