@@ -107,9 +107,11 @@ man-lint: tools
 # the running kernel's. (Not KVER: deps.env's KVER is a package version.)
 # Debian's headers say it in .kernelvariables, which kbuild reads there;
 # their include/config/kernel.release has the upstream version instead.
-KRELEASE ?= $(shell { sed -n 's/^override KERNELRELEASE = //p' \
+ifeq ($(origin KRELEASE),undefined)
+KRELEASE := $(shell { sed -n 's/^override KERNELRELEASE = //p' \
   $(KDIR)/.kernelvariables; cat $(KDIR)/include/config/kernel.release; } \
   2>/dev/null | head -n 1)
+endif
 # Kbuild keeps the module's path under M= (obj-m := kmod/).
 MODULE_FILE := kmod/migvisor.ko
 # A kernel configured to sign every module names a key that only its own
