@@ -4,8 +4,10 @@
 #           make check      everything, in emulated Intel hosts; see README
 #           make bench      benchmarks against peers; see bench/README.md
 #           make style      checkpatch + sparse
+#           make man-lint   lint the man pages (mandoc or groff)
 #           make fuzz       libFuzzer harnesses, MV_FUZZ_SECONDS (600) each
-#           make install    module and tools on a real server
+#           make install    module, tools and man pages on a real server
+#           make uninstall  what make install put
 
 MV_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/migvisor
 export MV_CACHE
@@ -29,9 +31,10 @@ MV_KDIR_6_1_GENERIC ?= $(MV_KDIR_GENERIC)
 all: modules tools selftests guests
 
 need-kdir:
-	@test -n "$(KDIR)" -a -d "$(KDIR)" || { \
-	  echo "No kernel headers: install linux-headers-$$(uname -r)," \
-	       "run scripts/install-deps, or set KDIR=" >&2; exit 1; }
+	@test -n "$(KDIR)" -a -f "$(KDIR)/Makefile" || { \
+	  echo "No kernel headers$(if $(KDIR), in KDIR=$(KDIR)):" \
+	       "apt install linux-headers-$$(uname -r), set KDIR= to a" \
+	       "kernel build tree, or run scripts/install-deps" >&2; exit 1; }
 
 modules: need-kdir
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -39,8 +42,9 @@ modules: need-kdir
 tools:
 	$(MAKE) -C userspace
 
+# The harness may come from KDIR's tree: the selftests look there first.
 selftests:
-	$(MAKE) -C selftests/migvisor
+	$(MAKE) -C selftests/migvisor KDIR=$(KDIR)
 
 guests:
 	$(MAKE) -C guests
@@ -98,12 +102,73 @@ check:
 style: need-kdir
 	scripts/style
 
+# mandoc -Tlint, else groff -ww; also that each --help option is in its page
+man-lint: tools
+	scripts/man-lint $(MANPAGES)
+
+# Where modules_install puts the module: KDIR's release, which need not be
+# the running kernel's. (Not KVER: deps.env's KVER is a package version.)
+# Debian's headers say it in .kernelvariables, which kbuild reads there;
+# their include/config/kernel.release has the upstream version instead.
+ifeq ($(origin KRELEASE),undefined)
+KRELEASE := $(shell { sed -n 's/^override KERNELRELEASE = //p' \
+  $(KDIR)/.kernelvariables; cat $(KDIR)/include/config/kernel.release; } \
+  2>/dev/null | head -n 1)
+endif
+# Kbuild keeps the module's path under M= (obj-m := kmod/).
+MODULE_FILE := kmod/migvisor.ko
+# A kernel configured to sign every module names a key that only its own
+# build tree has; a distro's headers do not, and sign-file then fails
+# loudly (kbuild ignores that for external modules). Without the key, do
+# not try: for Secure Boot, sign migvisor.ko with your own (MOK) key.
+MV_SIGKEY := $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"$$/\1/p' $(KDIR)/.config 2>/dev/null)
+MV_NOSIGN := $(if $(MV_SIGKEY),$(if $(filter pkcs11:%,$(MV_SIGKEY))$(wildcard \
+  $(MV_SIGKEY) $(KDIR)/$(MV_SIGKEY)),,CONFIG_MODULE_SIG_ALL=))
+# updates/ comes before the kernel's own modules in depmod's search order.
+INSTALL_MOD_DIR ?= updates
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+MODDIR = $(DESTDIR)/lib/modules/$(KRELEASE)/$(INSTALL_MOD_DIR)
+TOOLS := userspace/mvctl/mvctl userspace/mvmig/mvmig
+MANPAGES := $(wildcard docs/man/*.8)
+
+# depmod here, not kbuild's: kbuild skips it without a System.map (every
+# headers package), and with DESTDIR it would leave modules.* files there
+# that uninstall cannot tell from a package's. A package runs depmod in
+# its postinst instead.
+define depmod
+	@if [ -n "$(DESTDIR)" ]; then \
+	  echo "DESTDIR set: run depmod $(KRELEASE) on the target"; \
+	elif command -v depmod >/dev/null; then \
+	  echo "depmod -a $(KRELEASE)"; depmod -a $(KRELEASE); \
+	else \
+	  echo "depmod not found: apt install kmod, then run depmod $(KRELEASE)" >&2; \
+	  exit 1; \
+	fi
+endef
+
 install: modules tools
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	install -D -m 0755 userspace/mvctl/mvctl $(DESTDIR)$(PREFIX)/sbin/mvctl
-	install -D -m 0644 docs/man/mvctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/mvctl.8
-	install -D -m 0755 userspace/mvmig/mvmig $(DESTDIR)$(PREFIX)/sbin/mvmig
-	install -D -m 0644 docs/man/mvmig.8 $(DESTDIR)$(PREFIX)/share/man/man8/mvmig.8
+	@test -n "$(KRELEASE)" || { echo "no $(KDIR)/include/config/kernel.release:" \
+	  "set KRELEASE=" >&2; exit 1; }
+	$(if $(MV_NOSIGN),@echo "$(MODULE_FILE) stays unsigned: $(KDIR) has no" \
+	  "signing key $(MV_SIGKEY)")
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+	  INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) cmd_depmod=: quiet_cmd_depmod= \
+	  $(MV_NOSIGN) modules_install
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(TOOLS) $(DESTDIR)$(SBINDIR)/
+	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man8/
+	$(depmod)
+
+# Exactly what install put: the module (compressed too, if the kernel's
+# configuration had modules_install compress it), the tools and the pages.
+uninstall:
+	@test -n "$(KRELEASE)" || { echo "no kernel release: set KDIR= or" \
+	  "KRELEASE= as for install" >&2; exit 1; }
+	rm -f $(MODDIR)/$(MODULE_FILE) $(addprefix $(MODDIR)/$(MODULE_FILE).,xz gz zst)
+	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(notdir $(TOOLS)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MANPAGES)))
+	$(depmod)
 
 clean:
 	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -116,4 +181,4 @@ clean:
 	rm -rf build
 
 FORCE:
-.PHONY: all need-kdir modules tools selftests guests ko unit fuzz demo bench check style install clean FORCE
+.PHONY: all need-kdir modules tools selftests guests ko unit fuzz demo bench check style man-lint install uninstall clean FORCE

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +23,20 @@ char mv_out[65536];
 
 const char *mv_guests_dir(void)
 {
+	static char dir[PATH_MAX + 32];
+	char probe[PATH_MAX + 64];
 	const char *d = getenv("MV_GUESTS");
 
-	return d ? d : "/rig/bin";
+	if (d)
+		return d;
+	if (mv_in_rig())
+		return "/rig/bin";
+	/* An installed kselftest tree has them beside the tests. */
+	snprintf(dir, sizeof(dir), "%s/../../guests", mv_self_dir());
+	snprintf(probe, sizeof(probe), "%s/hello.elf", dir);
+	if (access(probe, R_OK))
+		snprintf(dir, sizeof(dir), "%s", mv_self_dir());
+	return dir;
 }
 
 /* Run "mvctl ARGS", capture stdout+stderr into out; returns exit status. */

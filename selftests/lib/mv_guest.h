@@ -11,7 +11,10 @@
 /* Output of the last mv_mvctl(): stdout and stderr */
 extern char mv_out[65536];
 
-/* Guest images: $MV_GUESTS, default /rig/bin */
+/*
+ * Guest images: $MV_GUESTS; else /rig/bin in the rig, else the source
+ * tree's guests/ when run from there, else beside the test binary.
+ */
 const char *mv_guests_dir(void);
 /* Run "mvctl ARGS" into mv_out; returns its exit status. */
 int mv_mvctl(const char *fmt, ...);

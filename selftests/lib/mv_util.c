@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <limits.h>
 
 #include "mv_util.h"
 
@@ -23,16 +24,62 @@
 #define SOL_NETLINK 270
 #endif
 
-const char *mv_module_path(void)
-{
-	const char *p = getenv("MV_MODULE");
-
-	return p ? p : "/rig/migvisor.ko";
-}
-
 bool mv_in_rig(void)
 {
 	return getenv("MV_RIG") != NULL;
+}
+
+const char *mv_self_dir(void)
+{
+	static char dir[PATH_MAX];
+	char *slash;
+	ssize_t n;
+
+	if (dir[0])
+		return dir;
+	n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+	if (n <= 0) {
+		strcpy(dir, ".");
+		return dir;
+	}
+	dir[n] = '\0';
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	return dir;
+}
+
+const char *mv_module_path(void)
+{
+	/* where make install puts it (INSTALL_MOD_DIR=updates, or extra) */
+	static const char *const installed[] = { "updates", "extra", NULL };
+	static char path[PATH_MAX + 128];
+	const char *p = getenv("MV_MODULE");
+	const char *const *d;
+	struct utsname u;
+
+	if (p)
+		return p;
+	if (mv_in_rig())
+		return "/rig/migvisor.ko";
+	/* Run from the source tree: its build, which matches the tests' uapi. */
+	snprintf(path, sizeof(path), "%s/../../kmod/migvisor.ko", mv_self_dir());
+	if (!access(path, R_OK))
+		return path;
+	if (uname(&u))
+		strcpy(u.release, "unknown");
+	for (d = installed; *d; d++) {
+		snprintf(path, sizeof(path), "/lib/modules/%s/%s/kmod/migvisor.ko",
+			 u.release, *d);
+		if (!access(path, R_OK))
+			return path;
+	}
+	/* None: the place to put it, for the skip message. */
+	snprintf(path, sizeof(path), "/lib/modules/%s/%s/kmod/migvisor.ko",
+		 u.release, installed[0]);
+	return path;
 }
 
 int mv_module_load(void)

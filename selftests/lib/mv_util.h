@@ -11,8 +11,20 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Path of migvisor.ko: $MV_MODULE, set by the test rig. */
+/*
+ * Path of migvisor.ko: $MV_MODULE, set by the test rig; else the source
+ * tree's kmod/ when run from there, else under /lib/modules of the
+ * running kernel, where make install puts it.
+ */
 const char *mv_module_path(void);
+/* The directory of the running test program. */
+const char *mv_self_dir(void);
+/*
+ * Set (defined true) by a suite that does not use the module: the others
+ * skip as a whole outside the rig when it is neither loaded nor installed
+ * (mv_suite.c, linked into the kselftests only).
+ */
+extern bool mv_no_module_needed;
 /* 0 or -errno, from finit_module(2) / delete_module(2). */
 int mv_module_load(void);
 int mv_module_unload(void);

@@ -3,7 +3,8 @@
  * Lightweight guests end to end, through mvctl and /dev/migvisor: the
  * life cycle, two guests at once, the console, a guest that never halts,
  * bad requests, hostile guests, kvm_intel side by side, and unload rules.
- * The guest images come from guests/ (MV_GUESTS, default /rig/bin).
+ * The guest images come from guests/ (MV_GUESTS, default /rig/bin in the
+ * rig, else beside the test or in the source tree: mv_guests_dir()).
  *
  * Runs after module_test, with the module loaded by the "load" test here.
  */
@@ -16,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <grp.h>
+#include <limits.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 
@@ -166,6 +168,8 @@ TEST_F(g, cpuid_spinner_pauses_and_yields)
 
 TEST_F(g, bad_requests)
 {
+	char cmd[PATH_MAX + 160];
+
 	ASSERT_EQ(0, mv_mvctl("guest add dup memory 2M"));
 	EXPECT_EQ(1, mv_mvctl("guest add dup memory 2M"));
 	EXPECT_NE(NULL, strstr(mv_out, "exists")) {
@@ -189,14 +193,16 @@ TEST_F(g, bad_requests)
 	EXPECT_NE(NULL, strstr(mv_out, "outside guest RAM")) {
 		TH_LOG("%s", mv_out);
 	}
-	ASSERT_EQ(0, mv_run("head -c 100 /rig/bin/hello.elf > /tmp/trunc.elf", mv_out,
-			    sizeof(mv_out), true));
+	snprintf(cmd, sizeof(cmd), "head -c 100 %s/hello.elf > /tmp/trunc.elf",
+		 mv_guests_dir());
+	ASSERT_EQ(0, mv_run(cmd, mv_out, sizeof(mv_out), true));
 	EXPECT_EQ(1, mv_mvctl("guest load dup /tmp/trunc.elf"));
 	EXPECT_NE(NULL, strstr(mv_out, "truncated")) {
 		TH_LOG("%s", mv_out);
 	}
-	ASSERT_EQ(0, mv_run("cp /rig/bin/hello.elf /tmp/arm.elf && printf '\\050' | dd of=/tmp/arm.elf bs=1 seek=18 conv=notrunc 2>/dev/null",
-			    mv_out, sizeof(mv_out), true));
+	snprintf(cmd, sizeof(cmd), "cp %s/hello.elf /tmp/arm.elf && printf '\\050' | dd of=/tmp/arm.elf bs=1 seek=18 conv=notrunc 2>/dev/null",
+		 mv_guests_dir());
+	ASSERT_EQ(0, mv_run(cmd, mv_out, sizeof(mv_out), true));
 	EXPECT_EQ(1, mv_mvctl("guest load dup /tmp/arm.elf"));
 	EXPECT_NE(NULL, strstr(mv_out, "wrong machine")) {
 		TH_LOG("%s", mv_out);

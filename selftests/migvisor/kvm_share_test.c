@@ -208,6 +208,12 @@ FIXTURE_SETUP(kvm)
 
 	if (!mv_kernel_at_least(6, 12))
 		SKIP(return, "kvm_intel holds VMX from its load only since 6.12");
+	/*
+	 * It unloads kvm_intel, loads the rig's copies and points the
+	 * kernel's modprobe at /lib/modules: not on a host with real VMs.
+	 */
+	if (!mv_in_rig())
+		SKIP(return, "runs in the test rig only (MV_RIG): it replaces kvm_intel");
 	if (!mv_module_loaded())
 		ASSERT_EQ(0, mv_module_load());
 	mv_delete_all_guests();

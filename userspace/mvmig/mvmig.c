@@ -33,7 +33,7 @@ static void on_signal(int sig)
 	mvmig_cancel = 1;
 }
 
-static void help(FILE *f)
+static void print_help(FILE *f)
 {
 	fprintf(f,
 		"Usage: mvmig send GUEST { HOST:PORT | --listen ADDR:PORT } [ OPTIONS ]\n"
@@ -48,6 +48,7 @@ static void help(FILE *f)
 		"  --max-bandwidth R    cap the rate, bytes/s (K, M, G suffixes)\n"
 		"  --keep-source        leave the source paused instead of deleting it\n"
 		"  --name NAME          the guest's name on the destination\n"
+		"  --once               recv: one transfer, then exit\n"
 		"  --wait SEC           keep trying to reach the receiver (0)\n"
 		"  --timeout SEC        longest wait for the peer at any step (120)\n"
 		"  --write-protect      track dirty pages by EPT write protection, not PML\n"
@@ -56,6 +57,8 @@ static void help(FILE *f)
 		"  -j, --json           print the figures as JSON\n"
 		"  -q, --quiet          no progress line\n"
 		"  --progress           a progress line even when stderr is no terminal\n"
+		"  -V, --version        print the version\n"
+		"  -h, --help           print this help\n"
 		"Exit status: 0 done; 1 failed, the source runs unchanged; 2 usage;\n"
 		"3 the outcome is unknown and the source is left paused (see mvmig(8)).\n",
 		MVMIG_MAX_ROUNDS);
@@ -121,12 +124,12 @@ int main(int argc, char **argv)
 	int c;
 
 	if (argc < 2) {
-		help(stderr);
+		print_help(stderr);
 		return MVMIG_EXIT_USAGE;
 	}
 	cmd = argv[1];
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
-		help(stdout);
+		print_help(stdout);
 		return 0;
 	}
 	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
@@ -192,10 +195,13 @@ int main(int argc, char **argv)
 			o.progress = true;
 			break;
 		case 'h':
-			help(stdout);
+			print_help(stdout);
+			return 0;
+		case 'V':
+			printf("mvmig %s\n", MV_VERSION);
 			return 0;
 		default:
-			help(stderr);
+			print_help(stderr);
 			return MVMIG_EXIT_USAGE;
 		}
 	}
