@@ -99,9 +99,9 @@ TEST(label_names_and_values_follow_nfd)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(good); i++)
-		EXPECT_TRUE(mv_label_name_valid(good[i])) TH_LOG("%s", good[i]);
+		EXPECT_TRUE(mv_label_name_valid(good[i])) TH_LOG("%s", good[i] ?: "");
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
-		EXPECT_FALSE(mv_label_name_valid(bad[i])) TH_LOG("%s", bad[i]);
+		EXPECT_FALSE(mv_label_name_valid(bad[i])) TH_LOG("%s", bad[i] ?: "");
 
 	/* A prefix of 253 characters is a DNS subdomain; 254 is not */
 	memset(label, 0, sizeof(label));
