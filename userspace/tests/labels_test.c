@@ -85,15 +85,15 @@ TEST(label_names_and_values_follow_nfd)
 {
 	static const char *const good[] = {
 		"migvisor.io/baseline.nehalem", "migvisor.io/a", "a/b_c-d.e",
-		"x-1.y/Z9", "migvisor.io/"
-		"a23456789012345678901234567890123456789012345678901234567890123",
+		"x-1.y/Z9",
+		"migvisor.io/a23456789012345678901234567890123456789012345678901234567890123",
 	};
 	static const char *const bad[] = {
 		"baseline.nehalem", "/name", "Migvisor.io/a", "migvisor.io/-a",
 		"migvisor.io/a-", "migvisor.io/a b", "migvisor.io/a/b",
 		"migvisor.io/a=b", "migvisor.io/", "-migvisor.io/a",
-		"migvisor..io/a", "migvisor_io/a", "migvisor.io/"
-		"a234567890123456789012345678901234567890123456789012345678901234",
+		"migvisor..io/a", "migvisor_io/a",
+		"migvisor.io/a234567890123456789012345678901234567890123456789012345678901234",
 	};
 	char label[400];
 	size_t i;
@@ -227,11 +227,10 @@ TEST(baseline_names_nfd_refuses_are_left_out)
 	EXPECT_TRUE(nfd_valid(l->buf, why, sizeof(why))) TH_LOG("%s", why);
 	EXPECT_TRUE(has_line(l->buf, "migvisor.io/baseline.pool_b=true"));
 	EXPECT_NE(NULL, strstr(warn, "\"pool a\" left out"));
-	EXPECT_TRUE(has_line(l->buf, "migvisor.io/baseline."
-			     "p23456789012345678901234567890123456789012345678901234=true"));
+	EXPECT_TRUE(has_line(l->buf, "migvisor.io/baseline.p23456789012345678901234567890123456789012345678901234=true"));
 	EXPECT_NE(NULL, strstr(warn, "\"pool-\" left out"));
-	EXPECT_NE(NULL, strstr(warn, "\"p2345678901234567890123456789012345678901234567890123"
-				     "45\" left out")) TH_LOG("%s", warn);
+	EXPECT_NE(NULL, strstr(warn, "\"p234567890123456789012345678901234567890123456789012345\" left out"))
+		TH_LOG("%s", warn);
 
 	/* A module baseline named like a model is one label */
 	ASSERT_EQ(0, mv_labels_for_host(l, h, extra + 5, 1, 0, NULL));
