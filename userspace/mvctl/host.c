@@ -124,6 +124,10 @@ static int host_drift(struct mvctl *ctl)
 		if (!*dst)
 			return -EINVAL;
 	}
+	if (!since) {
+		fprintf(stderr, "Error: check needs --since REPORT, the earlier host report.\n");
+		return -EINVAL;
+	}
 	before = calloc(1, sizeof(*before));
 	now = calloc(1, sizeof(*now));
 	ret = before && now ? 0 : -ENOMEM;
