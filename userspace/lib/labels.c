@@ -370,7 +370,7 @@ static unsigned int policy_changes(const struct mv_policy *a,
 	static const char *const reg[] = { "EAX", "EBX", "ECX", "EDX" };
 	struct mv_policy_diff d;
 	unsigned int f, n = 0;
-	char what[96];
+	char what[96], bits[8];
 
 	/* What a has and b lacks is "missing": present before, absent now */
 	mv_policy_diff(a, b, &d);
@@ -392,8 +392,11 @@ static unsigned int policy_changes(const struct mv_policy *a,
 		change_hex("cpuid", "signature", a->signature, b->signature);
 	if (a->max_leaf != b->max_leaf && ++n)
 		change_hex("cpuid", "max_leaf", a->max_leaf, b->max_leaf);
-	if (a->phys_bits != b->phys_bits && ++n)
-		change_hex("cpuid", "phys_bits", a->phys_bits, b->phys_bits);
+	if (a->phys_bits != b->phys_bits && ++n) {
+		snprintf(what, sizeof(what), "%u", a->phys_bits);
+		snprintf(bits, sizeof(bits), "%u", b->phys_bits);
+		change("cpuid", "physical address bits", what, bits, " %s");
+	}
 	if (strcmp(a->brand, b->brand) && ++n)
 		change("cpuid", "brand", a->brand, b->brand, " \"%s\"");
 	return n;

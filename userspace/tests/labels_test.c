@@ -468,11 +468,13 @@ TEST(drift_names_every_change)
 
 	/* One that takes a model's feature: that model is lost */
 	mv_policy_set(&b->offer, mv_feature_lookup("avx512_vnni"), false);
+	b->offer.phys_bits = 39;
 	b->n_msr--;
 	b->root[0].mode = MV_VMX_MODE_SHARED;
 	out = drift(a, b, &changes, &lost);
 	EXPECT_EQ(1, lost);
-	EXPECT_EQ(8, changes) TH_LOG("%s", out);
+	EXPECT_EQ(9, changes) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "  physical address bits 46 -> 39\n")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "baseline cascadelake-server: NO LONGER SATISFIABLE"));
 	EXPECT_NE(NULL, strstr(out, "baseline skylake-server: still satisfiable"));
 	EXPECT_NE(NULL, strstr(out, "  vmx IA32_VMX_VMFUNC (0x491): 0x1 -> absent\n")) TH_LOG("%s", out);
@@ -505,6 +507,14 @@ TEST(mvctl_labels_and_drift_from_reports)
 	EXPECT_NE(NULL, strstr(out, "# +expiry-time=")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "\nmigvisor.io/baseline.cascadelake-server=true\n"));
 	EXPECT_NE(NULL, strstr(out, "rc=0\n"));
+
+	snprintf(cmd, sizeof(cmd), "exec 2>&1; %s/userspace/mvctl/mvctl -j host labels --from %s/" REPORT
+		 " --expiry 0; echo rc=$?", top, top);
+	ASSERT_EQ(0, mv_run(cmd, out, sizeof(out), true));
+	EXPECT_NE(NULL, strstr(out, "{\"labels\":{\"migvisor.io/baseline.x86-64-v1\":\"true\","))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, ",\"migvisor.io/kernel-mode\":\"owned\"}}\nrc=0\n"))
+		TH_LOG("%s", out);
 
 	/* --write DIR: the file, and nothing on stdout */
 	snprintf(cmd, sizeof(cmd), "exec 2>&1; %s/userspace/mvctl/mvctl host labels --from %s/" REPORT
