@@ -5,6 +5,9 @@
  * them, a host report's offer, or {"policy": ...}). A policy it accepts
  * must be canonical, and must come back the same from the JSON that
  * mv_policy_print() makes of it, as "mvctl -j baseline show" exports it.
+ * The same file as a whole host report ("host check --since", "host
+ * labels --from", mv_host_from_json()) is accepted or refused with a
+ * reason.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +15,7 @@
 #include <string.h>
 #include <json-c/json.h>
 
+#include "../lib/host.h"
 #include "../lib/json_print.h"
 #include "../lib/policy_io.h"
 
@@ -41,6 +45,7 @@ static void round_trip(const struct mv_policy *p)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct json_tokener *tok = json_tokener_new();
+	static struct mv_host h;
 	struct mv_policy p, canon;
 	struct json_object *o;
 	char err[256];
@@ -58,6 +63,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (o && !err[0]) {
 		__builtin_trap();	/* refused without a reason */
 	}
+	err[0] = 0;
+	if (o && mv_host_from_json(&h, o, err, sizeof(err)) && !err[0])
+		__builtin_trap();
 	json_object_put(o);
 	json_tokener_free(tok);
 	return 0;

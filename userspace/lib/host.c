@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <json-c/json.h>
 #include <netlink/attr.h>
 
 #include <linux/migvisor.h>
@@ -265,4 +266,244 @@ void mv_host_print(const struct mv_host *h, bool details)
 	}
 	close_json_array();
 	close_json_object();
+}
+
+static int json_field(struct json_object *o, const char *key, bool needed,
+		      uint64_t max, uint64_t *out, char *err, size_t errlen)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v)) {
+		if (needed)
+			snprintf(err, errlen, "no \"%s\" in it", key);
+		return needed ? -EINVAL : 0;
+	}
+	if (mv_json_u64(v, out) || *out > max) {
+		snprintf(err, errlen, "bad value for \"%s\": not a number up to %llu",
+			 key, (unsigned long long)max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int json_str(struct json_object *o, const char *key, char *dst,
+		    size_t len, char *err, size_t errlen)
+{
+	struct json_object *v;
+
+	dst[0] = 0;
+	if (!json_object_object_get_ex(o, key, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_string)) {
+		snprintf(err, errlen, "\"%s\" must be a string", key);
+		return -EINVAL;
+	}
+	snprintf(dst, len, "%s", json_object_get_string(v));
+	return 0;
+}
+
+/* The array under @key, or NULL (with @err set) if it is something else */
+static struct json_object *json_array(struct json_object *o, const char *key,
+				      bool *bad, char *err, size_t errlen)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return NULL;
+	if (!json_object_is_type(v, json_type_array)) {
+		snprintf(err, errlen, "\"%s\" must be an array", key);
+		*bad = true;
+		return NULL;
+	}
+	return v;
+}
+
+static int json_vmx(struct mv_host *h, struct json_object *vmx, char *err,
+		    size_t errlen)
+{
+	static const char *const lists[] = { "flags", "caps" };
+	struct json_object *a, *e;
+	uint64_t idx, val, n;
+	bool bad = false;
+	size_t i, k;
+	int c;
+
+	if (!json_object_is_type(vmx, json_type_object)) {
+		snprintf(err, errlen, "\"vmx\" must be an object");
+		return -EINVAL;
+	}
+	if (json_field(vmx, "feature_control", false, UINT64_MAX, &n, err, errlen))
+		return -EINVAL;
+	h->feat_ctl = json_object_object_get_ex(vmx, "feature_control", NULL) ? n : 0;
+	for (k = 0; k < ARRAY_SIZE(lists); k++) {
+		a = json_array(vmx, lists[k], &bad, err, errlen);
+		for (i = 0; a && i < json_object_array_length(a); i++) {
+			e = json_object_array_get_idx(a, i);
+			if (!json_object_is_type(e, json_type_string)) {
+				snprintf(err, errlen, "vmx %s[%zu] is not a string",
+					 lists[k], i);
+				return -EINVAL;
+			}
+			for (c = 0; c < MV_VCAP_COUNT; c++)
+				if (!strcmp(mv_vmx_caps[c].name, json_object_get_string(e)))
+					break;
+			if (c < MV_VCAP_COUNT)
+				h->vmx_caps[c / 64] |= 1ull << (c % 64);
+		}
+		if (bad)
+			return -EINVAL;
+	}
+	a = json_array(vmx, "msrs", &bad, err, errlen);
+	for (i = 0; a && i < json_object_array_length(a); i++) {
+		e = json_object_array_get_idx(a, i);
+		if (h->n_msr >= MV_HOST_MAX_MSR) {
+			snprintf(err, errlen, "more than %d VMX MSRs", MV_HOST_MAX_MSR);
+			return -E2BIG;
+		}
+		if (!json_object_is_type(e, json_type_object) ||
+		    json_field(e, "index", true, UINT32_MAX, &idx, err, errlen) ||
+		    json_field(e, "value", true, UINT64_MAX, &val, err, errlen)) {
+			snprintf(err, errlen, "vmx msrs[%zu] is not {\"index\", \"value\"}", i);
+			return -EINVAL;
+		}
+		h->msr[h->n_msr].index = idx;
+		h->msr[h->n_msr++].value = val;
+	}
+	return bad ? -EINVAL : 0;
+}
+
+static int json_root(struct mv_host *h, struct json_object *a, char *err,
+		     size_t errlen)
+{
+	char mode[16];
+	uint64_t cpu;
+	size_t i;
+	uint32_t m;
+
+	for (i = 0; i < json_object_array_length(a) && h->n_root < MV_HOST_MAX_CPUS; i++) {
+		struct json_object *e = json_object_array_get_idx(a, i);
+
+		if (!json_object_is_type(e, json_type_object) ||
+		    json_field(e, "cpu", true, UINT32_MAX, &cpu, err, errlen) ||
+		    json_str(e, "mode", mode, sizeof(mode), err, errlen) ||
+		    json_str(e, "owner", h->root[h->n_root].owner,
+			     sizeof(h->root[0].owner), err, errlen) ||
+		    json_str(e, "why", h->root[h->n_root].why,
+			     sizeof(h->root[0].why), err, errlen)) {
+			snprintf(err, errlen, "vmx_root[%zu] is not {\"cpu\", \"mode\", ...}", i);
+			return -EINVAL;
+		}
+		/* A mode this build has no name for stays unknown, not "off". */
+		for (m = 0; m <= MV_VMX_MODE_FOREIGN; m++)
+			if (!strcmp(mv_vmx_mode_name(m), mode))
+				break;
+		h->root[h->n_root].cpu = cpu;
+		h->root[h->n_root++].mode = m <= MV_VMX_MODE_FOREIGN ? m : UINT32_MAX;
+	}
+	return 0;
+}
+
+static int json_cpuid(struct mv_host *h, struct json_object *a, char *err,
+		      size_t errlen)
+{
+	static const char *const regs[] = { "eax", "ebx", "ecx", "edx" };
+	struct mv_cpuid_leaf *l;
+	uint64_t n;
+	size_t i;
+	int r;
+
+	for (i = 0; i < json_object_array_length(a); i++) {
+		struct json_object *e = json_object_array_get_idx(a, i);
+
+		if (h->n_cpuid >= MV_HOST_MAX_CPUID) {
+			snprintf(err, errlen, "more than %d CPUID leaves", MV_HOST_MAX_CPUID);
+			return -E2BIG;
+		}
+		l = &h->cpuid[h->n_cpuid++];
+		if (!json_object_is_type(e, json_type_object))
+			goto bad;
+		if (json_field(e, "leaf", true, UINT32_MAX, &n, err, errlen))
+			goto bad;
+		l->leaf = n;
+		if (json_field(e, "subleaf", true, UINT32_MAX, &n, err, errlen))
+			goto bad;
+		l->subleaf = n;
+		for (r = 0; r < 4; r++) {
+			if (json_field(e, regs[r], true, UINT32_MAX, &n, err, errlen))
+				goto bad;
+			l->reg[r] = n;
+		}
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "cpuid[%zu] is not {\"leaf\", \"subleaf\", \"eax\", ...}", i);
+	return -EINVAL;
+}
+
+int mv_host_from_json(struct mv_host *h, struct json_object *o, char *err,
+		      size_t errlen)
+{
+	struct json_object *v;
+	bool bad = false;
+	uint64_t n;
+
+	memset(h, 0, sizeof(*h));
+	if (!json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, "report_version", NULL)) {
+		snprintf(err, errlen, "not a host report (no \"report_version\")");
+		return -EINVAL;
+	}
+	if (json_str(o, "vendor", h->vendor, sizeof(h->vendor), err, errlen) ||
+	    json_str(o, "model_name", h->model_name, sizeof(h->model_name), err, errlen))
+		return -EINVAL;
+	if (json_field(o, "family", false, UINT32_MAX, &n, err, errlen))
+		return -EINVAL;
+	h->family = json_object_object_get_ex(o, "family", NULL) ? n : 0;
+	if (json_field(o, "model", false, UINT32_MAX, &n, err, errlen))
+		return -EINVAL;
+	h->model = json_object_object_get_ex(o, "model", NULL) ? n : 0;
+	if (json_field(o, "stepping", false, UINT32_MAX, &n, err, errlen))
+		return -EINVAL;
+	h->stepping = json_object_object_get_ex(o, "stepping", NULL) ? n : 0;
+	/* Drift and the fingerprint are about these: they must be there. */
+	if (json_field(o, "microcode", true, UINT32_MAX, &n, err, errlen))
+		return -EINVAL;
+	h->microcode = n;
+	if (!json_object_object_get_ex(o, "vmx", &v)) {
+		snprintf(err, errlen, "no \"vmx\" in it");
+		return -EINVAL;
+	}
+	if (json_vmx(h, v, err, errlen))
+		return -EINVAL;
+	v = json_array(o, "vmx_root", &bad, err, errlen);
+	if (bad || (v && json_root(h, v, err, errlen)))
+		return -EINVAL;
+	v = json_array(o, "cpuid", &bad, err, errlen);
+	if (bad || (v && json_cpuid(h, v, err, errlen)))
+		return -EINVAL;
+	if (!json_object_object_get_ex(o, "offer", NULL)) {
+		snprintf(err, errlen, "no \"offer\" in it");
+		return -EINVAL;
+	}
+	return mv_policy_from_json(&h->offer, o, err, errlen);
+}
+
+int mv_host_load_file(const char *path, struct mv_host *h, char *err,
+		      size_t errlen)
+{
+	struct json_object *o;
+	char e[200] = "";
+	int ret;
+
+	o = json_object_from_file(path);
+	if (!o) {
+		snprintf(err, errlen, "%s: cannot read it as JSON (%s)", path,
+			 json_util_get_last_err() ? json_util_get_last_err() : "?");
+		return -EINVAL;
+	}
+	ret = mv_host_from_json(h, o, e, sizeof(e));
+	if (ret)
+		snprintf(err, errlen, "%s: %s", path, e);
+	json_object_put(o);
+	return ret;
 }

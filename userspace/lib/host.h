@@ -8,6 +8,7 @@
 #define MV_HOST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <linux/types.h>
 
@@ -54,5 +55,16 @@ const struct mv_cpuid_leaf *mv_host_leaf(const struct mv_host *h,
 bool mv_host_has_feature(const struct mv_host *h, enum mv_cpuid_feature_id f);
 bool mv_host_has_vmx_cap(const struct mv_host *h, enum mv_vmx_cap_id c);
 void mv_host_print(const struct mv_host *h, bool details);
+
+/*
+ * A host report back from what "mvctl -j host show" printed. Names of VMX
+ * capabilities this build does not know (a newer report's) are left out:
+ * the raw MSRs still carry them. Errors name the key in @err.
+ */
+struct json_object;
+int mv_host_from_json(struct mv_host *h, struct json_object *o, char *err,
+		      size_t errlen);
+int mv_host_load_file(const char *path, struct mv_host *h, char *err,
+		      size_t errlen);
 
 #endif

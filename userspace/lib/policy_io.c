@@ -149,7 +149,7 @@ void mv_policy_print(const char *key, const struct mv_policy *p)
  * digits, nothing else: strtoull() alone would take leading blanks and a
  * sign (" -1" is 2^64 - 1), octal, and an empty string of hex digits.
  */
-static int json_u64(struct json_object *v, uint64_t *out)
+int mv_json_u64(struct json_object *v, uint64_t *out)
 {
 	const char *s, *d;
 	char *end;
@@ -184,7 +184,7 @@ static int json_num(struct json_object *o, const char *key, uint64_t max,
 
 	if (!json_object_object_get_ex(o, key, &v))
 		return 0;
-	if (json_u64(v, &n)) {
+	if (mv_json_u64(v, &n)) {
 		snprintf(err, errlen, "bad value for \"%s\": not a number, nor a string of decimal or 0x hex digits",
 			 key);
 		return -EINVAL;

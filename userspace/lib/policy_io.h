@@ -7,6 +7,7 @@
 #define MV_POLICY_IO_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../../common/policy.h"
@@ -28,6 +29,8 @@ void mv_policy_print(const char *key, const struct mv_policy *p);
  */
 int mv_policy_from_json(struct mv_policy *p, struct json_object *o,
 			char *err, size_t errlen);
+/* A JSON number, or a string of decimal or "0x" hex digits: 0 or -EINVAL */
+int mv_json_u64(struct json_object *v, uint64_t *out);
 int mv_policy_load_file(const char *path, struct mv_policy *p, char *err,
 			size_t errlen);
 

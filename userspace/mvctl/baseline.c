@@ -14,6 +14,7 @@
 
 #include "mvctl.h"
 #include "../lib/json_print.h"
+#include "../lib/labels.h"
 #include "../lib/mvnl.h"
 #include "../lib/policy_io.h"
 
@@ -118,6 +119,56 @@ out_free:
 	nlmsg_free(msg);
 out_close:
 	mvnl_close(&nl);
+	return ret;
+}
+
+struct dump {
+	struct mv_named_policy *v;
+	unsigned int n;
+};
+
+static int on_dump(struct nlattr **tb, struct nlattr *head, int len, void *arg)
+{
+	struct dump *d = arg;
+	struct mv_named_policy *v;
+	struct got g;
+	int ret = on_baseline(tb, head, len, &g);
+
+	if (ret)
+		return ret;
+	v = realloc(d->v, (d->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	d->v = v;
+	snprintf(v[d->n].name, sizeof(v[d->n].name), "%s", g.name);
+	v[d->n++].p = g.p;
+	return 0;
+}
+
+/* Every baseline the module holds, into *@out (to free) */
+int mv_baseline_dump(struct mv_named_policy **out, unsigned int *n);
+
+int mv_baseline_dump(struct mv_named_policy **out, unsigned int *n)
+{
+	struct dump d = {};
+	struct nl_msg *msg;
+	struct mvnl nl;
+	int ret;
+
+	ret = mv_nl_open_or_explain(&nl);
+	if (ret)
+		return ret;
+	msg = mvnl_msg(&nl, MV_CMD_BASELINE_GET, NLM_F_DUMP);
+	ret = msg ? mvnl_request(&nl, msg, on_dump, &d) : -ENOMEM;
+	if (ret) {
+		mvnl_perror(&nl, ret, "baseline list");
+		free(d.v);
+		d.v = NULL;
+		d.n = 0;
+	}
+	mvnl_close(&nl);
+	*out = d.v;
+	*n = d.n;
 	return ret;
 }
 
