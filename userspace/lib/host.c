@@ -495,12 +495,9 @@ int mv_host_load_file(const char *path, struct mv_host *h, char *err,
 	char e[200] = "";
 	int ret;
 
-	o = json_object_from_file(path);
-	if (!o) {
-		snprintf(err, errlen, "%s: cannot read it as JSON (%s)", path,
-			 json_util_get_last_err() ? json_util_get_last_err() : "?");
+	o = mv_json_load_file(path, err, errlen);
+	if (!o)
 		return -EINVAL;
-	}
 	ret = mv_host_from_json(h, o, e, sizeof(e));
 	if (ret)
 		snprintf(err, errlen, "%s: %s", path, e);

@@ -321,6 +321,17 @@ int mv_policy_from_json(struct mv_policy *p, struct json_object *o,
 	return 0;
 }
 
+struct json_object *mv_json_load_file(const char *path, char *err,
+				      size_t errlen)
+{
+	struct json_object *o = json_object_from_file(path);
+
+	if (!o)
+		snprintf(err, errlen, "%s: cannot read it as JSON (%s)", path,
+			 json_util_get_last_err() ? json_util_get_last_err() : "?");
+	return o;
+}
+
 int mv_policy_load_file(const char *path, struct mv_policy *p, char *err,
 			size_t errlen)
 {
@@ -328,12 +339,9 @@ int mv_policy_load_file(const char *path, struct mv_policy *p, char *err,
 	char e[200];
 	int ret;
 
-	o = json_object_from_file(path);
-	if (!o) {
-		snprintf(err, errlen, "%s: cannot read it as JSON (%s)", path,
-			 json_util_get_last_err() ? json_util_get_last_err() : "?");
+	o = mv_json_load_file(path, err, errlen);
+	if (!o)
 		return -EINVAL;
-	}
 	ret = mv_policy_from_json(p, o, e, sizeof(e));
 	if (ret)
 		snprintf(err, errlen, "%s: %s", path, e);

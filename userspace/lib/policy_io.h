@@ -31,6 +31,9 @@ int mv_policy_from_json(struct mv_policy *p, struct json_object *o,
 			char *err, size_t errlen);
 /* A JSON number, or a string of decimal or "0x" hex digits: 0 or -EINVAL */
 int mv_json_u64(struct json_object *v, uint64_t *out);
+/* @path parsed as JSON, or NULL with "PATH: cannot read it as JSON (why)" */
+struct json_object *mv_json_load_file(const char *path, char *err,
+				      size_t errlen);
 int mv_policy_load_file(const char *path, struct mv_policy *p, char *err,
 			size_t errlen);
 
