@@ -8,6 +8,7 @@
 #           make fuzz       libFuzzer harnesses, MV_FUZZ_SECONDS (600) each
 #           make install    module, tools and man pages on a real server
 #           make uninstall  what make install put
+#           make deb        Debian packages migvisor-dkms, migvisor-tools
 
 MV_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/migvisor
 export MV_CACHE
@@ -170,6 +171,40 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MANPAGES)))
 	$(depmod)
 
+# The Debian packages, in build/deb/: built from a copy of the tree's
+# files (tracked and not ignored, so no objects of a build here) in
+# build/deb/migvisor-<version>, since dpkg-buildpackage writes its
+# results beside the tree it builds. Binary only (-b): the source package
+# is this repository. lintian, if installed, checks the result.
+MV_VERSION := $(shell cat VERSION)
+DEB_DIR := build/deb
+DEB_TREE := $(DEB_DIR)/migvisor-$(MV_VERSION)
+# What debian/control's Build-Depends and dpkg-buildpackage come from, as
+# Debian packages (Build-Depends names virtual ones, dh-sequence-dkms).
+DEB_PKGS := dpkg-dev debhelper dh-dkms gcc make pkg-config libnl-3-dev \
+  libnl-genl-3-dev libjson-c-dev
+
+deb:
+	@miss=; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	    grep -q 'install ok installed' || miss="$$miss $$p"; done; \
+	test -z "$$miss" || { echo "make deb needs Debian packages:" \
+	  "apt install$$miss (or run scripts/install-deps)" >&2; exit 1; }
+	@command -v git >/dev/null && git rev-parse --git-dir >/dev/null 2>&1 || { \
+	  echo "make deb copies the tree's files as git lists them:" \
+	       "run it in a git checkout" >&2; exit 1; }
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_TREE)
+	git ls-files -z --cached --others --exclude-standard | \
+	  tar --null -T - --ignore-failed-read -cf - | tar -xf - -C $(DEB_TREE)
+	cd $(DEB_TREE) && dpkg-buildpackage -us -uc -b
+	rm -rf $(DEB_TREE)
+	@ls -1 $(DEB_DIR)/*.deb
+	@if command -v lintian >/dev/null; then \
+	  echo "lintian $(DEB_DIR)/*.changes"; \
+	  lintian --fail-on error,warning $(DEB_DIR)/*.changes; \
+	else echo "lintian not installed: the packages are not checked"; fi
+
 clean:
 	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean
@@ -181,4 +216,4 @@ clean:
 	rm -rf build
 
 FORCE:
-.PHONY: all need-kdir modules tools selftests guests ko unit fuzz demo bench check style man-lint install uninstall clean FORCE
+.PHONY: all need-kdir modules tools selftests guests ko unit fuzz demo bench check style man-lint install uninstall deb clean FORCE
