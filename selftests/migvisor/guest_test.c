@@ -360,15 +360,15 @@ static int kvm_vm(void)
  */
 TEST_F(g, kvm_intel_both_orders)
 {
+	/* Loaded already, or by modprobe on a server, or from the rig's files. */
+	static const char load_kvm[] =
+		"grep -q '^kvm_intel ' /proc/modules || modprobe kvm_intel 2>/dev/null || { insmod /rig/irqbypass.ko; insmod /rig/kvm.ko; insmod /rig/kvm-intel.ko; }";
 	int vm;
 
 	if (mv_kernel_at_least(6, 12))
 		SKIP(return, "from 6.12 on, VMX root is shared with KVM (kvm_share_test)");
 
-	/* Loaded already, or by modprobe on a server, or from the rig's files. */
-	if (mv_run("grep -q '^kvm_intel ' /proc/modules || modprobe kvm_intel 2>/dev/null || "
-		   "{ insmod /rig/irqbypass.ko; insmod /rig/kvm.ko; insmod /rig/kvm-intel.ko; }",
-		   mv_out, sizeof(mv_out), true) || access("/dev/kvm", F_OK))
+	if (mv_run(load_kvm, mv_out, sizeof(mv_out), true) || access("/dev/kvm", F_OK))
 		SKIP(return, "kvm_intel not available: %.200s", mv_out);
 
 	/* KVM first: our guest cannot start, and says why. */
