@@ -10,6 +10,12 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
 mkdir -p /dev/pts /tmp /run
 mount -t devpts devpts /dev/pts
+# What udev makes on a real system, and kselftest's runner writes to
+# (/dev/stdout): without it an installed tree's test output is lost.
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 mount -t tmpfs tmp /tmp
 # Suites talk over loopback (mvmig); a bare initramfs leaves it down.
 ip link set lo up

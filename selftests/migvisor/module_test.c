@@ -243,6 +243,43 @@ TEST(host_show_json_is_valid)
 	EXPECT_EQ(0, mv_json_validate(out));
 }
 
+/*
+ * The scheduler labels and the drift check on the live module: the labels
+ * name the kernel mode and a fingerprint equal to that of this host's
+ * saved report, a write leaves the one file and no temporary, and a
+ * check against the report just saved finds no change.
+ */
+TEST(nfd_labels_and_drift_live)
+{
+	char fp[128], *p;
+
+	ASSERT_EQ(0, mv_run("mvctl -j -p host show > /tmp/mv-host.json", out, sizeof(out), false));
+	ASSERT_EQ(0, mv_run("mvctl host labels", out, sizeof(out), true)) {
+		TH_LOG("%.300s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "# +expiry-time="));
+	EXPECT_NE(NULL, strstr(out, "migvisor.io/baseline.x86-64-v1=true\n"));
+	EXPECT_NE(NULL, strstr(out, "migvisor.io/kernel-mode="));
+	p = strstr(out, "migvisor.io/host-fingerprint=");
+	ASSERT_NE(NULL, p) {
+		TH_LOG("%.300s", out);
+	}
+	snprintf(fp, sizeof(fp), "%.*s", (int)strcspn(p, "\n"), p);
+	ASSERT_EQ(0, mv_run("mvctl host labels --from /tmp/mv-host.json", out, sizeof(out), true));
+	EXPECT_NE(NULL, strstr(out, fp)) {
+		TH_LOG("live %s, from the report: %.300s", fp, out);
+	}
+	ASSERT_EQ(0, mv_run("rm -rf /tmp/mv-nfd && mkdir /tmp/mv-nfd && mvctl host labels --write /tmp/mv-nfd && ls -a /tmp/mv-nfd",
+			    out, sizeof(out), true));
+	EXPECT_STREQ(".\n..\nmigvisor\n", out);
+	EXPECT_EQ(0, mv_run("mvctl host check --since /tmp/mv-host.json", out, sizeof(out), true)) {
+		TH_LOG("%.300s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "no change")) {
+		TH_LOG("%.300s", out);
+	}
+}
+
 TEST(unknown_command_has_extack)
 {
 	struct mv_nl_result *res = calloc(1, sizeof(*res));
