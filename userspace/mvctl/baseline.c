@@ -36,8 +36,6 @@ static void usage(FILE *f)
 		"REPORT := the output of \"mvctl -j host show\" on a host\n");
 }
 
-int mv_nl_open_or_explain(struct mvnl *nl);
-
 struct got {
 	struct mv_policy p;
 	char name[MV_BASELINE_NAME_MAX];
@@ -145,9 +143,6 @@ static int on_dump(struct nlattr **tb, struct nlattr *head, int len, void *arg)
 	return 0;
 }
 
-/* Every baseline the module holds, into *@out (to free) */
-int mv_baseline_dump(struct mv_named_policy **out, unsigned int *n);
-
 int mv_baseline_dump(struct mv_named_policy **out, unsigned int *n)
 {
 	struct dump d = {};
@@ -179,9 +174,6 @@ static bool is_file(const char *s)
 	return strchr(s, '/') || (strlen(s) > 5 && !strcmp(s + strlen(s) - 5, ".json")) ||
 	       (!stat(s, &st) && S_ISREG(st.st_mode));
 }
-
-/* A file, a baseline in the module, or a named model */
-int mv_baseline_resolve(const char *what, struct mv_policy *p);
 
 int mv_baseline_resolve(const char *what, struct mv_policy *p)
 {

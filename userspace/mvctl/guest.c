@@ -137,8 +137,6 @@ static long long parse_size(const char *s)
 	return *end ? -1 : (long long)v;
 }
 
-int mv_nl_open_or_explain(struct mvnl *nl);
-
 /*
  * One request about guest @name (with @mem bytes if non-zero); @cb gets
  * the reply. Errors are printed as "Error: @what: ...".

@@ -48,8 +48,6 @@ static int on_host(struct nlattr **tb, struct nlattr *head, int len,
 	return mv_host_from_nl(arg, tb, head, len);
 }
 
-int mv_nl_open_or_explain(struct mvnl *nl);
-
 int mv_nl_open_or_explain(struct mvnl *nl)
 {
 	int ret = mvnl_open(nl);
@@ -78,8 +76,6 @@ static int host_get(struct mv_host *h)
 	mvnl_close(&nl);
 	return ret;
 }
-
-int mv_baseline_resolve(const char *what, struct mv_policy *p);
 
 /* A host from a report file, or this host if @path is NULL */
 static int host_load(const char *path, struct mv_host *h)
@@ -157,8 +153,6 @@ static int host_drift(struct mvctl *ctl)
 	free(now);
 	return ret;
 }
-
-int mv_baseline_dump(struct mv_named_policy **out, unsigned int *n);
 
 static void print_labels(const struct mv_labels *l, const char *path)
 {

@@ -19,4 +19,15 @@ int cmd_guest(struct mvctl *ctl);
 int cmd_baseline(struct mvctl *ctl);
 int cmd_monitor(struct mvctl *ctl);
 
+struct mvnl;
+struct mv_policy;
+struct mv_named_policy;
+
+/* mvnl_open(), or an error that says why (no module, no permission) */
+int mv_nl_open_or_explain(struct mvnl *nl);
+/* A file, a baseline in the module, or a named model */
+int mv_baseline_resolve(const char *what, struct mv_policy *p);
+/* Every baseline the module holds, into *@out (to free) */
+int mv_baseline_dump(struct mv_named_policy **out, unsigned int *n);
+
 #endif
