@@ -655,17 +655,9 @@ static bool in_set(const char *set, const char *s)
 	return false;
 }
 
-/*
- * MV_MIGRATE_FAULTS=skip: the test plan runs the fault matrix on another
- * host of the same kernel (it is the longest part of the suite).
- */
 TEST_F_TIMEOUT(m, faults, 3000)
 {
-	const char *only = getenv("MV_MIGRATE_FAULTS");
 	unsigned int i;
-
-	if (only && !strcmp(only, "skip"))
-		SKIP(return, "the fault matrix runs on another host of this kernel");
 
 	for (i = 0; i < ARRAY_SIZE(faults); i++) {
 		const struct fault *f = &faults[i];
@@ -969,8 +961,6 @@ TEST_F_TIMEOUT(m, random_faults, 3000)
 	uint64_t stream = 0;
 	char out[4096];
 
-	if (t && !strcmp(t, "skip"))
-		SKIP(return, "the random-fault loop runs on the 6.1 hosts, one per CPU model");
 	rf_rng = sd ? strtoull(sd, NULL, 0) : 0x726e64666c747331ull;	/* "rndflts1" */
 	TH_LOG("random faults: %u trials, seed 0x%llx (MV_RANDOM_FAULTS_SEED)",
 	       trials, (unsigned long long)rf_rng);
