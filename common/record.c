@@ -10,6 +10,7 @@
 #include "../userspace/lib/compiler.h"
 #endif
 
+#include "abi_layout.h"
 #include "record.h"
 
 __u32 mv_rec_crc(const struct mv_rec *h, __u32 payload)

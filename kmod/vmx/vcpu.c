@@ -29,6 +29,27 @@
 #include "capabilities.h"
 #include "exit.h"
 #include "vcpu.h"
+#include "vmenter_regs.h"
+
+/* vmenter.S reads and writes the GPRs by these numbers. */
+static_assert(MV_HOST_RSP == HOST_RSP);
+static_assert(offsetof(struct mv_vcpu_regs, rax) == R_RAX);
+static_assert(offsetof(struct mv_vcpu_regs, rcx) == R_RCX);
+static_assert(offsetof(struct mv_vcpu_regs, rdx) == R_RDX);
+static_assert(offsetof(struct mv_vcpu_regs, rbx) == R_RBX);
+static_assert(offsetof(struct mv_vcpu_regs, rsp) == R_RSP);
+static_assert(offsetof(struct mv_vcpu_regs, rbp) == R_RBP);
+static_assert(offsetof(struct mv_vcpu_regs, rsi) == R_RSI);
+static_assert(offsetof(struct mv_vcpu_regs, rdi) == R_RDI);
+static_assert(offsetof(struct mv_vcpu_regs, r8) == R_R8);
+static_assert(offsetof(struct mv_vcpu_regs, r9) == R_R9);
+static_assert(offsetof(struct mv_vcpu_regs, r10) == R_R10);
+static_assert(offsetof(struct mv_vcpu_regs, r11) == R_R11);
+static_assert(offsetof(struct mv_vcpu_regs, r12) == R_R12);
+static_assert(offsetof(struct mv_vcpu_regs, r13) == R_R13);
+static_assert(offsetof(struct mv_vcpu_regs, r14) == R_R14);
+static_assert(offsetof(struct mv_vcpu_regs, r15) == R_R15);
+static_assert(sizeof(struct mv_vcpu_regs) == R_SIZE);
 #include "vmx_ops.h"
 
 static DEFINE_IDA(mv_vpids);

@@ -5,26 +5,7 @@
 #include <asm/nospec-branch.h>
 #include <asm/unwind_hints.h>
 
-/* VMCS field encoding of HOST_RSP (SDM Vol. 3D, B.4.4); asm/vmx.h is C-only */
-#define MV_HOST_RSP	0x00006c14
-
-/* Offsets into struct mv_vcpu_regs (kmod/vmx/vcpu.h): RAX..R15, 8 bytes each */
-#define R_RAX	0
-#define R_RCX	8
-#define R_RDX	16
-#define R_RBX	24
-#define R_RSP	32
-#define R_RBP	40
-#define R_RSI	48
-#define R_RDI	56
-#define R_R8	64
-#define R_R9	72
-#define R_R10	80
-#define R_R11	88
-#define R_R12	96
-#define R_R13	104
-#define R_R14	112
-#define R_R15	120
+#include "vmenter_regs.h"
 
 .section .text, "ax"
 

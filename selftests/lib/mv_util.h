@@ -122,12 +122,15 @@ const char *mv_elsewhere_why(void);
  * TEST_HARNESS_MAIN, with the time limits scaled by mv_timeout_scale()
  * and the tests of MV_ELSEWHERE skipped.
  */
+#ifdef __KSELFTEST_HARNESS_H
+static inline void mv_skipped_here(struct __test_metadata *_metadata,
+				   struct __fixture_variant_metadata *v)
+{
+	SKIP(return, "%s", mv_elsewhere_why());
+}
+#endif
+
 #define MV_TEST_MAIN							\
-	static void mv_skipped_here(struct __test_metadata *_metadata,	\
-				    struct __fixture_variant_metadata *v) \
-	{								\
-		SKIP(return, "%s", mv_elsewhere_why());			\
-	}								\
 	int main(int argc, char **argv)					\
 	{								\
 		struct __fixture_metadata *f;				\
