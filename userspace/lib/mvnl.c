@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -57,6 +58,45 @@ void mvnl_close(struct mvnl *nl)
 	if (nl->sk)
 		nl_socket_free(nl->sk);
 	nl->sk = NULL;
+}
+
+static struct mvnl shared;
+
+static void shared_close(void)
+{
+	mvnl_close(&shared);
+}
+
+struct mvnl *mvnl_shared(int *err)
+{
+	static int registered;
+	int ret;
+
+	if (shared.sk && !shared.stale)
+		return &shared;
+	mvnl_close(&shared);
+	ret = mvnl_open(&shared);
+	if (ret) {
+		*err = ret;
+		return NULL;
+	}
+	if (!registered++)
+		atexit(shared_close);
+	return &shared;
+}
+
+const struct mvnl *mvnl_shared_last(void)
+{
+	return &shared;
+}
+
+const char *mvnl_open_error(int err)
+{
+	if (err == -ENOENT)
+		return "the migvisor module is not loaded (no generic netlink family \"" MV_GENL_NAME "\")";
+	if (err == -ENOMEM)
+		return "out of memory";
+	return "cannot open a generic netlink socket";
 }
 
 struct nl_msg *mvnl_msg(struct mvnl *nl, uint8_t cmd, int nlflags)
@@ -201,6 +241,7 @@ int mvnl_request(struct mvnl *nl, struct nl_msg *msg, mvnl_reply_cb cb,
 	ret = nl_send_auto(nl->sk, msg);
 	if (ret < 0) {
 		c.err = -EIO;
+		nl->stale = 1;
 		goto out;
 	}
 	while (!c.done) {
@@ -213,6 +254,7 @@ int mvnl_request(struct mvnl *nl, struct nl_msg *msg, mvnl_reply_cb cb,
 		if (c.err && !c.done)
 			break;
 	}
+	nl->stale = !c.done;
 out:
 	nl->last_req = NULL;
 	nlmsg_free(msg);

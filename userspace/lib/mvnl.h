@@ -20,6 +20,8 @@ struct mvnl {
 	/* Type of the offending attribute, found from that offset, or -1. */
 	int bad_attr_type;
 	struct nl_msg *last_req;
+	/* A request ended before its last reply: replies may be queued. */
+	int stale;
 };
 
 /*
@@ -31,6 +33,18 @@ typedef int (*mvnl_reply_cb)(struct nlattr **tb, struct nlattr *head, int len,
 
 int mvnl_open(struct mvnl *nl);
 void mvnl_close(struct mvnl *nl);
+
+/*
+ * The process's one handle, opened at its first use and kept, so that a
+ * command of many requests (a dump, a console that follows) opens one
+ * socket and resolves the family once. A handle that a request left with
+ * replies queued is opened afresh. NULL on failure, with -errno in *@err.
+ */
+struct mvnl *mvnl_shared(int *err);
+/* The shared handle as the last request left it: its error, for printing */
+const struct mvnl *mvnl_shared_last(void);
+/* Why mvnl_open() failed, in words */
+const char *mvnl_open_error(int err);
 
 /* Start a request for @cmd; the caller adds attributes to the result. */
 struct nl_msg *mvnl_msg(struct mvnl *nl, uint8_t cmd, int nlflags);

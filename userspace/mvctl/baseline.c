@@ -88,35 +88,22 @@ static int on_baseline(struct nlattr **tb, struct nlattr *head, int len,
 static int fetch(const char *name, struct got *g, bool quiet)
 {
 	struct nl_msg *msg;
-	struct mvnl nl;
 	int ret;
 
 	memset(g, 0, sizeof(*g));
-	ret = quiet ? mvnl_open(&nl) : mv_nl_open_or_explain(&nl);
-	if (ret)
-		return quiet ? 1 : ret;
-	msg = mvnl_msg(&nl, MV_CMD_BASELINE_GET, 0);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out_close;
-	}
+	msg = mvctl_msg(MV_CMD_BASELINE_GET, 0, quiet);
+	if (!msg)
+		return quiet ? 1 : -ENOENT;
 	/* A name that does not fit is no baseline's: a quiet look-up goes on. */
 	if (nla_put_string(msg, MV_A_BASELINE_NAME, name)) {
-		ret = quiet ? 1 : mvnl_too_big("baseline show");
-		goto out_free;
+		nlmsg_free(msg);
+		return quiet ? 1 : mvnl_too_big("baseline show");
 	}
-	ret = mvnl_request(&nl, msg, on_baseline, g);
+	ret = mvctl_send(msg, on_baseline, g, NULL);
 	if (ret == -ENOENT && quiet)
 		ret = 1;
 	else if (ret)
-		mvnl_perror(&nl, ret, "baseline show");
-	mvnl_close(&nl);
-	return ret;
-
-out_free:
-	nlmsg_free(msg);
-out_close:
-	mvnl_close(&nl);
+		mvctl_perror(ret, "baseline show");
 	return ret;
 }
 
@@ -145,23 +132,16 @@ static int on_dump(struct nlattr **tb, struct nlattr *head, int len, void *arg)
 
 int mv_baseline_dump(struct mv_named_policy **out, unsigned int *n)
 {
+	struct nl_msg *msg = mvctl_msg(MV_CMD_BASELINE_GET, NLM_F_DUMP, false);
 	struct dump d = {};
-	struct nl_msg *msg;
-	struct mvnl nl;
 	int ret;
 
-	ret = mv_nl_open_or_explain(&nl);
-	if (ret)
-		return ret;
-	msg = mvnl_msg(&nl, MV_CMD_BASELINE_GET, NLM_F_DUMP);
-	ret = msg ? mvnl_request(&nl, msg, on_dump, &d) : -ENOMEM;
+	ret = msg ? mvctl_send(msg, on_dump, &d, "baseline list") : -ENOENT;
 	if (ret) {
-		mvnl_perror(&nl, ret, "baseline list");
 		free(d.v);
 		d.v = NULL;
 		d.n = 0;
 	}
-	mvnl_close(&nl);
 	*out = d.v;
 	*n = d.n;
 	return ret;
@@ -296,10 +276,10 @@ static int source(struct mvctl *ctl, struct mv_policy *p, char *model,
 static int baseline_add(struct mvctl *ctl, bool replace)
 {
 	const char *name = argv_next(ctl);
+	const char *what = replace ? "baseline change" : "baseline add";
 	char model[MV_BASELINE_NAME_MAX];
 	struct mv_policy p;
 	struct nl_msg *msg;
-	struct mvnl nl;
 	int ret;
 
 	if (!name) {
@@ -309,32 +289,17 @@ static int baseline_add(struct mvctl *ctl, bool replace)
 	ret = source(ctl, &p, model, sizeof(model));
 	if (ret)
 		return ret;
-	ret = mv_nl_open_or_explain(&nl);
-	if (ret)
-		return ret;
-	msg = mvnl_msg(&nl, MV_CMD_BASELINE_NEW, 0);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out_close;
-	}
+	msg = mvctl_msg(MV_CMD_BASELINE_NEW, 0, false);
+	if (!msg)
+		return -ENOENT;
 	if (nla_put_string(msg, MV_A_BASELINE_NAME, name) ||
 	    nla_put_string(msg, MV_A_BASELINE_MODEL, model) ||
 	    (replace && nla_put_flag(msg, MV_A_BASELINE_REPLACE)) ||
 	    mv_policy_put_nl(msg, MV_A_BASELINE_POLICY, &p)) {
-		ret = mvnl_too_big(replace ? "baseline change" : "baseline add");
-		goto out_free;
+		nlmsg_free(msg);
+		return mvnl_too_big(what);
 	}
-	ret = mvnl_request(&nl, msg, NULL, NULL);
-	if (ret)
-		mvnl_perror(&nl, ret, replace ? "baseline change" : "baseline add");
-	mvnl_close(&nl);
-	return ret;
-
-out_free:
-	nlmsg_free(msg);
-out_close:
-	mvnl_close(&nl);
-	return ret;
+	return mvctl_send(msg, NULL, NULL, what);
 }
 
 static int by_name(struct mvctl *ctl, uint8_t cmd, const char *what,
@@ -342,7 +307,6 @@ static int by_name(struct mvctl *ctl, uint8_t cmd, const char *what,
 {
 	const char *name = argv_next(ctl);
 	struct nl_msg *msg;
-	struct mvnl nl;
 	int ret;
 
 	if (!name && !optional) {
@@ -355,32 +319,18 @@ static int by_name(struct mvctl *ctl, uint8_t cmd, const char *what,
 	}
 	if (name && cmd == MV_CMD_BASELINE_SET_DEFAULT && !strcmp(name, "none"))
 		name = NULL;
-	ret = mv_nl_open_or_explain(&nl);
-	if (ret)
-		return ret;
-	msg = mvnl_msg(&nl, cmd, name ? 0 : flags);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out_close;
-	}
+	msg = mvctl_msg(cmd, name ? 0 : flags, false);
+	if (!msg)
+		return -ENOENT;
 	if (name && nla_put_string(msg, MV_A_BASELINE_NAME, name)) {
-		ret = mvnl_too_big(what);
-		goto out_free;
+		nlmsg_free(msg);
+		return mvnl_too_big(what);
 	}
 	if (cb)
 		open_json_array(NULL);
-	ret = mvnl_request(&nl, msg, cb, NULL);
+	ret = mvctl_send(msg, cb, NULL, what);
 	if (cb)
 		close_json_array();
-	if (ret)
-		mvnl_perror(&nl, ret, what);
-	mvnl_close(&nl);
-	return ret;
-
-out_free:
-	nlmsg_free(msg);
-out_close:
-	mvnl_close(&nl);
 	return ret;
 }
 
@@ -460,36 +410,60 @@ static int baseline_models(void)
 	return 0;
 }
 
-int cmd_baseline(struct mvctl *ctl)
+static int baseline_new(struct mvctl *ctl)
+{
+	return baseline_add(ctl, false);
+}
+
+static int baseline_change(struct mvctl *ctl)
+{
+	return baseline_add(ctl, true);
+}
+
+static int baseline_del(struct mvctl *ctl)
+{
+	return by_name(ctl, MV_CMD_BASELINE_DEL, "baseline del", false, 0, NULL);
+}
+
+static int baseline_set_default(struct mvctl *ctl)
+{
+	return by_name(ctl, MV_CMD_BASELINE_SET_DEFAULT, "baseline set-default",
+		       false, 0, NULL);
+}
+
+static int baseline_show(struct mvctl *ctl)
+{
+	return by_name(ctl, MV_CMD_BASELINE_GET, "baseline show", true,
+		       NLM_F_DUMP, on_baseline);
+}
+
+static int baseline_pool(struct mvctl *ctl)
 {
 	struct mv_policy p;
 
-	if (argv_match(ctl, "add"))
-		return baseline_add(ctl, false);
-	if (argv_match(ctl, "change"))
-		return baseline_add(ctl, true);
-	if (argv_match(ctl, "del"))
-		return by_name(ctl, MV_CMD_BASELINE_DEL, "baseline del", false, 0,
-			       NULL);
-	if (argv_match(ctl, "set-default"))
-		return by_name(ctl, MV_CMD_BASELINE_SET_DEFAULT,
-			       "baseline set-default", false, 0, NULL);
-	if (ctl->argc == 0 || argv_match(ctl, "show") || argv_match(ctl, "list"))
-		return by_name(ctl, MV_CMD_BASELINE_GET, "baseline show", true,
-			       NLM_F_DUMP, on_baseline);
-	if (argv_match(ctl, "pool"))
-		return pool_of(ctl, &p, true);
-	if (argv_match(ctl, "compare"))
-		return baseline_compare(ctl);
-	if (argv_match(ctl, "cpuid"))
-		return baseline_cpuid(ctl);
-	if (argv_match(ctl, "models"))
-		return baseline_models();
-	if (argv_match(ctl, "help")) {
-		usage(stdout);
-		return 0;
-	}
-	fprintf(stderr, "Error: unknown command \"baseline %s\", try \"mvctl baseline help\".\n",
-		ctl->argv[0]);
-	return -EINVAL;
+	return pool_of(ctl, &p, true);
+}
+
+static int baseline_models_cmd(struct mvctl *ctl)
+{
+	return baseline_models();
+}
+
+int cmd_baseline(struct mvctl *ctl)
+{
+	static const struct mvctl_cmd cmds[] = {
+		{ "show", baseline_show },
+		{ "list", baseline_show },
+		{ "add", baseline_new },
+		{ "change", baseline_change },
+		{ "del", baseline_del },
+		{ "set-default", baseline_set_default },
+		{ "pool", baseline_pool },
+		{ "compare", baseline_compare },
+		{ "cpuid", baseline_cpuid },
+		{ "models", baseline_models_cmd },
+		{}
+	};
+
+	return mvctl_dispatch(ctl, "baseline", cmds, usage);
 }

@@ -145,35 +145,17 @@ static int guest_request_bl(uint8_t cmd, const char *name, const char *what,
 			    uint64_t mem, const char *baseline,
 			    mvnl_reply_cb cb, void *arg)
 {
-	struct nl_msg *msg;
-	struct mvnl nl;
-	int ret;
+	struct nl_msg *msg = mvctl_msg(cmd, 0, false);
 
-	ret = mv_nl_open_or_explain(&nl);
-	if (ret)
-		return ret;
-	msg = mvnl_msg(&nl, cmd, 0);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out_close;
-	}
+	if (!msg)
+		return -ENOENT;
 	if (nla_put_string(msg, MV_A_GUEST_NAME, name) ||
 	    (mem && nla_put_u64(msg, MV_A_GUEST_MEMORY, mem)) ||
 	    (baseline && nla_put_string(msg, MV_A_GUEST_BASELINE, baseline))) {
-		ret = mvnl_too_big(what);
-		goto out_free;
+		nlmsg_free(msg);
+		return mvnl_too_big(what);
 	}
-	ret = mvnl_request(&nl, msg, cb, arg);
-	if (ret)
-		mvnl_perror(&nl, ret, what);
-	mvnl_close(&nl);
-	return ret;
-
-out_free:
-	nlmsg_free(msg);
-out_close:
-	mvnl_close(&nl);
-	return ret;
+	return mvctl_send(msg, cb, arg, what);
 }
 
 static int guest_request(uint8_t cmd, const char *name, const char *what,
@@ -325,33 +307,18 @@ static int guest_show(struct mvctl *ctl)
 {
 	const char *name = argv_next(ctl);
 	struct nl_msg *msg;
-	struct mvnl nl;
 	int ret;
 
-	ret = mv_nl_open_or_explain(&nl);
-	if (ret)
-		return ret;
-	msg = mvnl_msg(&nl, MV_CMD_GUEST_GET, name ? 0 : NLM_F_DUMP);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out_close;
-	}
+	msg = mvctl_msg(MV_CMD_GUEST_GET, name ? 0 : NLM_F_DUMP, false);
+	if (!msg)
+		return -ENOENT;
 	if (name && nla_put_string(msg, MV_A_GUEST_NAME, name)) {
-		ret = mvnl_too_big("guest show");
-		goto out_free;
+		nlmsg_free(msg);
+		return mvnl_too_big("guest show");
 	}
 	open_json_array(NULL);
-	ret = mvnl_request(&nl, msg, on_guest, NULL);
+	ret = mvctl_send(msg, on_guest, NULL, "guest show");
 	close_json_array();
-	if (ret)
-		mvnl_perror(&nl, ret, "guest show");
-	mvnl_close(&nl);
-	return ret;
-
-out_free:
-	nlmsg_free(msg);
-out_close:
-	mvnl_close(&nl);
 	return ret;
 }
 
@@ -436,21 +403,17 @@ static int guest_console(struct mvctl *ctl)
 	const char *name = argv_next(ctl);
 	bool follow = argv_match(ctl, "-f");
 	struct con c = {};
-	struct mvnl nl;
 	int ret;
 
 	if (!name || ctl->argc) {
 		fprintf(stderr, "Error: usage: mvctl guest console NAME [ -f ]\n");
 		return -EINVAL;
 	}
-	ret = mv_nl_open_or_explain(&nl);
-	if (ret)
-		return ret;
 	for (;;) {
-		struct nl_msg *msg = mvnl_msg(&nl, MV_CMD_GUEST_CONSOLE, 0);
+		struct nl_msg *msg = mvctl_msg(MV_CMD_GUEST_CONSOLE, 0, false);
 
 		if (!msg) {
-			ret = -ENOMEM;
+			ret = -ENOENT;
 			break;
 		}
 		if (nla_put_string(msg, MV_A_GUEST_NAME, name) ||
@@ -459,11 +422,9 @@ static int guest_console(struct mvctl *ctl)
 			ret = mvnl_too_big("guest console");
 			break;
 		}
-		ret = mvnl_request(&nl, msg, on_console, &c);
-		if (ret) {
-			mvnl_perror(&nl, ret, "guest console");
+		ret = mvctl_send(msg, on_console, &c, "guest console");
+		if (ret)
 			break;
-		}
 		fflush(stdout);
 		if (c.got)
 			continue;
@@ -472,7 +433,6 @@ static int guest_console(struct mvctl *ctl)
 			break;
 		usleep(100 * 1000);
 	}
-	mvnl_close(&nl);
 	return ret;
 }
 
@@ -515,14 +475,14 @@ int cmd_monitor(struct mvctl *ctl)
 	struct nl_sock *sk = nl_socket_alloc();
 	int grp, ret;
 
+	/* Its own socket: events arrive on it, in no request's reply. */
 	if (!sk || genl_connect(sk)) {
-		fprintf(stderr, "Error: cannot open a generic netlink socket.\n");
+		fprintf(stderr, "Error: %s.\n", mvnl_open_error(-ECONNREFUSED));
 		return -ECONNREFUSED;
 	}
 	grp = genl_ctrl_resolve_grp(sk, MV_GENL_NAME, MV_MCGRP_EVENTS);
 	if (grp < 0) {
-		fprintf(stderr, "Error: the migvisor module is not loaded (no generic netlink family \"%s\").\n",
-			MV_GENL_NAME);
+		fprintf(stderr, "Error: %s.\n", mvnl_open_error(-ENOENT));
 		nl_socket_free(sk);
 		return -ENOENT;
 	}
@@ -544,47 +504,53 @@ int cmd_monitor(struct mvctl *ctl)
 	return 0;
 }
 
+/* "guest start|pause|resume|del NAME": the name and nothing else */
+static int by_name(struct mvctl *ctl, uint8_t cmd, const char *verb)
+{
+	const char *name = argv_next(ctl);
+	char what[32];
+
+	if (!name || ctl->argc) {
+		fprintf(stderr, "Error: usage: mvctl guest %s NAME\n", verb);
+		return -EINVAL;
+	}
+	snprintf(what, sizeof(what), "guest %s", verb);
+	return guest_request(cmd, name, what, 0, NULL, NULL);
+}
+
+static int guest_start(struct mvctl *ctl)
+{
+	return by_name(ctl, MV_CMD_GUEST_START, "start");
+}
+
+static int guest_pause(struct mvctl *ctl)
+{
+	return by_name(ctl, MV_CMD_GUEST_PAUSE, "pause");
+}
+
+static int guest_resume(struct mvctl *ctl)
+{
+	return by_name(ctl, MV_CMD_GUEST_RESUME, "resume");
+}
+
+static int guest_del(struct mvctl *ctl)
+{
+	return by_name(ctl, MV_CMD_GUEST_DEL, "del");
+}
+
 int cmd_guest(struct mvctl *ctl)
 {
-	static const struct {
-		const char *name;
-		uint8_t cmd;
-	} ctlcmds[] = {
-		{ "start", MV_CMD_GUEST_START },
-		{ "pause", MV_CMD_GUEST_PAUSE },
-		{ "resume", MV_CMD_GUEST_RESUME },
-		{ "del", MV_CMD_GUEST_DEL },
+	static const struct mvctl_cmd cmds[] = {
+		{ "show", guest_show },
+		{ "add", guest_add },
+		{ "load", guest_load },
+		{ "console", guest_console },
+		{ "start", guest_start },
+		{ "pause", guest_pause },
+		{ "resume", guest_resume },
+		{ "del", guest_del },
+		{}
 	};
-	const char *name;
-	size_t i;
 
-	if (ctl->argc == 0 || argv_match(ctl, "show"))
-		return guest_show(ctl);
-	if (argv_match(ctl, "add"))
-		return guest_add(ctl);
-	if (argv_match(ctl, "load"))
-		return guest_load(ctl);
-	if (argv_match(ctl, "console"))
-		return guest_console(ctl);
-	if (argv_match(ctl, "help")) {
-		usage(stdout);
-		return 0;
-	}
-	for (i = 0; i < ARRAY_SIZE(ctlcmds); i++) {
-		char what[32];
-
-		if (!argv_match(ctl, ctlcmds[i].name))
-			continue;
-		name = argv_next(ctl);
-		if (!name || ctl->argc) {
-			fprintf(stderr, "Error: usage: mvctl guest %s NAME\n",
-				ctlcmds[i].name);
-			return -EINVAL;
-		}
-		snprintf(what, sizeof(what), "guest %s", ctlcmds[i].name);
-		return guest_request(ctlcmds[i].cmd, name, what, 0, NULL, NULL);
-	}
-	fprintf(stderr, "Error: unknown command \"guest %s\", try \"mvctl guest help\".\n",
-		ctl->argv[0]);
-	return -EINVAL;
+	return mvctl_dispatch(ctl, "guest", cmds, usage);
 }

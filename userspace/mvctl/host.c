@@ -48,33 +48,11 @@ static int on_host(struct nlattr **tb, struct nlattr *head, int len,
 	return mv_host_from_nl(arg, tb, head, len);
 }
 
-int mv_nl_open_or_explain(struct mvnl *nl)
-{
-	int ret = mvnl_open(nl);
-
-	if (ret == -ENOENT)
-		fprintf(stderr, "Error: the migvisor module is not loaded (no generic netlink family \"%s\").\n",
-			MV_GENL_NAME);
-	else if (ret)
-		fprintf(stderr, "Error: cannot open a generic netlink socket.\n");
-	return ret;
-}
-
 static int host_get(struct mv_host *h)
 {
-	struct nl_msg *msg;
-	struct mvnl nl;
-	int ret;
+	struct nl_msg *msg = mvctl_msg(MV_CMD_HOST_GET, 0, false);
 
-	ret = mv_nl_open_or_explain(&nl);
-	if (ret)
-		return ret;
-	msg = mvnl_msg(&nl, MV_CMD_HOST_GET, 0);
-	ret = msg ? mvnl_request(&nl, msg, on_host, h) : -ENOMEM;
-	if (ret)
-		mvnl_perror(&nl, ret, "host show");
-	mvnl_close(&nl);
-	return ret;
+	return msg ? mvctl_send(msg, on_host, h, "host show") : -ENOENT;
 }
 
 /* A host from a report file, or this host if @path is NULL */
@@ -320,17 +298,12 @@ static int host_show(struct mvctl *ctl)
 
 int cmd_host(struct mvctl *ctl)
 {
-	if (ctl->argc == 0 || argv_match(ctl, "show"))
-		return host_show(ctl);
-	if (argv_match(ctl, "check"))
-		return host_check(ctl);
-	if (argv_match(ctl, "labels"))
-		return host_labels(ctl);
-	if (argv_match(ctl, "help")) {
-		usage(stdout);
-		return 0;
-	}
-	fprintf(stderr, "Error: unknown command \"host %s\", try \"mvctl host help\".\n",
-		ctl->argv[0]);
-	return -EINVAL;
+	static const struct mvctl_cmd cmds[] = {
+		{ "show", host_show },
+		{ "check", host_check },
+		{ "labels", host_labels },
+		{}
+	};
+
+	return mvctl_dispatch(ctl, "host", cmds, usage);
 }

@@ -7,6 +7,7 @@
  * Keywords match exactly (no prefixes), so that new commands never make
  * old command lines ambiguous.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,10 +48,26 @@ const char *argv_next(struct mvctl *ctl)
 	return *ctl->argv++;
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(struct mvctl *ctl);
-} objects[] = {
+int mvctl_dispatch(struct mvctl *ctl, const char *object,
+		   const struct mvctl_cmd *cmds, void (*usage)(FILE *f))
+{
+	const struct mvctl_cmd *c;
+
+	if (ctl->argc == 0)
+		return cmds[0].fn(ctl);
+	if (argv_match(ctl, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (c = cmds; c->name; c++)
+		if (argv_match(ctl, c->name))
+			return c->fn(ctl);
+	fprintf(stderr, "Error: unknown command \"%s %s\", try \"mvctl %s help\".\n",
+		object, ctl->argv[0], object);
+	return -EINVAL;
+}
+
+static const struct mvctl_cmd objects[] = {
 	{ "host", cmd_host },
 	{ "guest", cmd_guest },
 	{ "baseline", cmd_baseline },

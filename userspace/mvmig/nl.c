@@ -16,8 +16,9 @@
 #include "../lib/policy_io.h"
 #include "mvmig.h"
 
+/* A request on the process's one netlink handle (mvnl_shared()). */
 struct req {
-	struct mvnl nl;
+	struct mvnl *nl;
 	struct nl_msg *msg;
 };
 
@@ -25,30 +26,27 @@ struct req {
 static int req_start(struct req *r, int cmd, const char *name, int name_attr,
 		     char *err, size_t errlen)
 {
-	int ret = mvnl_open(&r->nl);
+	int ret = -ENOMEM;
 
-	if (ret) {
+	r->nl = mvnl_shared(&ret);
+	if (!r->nl) {
 		if (err)
-			snprintf(err, errlen, "%s", ret == -ENOENT ?
-				 "the migvisor module is not loaded" :
-				 "cannot open a generic netlink socket");
+			snprintf(err, errlen, "%s", mvnl_open_error(ret));
 		return ret;
 	}
-	r->msg = mvnl_msg(&r->nl, cmd, 0);
+	r->msg = mvnl_msg(r->nl, cmd, 0);
 	if (!r->msg) {
 		ret = -ENOMEM;
-		goto out_close;
+		goto out;
 	}
 	if (name && nla_put_string(r->msg, name_attr, name)) {
+		nlmsg_free(r->msg);
 		ret = -EMSGSIZE;
-		goto out_free;
+		goto out;
 	}
 	return 0;
 
-out_free:
-	nlmsg_free(r->msg);
-out_close:
-	mvnl_close(&r->nl);
+out:
 	if (err)
 		snprintf(err, errlen, "%s", ret == -EMSGSIZE ?
 			 "the name does not fit in a netlink message" :
@@ -59,12 +57,11 @@ out_close:
 static int req_run(struct req *r, mvnl_reply_cb cb, void *arg, char *err,
 		   size_t errlen)
 {
-	int ret = mvnl_request(&r->nl, r->msg, cb, arg);
+	int ret = mvnl_request(r->nl, r->msg, cb, arg);
 
 	if (ret && err)
-		snprintf(err, errlen, "%s", r->nl.errmsg[0] ? r->nl.errmsg :
+		snprintf(err, errlen, "%s", r->nl->errmsg[0] ? r->nl->errmsg :
 			 strerror(-ret));
-	mvnl_close(&r->nl);
 	return ret;
 }
 
@@ -145,7 +142,6 @@ int mvmig_baseline_new(const char *name, const struct mv_policy *p,
 	if (nla_put_string(r.msg, MV_A_BASELINE_MODEL, "migrated") ||
 	    mv_policy_put_nl(r.msg, MV_A_BASELINE_POLICY, p)) {
 		nlmsg_free(r.msg);
-		mvnl_close(&r.nl);
 		snprintf(err, errlen, "the request does not fit in a netlink message");
 		return -EMSGSIZE;
 	}
