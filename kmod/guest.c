@@ -173,6 +173,26 @@ int mv_guest_params_ok(const char *name, u64 mem, struct netlink_ext_ack *extack
 	return 0;
 }
 
+static bool mv_maintenance;	/* written under mv_guests_lock */
+
+#define MV_MAINTENANCE_TEXT "this host is in maintenance mode and takes no new guests (mvctl host set maintenance off)"
+
+bool mv_guests_set_maintenance(bool on)
+{
+	bool was;
+
+	mutex_lock(&mv_guests_lock);
+	was = mv_maintenance;
+	WRITE_ONCE(mv_maintenance, on);
+	mutex_unlock(&mv_guests_lock);
+	return was;
+}
+
+bool mv_guests_maintenance(void)
+{
+	return READ_ONCE(mv_maintenance);
+}
+
 struct mv_guest *mv_guest_create(const char *name, u64 mem,
 				 struct mv_baseline *bl,
 				 const struct mv_policy *policy, bool session,
@@ -181,6 +201,11 @@ struct mv_guest *mv_guest_create(const char *name, u64 mem,
 	struct mv_guest *g;
 	int ret;
 
+	/* Refused before any allocation; checked again where it counts. */
+	if (READ_ONCE(mv_maintenance)) {
+		NL_SET_ERR_MSG(extack, MV_MAINTENANCE_TEXT);
+		return ERR_PTR(-EBUSY);
+	}
 	if (!try_module_get(THIS_MODULE))
 		return ERR_PTR(-ENODEV);
 	g = kzalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
@@ -231,8 +256,18 @@ struct mv_guest *mv_guest_create(const char *name, u64 mem,
 		goto err_put;
 	}
 
-	/* Publish last, under the lock that makes the name unique. */
+	/*
+	 * Publish last, under the lock that makes the name unique and that
+	 * maintenance mode is switched under: a guest is either refused or
+	 * listed before the switch returns.
+	 */
 	mutex_lock(&mv_guests_lock);
+	if (mv_maintenance) {
+		mutex_unlock(&mv_guests_lock);
+		NL_SET_ERR_MSG(extack, MV_MAINTENANCE_TEXT);
+		ret = -EBUSY;
+		goto err_put;
+	}
 	if (find(name)) {
 		/* The caller names the attribute in its extack message. */
 		mutex_unlock(&mv_guests_lock);

@@ -76,6 +76,13 @@ int mv_guest_params_ok(const char *name, u64 mem, struct netlink_ext_ack *extack
  * A new, registered guest, held. With @session it is born attached to a
  * session (as mv_sess_attach() does), for MV_IOC_RESTORE_NEW.
  */
+/*
+ * Maintenance mode: while it is on, mv_guest_create() refuses every new
+ * guest, restores included. Returns the previous setting.
+ */
+bool mv_guests_set_maintenance(bool on);
+bool mv_guests_maintenance(void);
+
 struct mv_guest *mv_guest_create(const char *name, u64 mem,
 				 struct mv_baseline *bl,
 				 const struct mv_policy *policy, bool session,

@@ -83,6 +83,10 @@ void mv_nl_errmsg(struct netlink_ext_ack *extack, const char *fmt, ...)
 /* HOST_GET takes no attributes: strict parsing rejects any it is given. */
 static const struct nla_policy mv_host_get_policy[MV_A_MAX + 1] = {};
 
+static const struct nla_policy mv_host_set_policy[MV_A_MAX + 1] = {
+	[MV_A_HOST_MAINTENANCE] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
 static const struct nla_policy mv_guest_name_policy[MV_A_MAX + 1] = {
 	[MV_A_GUEST_NAME] = { .type = NLA_NUL_STRING,
 			      .len = MV_GUEST_NAME_MAX - 1 },
@@ -191,6 +195,7 @@ static size_t host_reply_size(unsigned int n_cpuid, unsigned int n_cpus)
 	return nla_total_size(sizeof(boot_cpu_data.x86_vendor_id)) +
 	       nla_total_size(sizeof(boot_cpu_data.x86_model_id)) +
 	       4 * nla_total_size(sizeof(u32)) +	/* family..microcode */
+	       nla_total_size(sizeof(u8)) +		/* MAINTENANCE */
 	       nla_total_size_64bit(sizeof(u64)) +	/* FEAT_CTL */
 	       nla_total_size(MV_VMX_CAP_WORDS *
 			      nla_total_size_64bit(sizeof(u64))) +
@@ -240,7 +245,8 @@ static int mv_nl_host_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, MV_A_HOST_FAMILY, c->x86) ||
 	    nla_put_u32(msg, MV_A_HOST_MODEL, c->x86_model) ||
 	    nla_put_u32(msg, MV_A_HOST_STEPPING, c->x86_stepping) ||
-	    nla_put_u32(msg, MV_A_HOST_MICROCODE, c->microcode))
+	    nla_put_u32(msg, MV_A_HOST_MICROCODE, c->microcode) ||
+	    nla_put_u8(msg, MV_A_HOST_MAINTENANCE, mv_guests_maintenance()))
 		goto out_free_msg;
 	if (put_vmx(msg) ||
 	    mv_policy_to_nl(msg, MV_A_HOST_OFFER, &mv_host_offer) ||
@@ -260,6 +266,43 @@ out_free_cpuid:
 	kfree(root);
 	kfree(cpuid);
 	return ret;
+}
+
+static void host_event(bool maintenance)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&mv_genl_family, &init_net, 0))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &mv_genl_family, 0, MV_CMD_HOST_EVENT);
+	if (!hdr || nla_put_u8(msg, MV_A_HOST_MAINTENANCE, maintenance)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&mv_genl_family, msg, 0, 0, GFP_KERNEL);
+}
+
+static int mv_nl_host_set(struct sk_buff *skb, struct genl_info *info)
+{
+	bool on, was;
+
+	if (!mv_nl_version_ok(info))
+		return -EOPNOTSUPP;
+	if (MV_NL_REQUIRE(info, MV_A_HOST_MAINTENANCE))
+		return -EINVAL;
+	on = nla_get_u8(info->attrs[MV_A_HOST_MAINTENANCE]);
+	was = mv_guests_set_maintenance(on);
+	if (was != on) {
+		pr_info("maintenance mode %s: %s\n", on ? "on" : "off",
+			on ? "no new guests or restores" : "guests and restores are taken again");
+		host_event(on);
+	}
+	return 0;
 }
 
 static struct mv_guest *lookup(struct genl_info *info)
@@ -553,6 +596,13 @@ static int mv_nl_unknown_cmd(struct sk_buff *skb, struct genl_info *info)
 }
 
 static const struct genl_ops mv_genl_ops_impl[] = {
+	{
+		.cmd = MV_CMD_HOST_SET,
+		.doit = mv_nl_host_set,
+		.policy = mv_host_set_policy,
+		.maxattr = MV_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
 	{
 		.cmd = MV_CMD_HOST_GET,
 		.doit = mv_nl_host_get,

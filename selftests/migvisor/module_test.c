@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include <linux/migvisor.h>
 
 #include "kselftest_harness.h"
+#include "../lib/mv_guest.h"
 #include "../lib/mv_util.h"
 #include "../../common/mv_tables.h"
 
@@ -466,6 +468,115 @@ TEST(chardev_refusals_have_reasons)
 		EXPECT_NE(0, mv_run("mvctl guest show rn", out, sizeof(out), true));
 	}
 	close(fd);
+}
+
+/* How many lines of @path contain @what */
+static int lines_with(const char *path, const char *what)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += !!strstr(line, what);
+	fclose(f);
+	return n;
+}
+
+/*
+ * Maintenance mode: no new guest and no restore gets in, the guests the
+ * host has go on running, the switch is announced once per change, and
+ * a bad request is refused with its attribute named.
+ */
+TEST(maintenance_mode)
+{
+	struct mv_nl_result *res = calloc(1, sizeof(*res));
+	const char *mon_log = "/tmp/maintenance-monitor.log";
+	unsigned char attrs[64];
+	uint64_t before;
+	struct mv_nl nl;
+	uint8_t bad = 2;
+	size_t len;
+	pid_t mon;
+
+	ASSERT_NE(NULL, res);
+	mv_delete_all_guests();
+	/* A baseline, or the snapshot would only restore on this host. */
+	mv_mvctl("baseline add mmb model nehalem");
+	ASSERT_EQ(0, mv_mvctl("guest add mm1 memory 4M baseline mmb")) {
+		TH_LOG("%s", mv_out);
+	}
+	ASSERT_EQ(0, mv_mvctl("guest load mm1 %s/counter.elf", mv_guests_dir()));
+	ASSERT_EQ(0, mv_mvctl("guest start mm1"));
+	unlink("/tmp/maintenance.mvsnap");
+	ASSERT_EQ(0, mv_run("mvmig save mm1 /tmp/maintenance.mvsnap --keep-source",
+			    out, sizeof(out), true)) {
+		TH_LOG("%s", out);
+	}
+	ASSERT_EQ(0, mv_mvctl("guest resume mm1"));
+	mon = mv_spawn(mon_log, "mvctl monitor");
+	ASSERT_LT(0, mon);
+	sleep(1);	/* subscribed before the first switch */
+
+	ASSERT_EQ(0, mv_mvctl("host set maintenance on")) {
+		TH_LOG("%s", mv_out);
+	}
+	ASSERT_EQ(0, mv_mvctl("host show"));
+	EXPECT_NE(NULL, strstr(mv_out, "maintenance on"));
+	ASSERT_EQ(0, mv_mvctl("-j host show"));
+	EXPECT_NE(NULL, strstr(mv_out, "\"maintenance\":true"));
+	EXPECT_EQ(1, mv_mvctl("guest add mm2 memory 4M"));
+	EXPECT_NE(NULL, strstr(mv_out, "maintenance mode")) {
+		TH_LOG("guest add said: %s", mv_out);
+	}
+	EXPECT_NE(0, mv_run("mvmig restore /tmp/maintenance.mvsnap mm3",
+			    out, sizeof(out), true));
+	EXPECT_NE(NULL, strstr(out, "maintenance mode")) {
+		TH_LOG("mvmig restore said: %s", out);
+	}
+	EXPECT_NE(0, mv_mvctl("guest show mm3"));
+	/* The guest it had runs on. */
+	before = mv_read_counter("mm1");
+	sleep(1);
+	EXPECT_LT(before, mv_read_counter("mm1"));
+	/* The same setting again changes nothing and announces nothing. */
+	ASSERT_EQ(0, mv_mvctl("host set maintenance on"));
+
+	ASSERT_EQ(0, mv_nl_open(&nl, MV_GENL_NAME));
+	len = mv_nla_put(attrs, 0, MV_A_HOST_MAINTENANCE, &bad, sizeof(bad));
+	ASSERT_EQ(0, mv_nl_request(&nl, MV_CMD_HOST_SET, MV_GENL_VERSION,
+				   attrs, len, res));
+	EXPECT_EQ(-ERANGE, res->error);
+	EXPECT_NE(0, res->msg[0]);
+	EXPECT_EQ((int)mv_nl_attr_offset(), res->bad_off);
+	TH_LOG("maintenance 2: \"%s\"", res->msg);
+	ASSERT_EQ(0, mv_nl_request(&nl, MV_CMD_HOST_SET, MV_GENL_VERSION,
+				   NULL, 0, res));
+	EXPECT_EQ(-EINVAL, res->error);
+	EXPECT_NE(NULL, strstr(res->msg, "missing attribute MV_A_HOST_MAINTENANCE")) {
+		TH_LOG("extack: \"%s\"", res->msg);
+	}
+	mv_nl_close(&nl);
+	EXPECT_EQ(1, mv_mvctl("host set maintenance maybe"));
+
+	ASSERT_EQ(0, mv_mvctl("host set maintenance off"));
+	ASSERT_EQ(0, mv_mvctl("host show"));
+	EXPECT_NE(NULL, strstr(mv_out, "maintenance off"));
+	EXPECT_EQ(0, mv_run("mvmig restore /tmp/maintenance.mvsnap mm3",
+			    out, sizeof(out), true)) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_TRUE(mv_wait_for("mm3", "state running", 10));
+	sleep(1);
+	kill(mon, SIGTERM);
+	mv_reap(mon, 10);
+	EXPECT_EQ(1, lines_with(mon_log, "maintenance on"));
+	EXPECT_EQ(1, lines_with(mon_log, "maintenance off"));
+	mv_delete_all_guests();
+	mv_mvctl("baseline del mmb");
+	free(res);
 }
 
 TEST(unload)

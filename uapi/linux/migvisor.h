@@ -35,7 +35,15 @@
  *    (-EOPNOTSUPP). Both name the reason in the extack message.
  *
  *    Events go to the multicast group MV_MCGRP_EVENTS as MV_CMD_GUEST_EVENT
- *    with NAME, EVENT and, for stops, STOP_REASON and STOP_INFO.
+ *    with NAME, EVENT and, for stops, STOP_REASON and STOP_INFO, and as
+ *    MV_CMD_HOST_EVENT with HOST_MAINTENANCE when maintenance mode changes.
+ *
+ *    MV_CMD_HOST_SET (do, CAP_NET_ADMIN): HOST_MAINTENANCE 1 puts the host
+ *    in maintenance mode: GUEST_NEW and MV_IOC_RESTORE_NEW are refused
+ *    (-EBUSY, with the reason in the extack message), and the guests it
+ *    has keep running until they are moved or deleted. A guest admitted
+ *    before the switch (a restore already under way) is not affected.
+ *    HOST_MAINTENANCE 0 ends it. HOST_GET reports it.
  *
  *    MV_CMD_HOST_GET (do, unprivileged): describe this host. No request
  *    attributes. The reply carries:
@@ -88,6 +96,8 @@ enum mv_cmd {
 	MV_CMD_BASELINE_DEL,
 	MV_CMD_BASELINE_GET,
 	MV_CMD_BASELINE_SET_DEFAULT,
+	MV_CMD_HOST_SET,
+	MV_CMD_HOST_EVENT,		/* notification only */
 
 	__MV_CMD_MAX,
 	MV_CMD_MAX = __MV_CMD_MAX - 1
@@ -132,6 +142,7 @@ enum mv_attr {
 	MV_A_HOST_VMX_ROOT,		/* nest (multi-attr): mv_vmxroot_attr */
 	MV_A_GUEST_PAUSE_REASON,	/* u32, enum mv_pause_reason */
 	MV_A_GUEST_PAUSE_CPU,		/* u32, CPU a host pause is about */
+	MV_A_HOST_MAINTENANCE,		/* u8, 0 or 1: no new guests */
 
 	__MV_A_MAX,
 	MV_A_MAX = __MV_A_MAX - 1

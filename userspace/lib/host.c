@@ -111,6 +111,8 @@ int mv_host_from_nl(struct mv_host *h, struct nlattr **tb,
 	h->model = get_u32(tb[MV_A_HOST_MODEL]);
 	h->stepping = get_u32(tb[MV_A_HOST_STEPPING]);
 	h->microcode = get_u32(tb[MV_A_HOST_MICROCODE]);
+	h->has_maintenance = tb[MV_A_HOST_MAINTENANCE];
+	h->maintenance = h->has_maintenance && nla_get_u8(tb[MV_A_HOST_MAINTENANCE]);
 	if (tb[MV_A_HOST_VMX_FEAT_CTL])
 		h->feat_ctl = nla_get_u64(tb[MV_A_HOST_VMX_FEAT_CTL]);
 	if (tb[MV_A_HOST_OFFER] &&
@@ -199,6 +201,11 @@ void mv_host_print(const struct mv_host *h, bool details)
 	print_uint(PRINT_ANY, "stepping", " stepping %llu", h->stepping);
 	print_hex(PRINT_ANY, "microcode", " microcode 0x%llx\n", h->microcode);
 	print_string(PRINT_ANY, "model_name", "model name: %s\n", h->model_name);
+	if (h->has_maintenance) {
+		print_bool(PRINT_JSON, "maintenance", NULL, h->maintenance);
+		print_string(PRINT_FP, NULL, "maintenance %s\n",
+			     h->maintenance ? "on" : "off");
+	}
 
 	open_json_object("vmx");
 	print_hex(PRINT_ANY, "feature_control",

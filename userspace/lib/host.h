@@ -28,6 +28,8 @@ struct mv_host {
 	char vendor[16];
 	char model_name[64];
 	uint32_t family, model, stepping, microcode;
+	/* Maintenance mode, from the module (not in a report's fingerprint) */
+	bool has_maintenance, maintenance;
 	uint64_t feat_ctl;
 	uint64_t vmx_caps[MV_VMX_CAP_WORDS];
 	unsigned int n_msr;

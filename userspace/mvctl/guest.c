@@ -441,8 +441,24 @@ static int on_event(struct nl_msg *m, void *arg)
 	struct nlattr *tb[MV_A_MAX + 1];
 	uint32_t ev;
 
-	if (genlmsg_parse(nlmsg_hdr(m), 0, tb, MV_A_MAX, NULL) < 0 ||
-	    !tb[MV_A_GUEST_EVENT] || !tb[MV_A_GUEST_NAME])
+	if (genlmsg_parse(nlmsg_hdr(m), 0, tb, MV_A_MAX, NULL) < 0)
+		return NL_OK;
+	if (genlmsg_hdr(nlmsg_hdr(m))->cmd == MV_CMD_HOST_EVENT &&
+	    tb[MV_A_HOST_MAINTENANCE]) {
+		bool on = nla_get_u8(tb[MV_A_HOST_MAINTENANCE]);
+
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "event", "%s", "maintenance");
+		print_bool(PRINT_JSON, "maintenance", NULL, on);
+		print_string(PRINT_FP, NULL, " %s", on ? "on" : "off");
+		close_json_object();
+		print_text("\n");
+		if (is_json())
+			printf("\n");
+		fflush(stdout);
+		return NL_OK;
+	}
+	if (!tb[MV_A_GUEST_EVENT] || !tb[MV_A_GUEST_NAME])
 		return NL_OK;
 	ev = nla_get_u32(tb[MV_A_GUEST_EVENT]);
 	open_json_object(NULL);

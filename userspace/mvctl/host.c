@@ -22,6 +22,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: mvctl host show\n"
+		"       mvctl host set maintenance { on | off }\n"
 		"       mvctl host check BASELINE\n"
 		"       mvctl host check --since REPORT [ --from REPORT ]\n"
 		"       mvctl host labels [ --from REPORT ] [ --write [ DIR ] ]\n"
@@ -30,6 +31,8 @@ static void usage(FILE *f)
 		"Shows this host's CPU, its VMX capabilities and its CPUID feature\n"
 		"flags. With -j the output is a host report for baseline pools;\n"
 		"with -d it adds the raw VMX MSRs and CPUID leaves.\n"
+		"set maintenance on: this host takes no new guests and no incoming\n"
+		"migrations (until off); its guests keep running.\n"
 		"check: can this host run guests of BASELINE (a baseline in the\n"
 		"module, a model, or a JSON file)? Exit status 1 if not.\n"
 		"check --since: what changed since an earlier report (microcode,\n"
@@ -296,10 +299,39 @@ static int host_show(struct mvctl *ctl)
 	return ret;
 }
 
+/* host set maintenance { on | off } */
+static int host_set(struct mvctl *ctl)
+{
+	const char *v;
+	struct nl_msg *msg;
+	bool on;
+
+	if (!argv_match(ctl, "maintenance")) {
+		fprintf(stderr, "Error: usage: mvctl host set maintenance { on | off }\n");
+		return -EINVAL;
+	}
+	v = argv_next(ctl);
+	if (!v || ctl->argc || (strcmp(v, "on") && strcmp(v, "off"))) {
+		fprintf(stderr, "Error: maintenance is \"on\" or \"off\"%s%s%s.\n",
+			v ? ", not \"" : "", v ? v : "", v ? "\"" : "");
+		return -EINVAL;
+	}
+	on = !strcmp(v, "on");
+	msg = mvctl_msg(MV_CMD_HOST_SET, 0, false);
+	if (!msg)
+		return -ENOENT;
+	if (nla_put_u8(msg, MV_A_HOST_MAINTENANCE, on)) {
+		nlmsg_free(msg);
+		return mvnl_too_big("host set");
+	}
+	return mvctl_send(msg, NULL, NULL, "host set");
+}
+
 int cmd_host(struct mvctl *ctl)
 {
 	static const struct mvctl_cmd cmds[] = {
 		{ "show", host_show },
+		{ "set", host_set },
 		{ "check", host_check },
 		{ "labels", host_labels },
 		{}
