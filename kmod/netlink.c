@@ -268,7 +268,13 @@ out_free_cpuid:
 	return ret;
 }
 
-static void host_event(bool maintenance)
+/*
+ * An event @cmd to the events group, its attributes put by @fill; none
+ * is built while nobody listens. A failure drops the event: listeners
+ * learn the state from a dump.
+ */
+static void multicast(u8 cmd, int (*fill)(struct sk_buff *msg, const void *arg),
+		      const void *arg)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -278,13 +284,23 @@ static void host_event(bool maintenance)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &mv_genl_family, 0, MV_CMD_HOST_EVENT);
-	if (!hdr || nla_put_u8(msg, MV_A_HOST_MAINTENANCE, maintenance)) {
+	hdr = genlmsg_put(msg, 0, 0, &mv_genl_family, 0, cmd);
+	if (!hdr || fill(msg, arg)) {
 		nlmsg_free(msg);
 		return;
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast(&mv_genl_family, msg, 0, 0, GFP_KERNEL);
+}
+
+static int fill_host_event(struct sk_buff *msg, const void *arg)
+{
+	return nla_put_u8(msg, MV_A_HOST_MAINTENANCE, *(const bool *)arg);
+}
+
+static void host_event(bool maintenance)
+{
+	multicast(MV_CMD_HOST_EVENT, fill_host_event, &maintenance);
 }
 
 static int mv_nl_host_set(struct sk_buff *skb, struct genl_info *info)
@@ -569,24 +585,24 @@ out_put:
 	return ret;
 }
 
+struct guest_event {
+	struct mv_guest *g;
+	u32 event;
+};
+
+static int fill_guest_event(struct sk_buff *msg, const void *arg)
+{
+	const struct guest_event *e = arg;
+
+	return nla_put_u32(msg, MV_A_GUEST_EVENT, e->event) ||
+	       put_guest(msg, e->g);
+}
+
 void mv_nl_event(struct mv_guest *g, u32 event)
 {
-	struct sk_buff *msg;
-	void *hdr;
+	struct guest_event e = { .g = g, .event = event };
 
-	if (!genl_has_listeners(&mv_genl_family, &init_net, 0))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return;
-	hdr = genlmsg_put(msg, 0, 0, &mv_genl_family, 0, MV_CMD_GUEST_EVENT);
-	if (!hdr || nla_put_u32(msg, MV_A_GUEST_EVENT, event) ||
-	    put_guest(msg, g)) {
-		nlmsg_free(msg);
-		return;
-	}
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast(&mv_genl_family, msg, 0, 0, GFP_KERNEL);
+	multicast(MV_CMD_GUEST_EVENT, fill_guest_event, &e);
 }
 
 static int mv_nl_unknown_cmd(struct sk_buff *skb, struct genl_info *info)

@@ -89,6 +89,23 @@ if [ "$role" = a ]; then
 	echo "MV-DIGEST writer/a-after $(field "$p" cpuid)"
 	check round-trip-pages-verify "[ -n \"$p\" ] && [ \"$(field "$p" failures)\" = 0 ]" "$p"
 	sed 's/^/# back: /' /tmp/back.log
+
+	# Maintenance mode and evacuation: wa, e1 and e2 (nehalem) move to
+	# b; esky (skylake-server) stays, because b cannot satisfy it; idle
+	# was never started, so nothing runs in it to move.
+	writer e1 nehalem && writer e2 nehalem && writer esky sky
+	mvctl guest add idle memory 2M baseline nehalem >/dev/null
+	mvmig evacuate --listen 0.0.0.0:5555 --wait $WAIT --timeout $WAIT --max-rounds 5 -j >/tmp/evac.json 2>/tmp/evac.log
+	rc=$?
+	sed 's/^/# evacuate: /' /tmp/evac.log /tmp/evac.json
+	check evacuate-exit-some-stayed "[ $rc = 1 ]" "exit $rc"
+	check evacuate-moved-three "grep -q '\"migrated\":3,\"stayed\":1,\"unknown\":0,\"skipped\":1' /tmp/evac.json"
+	check evacuate-table-says-why "grep -q '\"guest\":\"esky\",\"outcome\":\"stayed\",\"reason\":' /tmp/evac.json && grep -q 'lacks' /tmp/evac.json"
+	check evacuate-stayer-runs "[ \"\$(state esky)\" = running ]"
+	check evacuate-moved-ones-gone "[ -z \"\$(state wa)\$(state e1)\$(state e2)\" ]"
+	check evacuate-maintenance-on "mvctl host show | grep -q 'maintenance on'"
+	mvctl guest add late memory 2M baseline nehalem >/tmp/late.log 2>&1
+	check maintenance-refuses-new-guests "[ \$? != 0 ] && grep -q 'maintenance mode' /tmp/late.log" "$(cat /tmp/late.log)"
 else
 	mvmig recv --listen 0.0.0.0:5555 --timeout $RECYCLE >/tmp/recv.log 2>&1 &
 	recv=$!
@@ -107,6 +124,24 @@ else
 	rc=$?
 	sed 's/^/# sendback: /' /tmp/sendback.log
 	check migrated-b-to-a "[ $rc = 0 ] && [ -z \"\$(state wa)\" ]" "exit $rc"
+
+	# a's evacuation: three guests arrive, one is refused here.
+	mvmig recv --listen 0.0.0.0:5555 --timeout $RECYCLE >/tmp/evac-recv.log 2>&1 &
+	recv=$!
+	wait_state wa running $WAIT && wait_state e1 running $WAIT &&
+		wait_state e2 running $WAIT
+	check evacuate-received-three "[ \"\$(state wa)\$(state e1)\$(state e2)\" = runningrunningrunning ]"
+	i=0
+	while ! grep -q 'recv esky.*refused' /tmp/evac-recv.log && [ $i -lt $WAIT ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	check evacuate-refused-here "grep -q 'recv esky.*refused' /tmp/evac-recv.log && [ -z \"\$(state esky)\" ]"
+	sleep 3
+	p=$(last_progress e1)
+	check evacuated-guest-goes-on "[ -n \"$p\" ] && [ \"$(field "$p" failures)\" = 0 ]" "$p"
+	kill $recv
+	sed 's/^/# evac-recv: /' /tmp/evac-recv.log
 fi
 # The plan comes last, as TAP allows, because the halves differ in length.
 echo "1..$n"

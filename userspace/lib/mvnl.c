@@ -85,6 +85,11 @@ struct mvnl *mvnl_shared(int *err)
 	return &shared;
 }
 
+void mvnl_shared_drop(void)
+{
+	mvnl_close(&shared);
+}
+
 const struct mvnl *mvnl_shared_last(void)
 {
 	return &shared;

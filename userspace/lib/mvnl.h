@@ -41,6 +41,8 @@ void mvnl_close(struct mvnl *nl);
  * replies queued is opened afresh. NULL on failure, with -errno in *@err.
  */
 struct mvnl *mvnl_shared(int *err);
+/* A child process drops its parent's handle: the next use opens its own. */
+void mvnl_shared_drop(void);
 /* The shared handle as the last request left it: its error, for printing */
 const struct mvnl *mvnl_shared_last(void);
 /* Why mvnl_open() failed, in words */

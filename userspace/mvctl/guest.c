@@ -436,6 +436,17 @@ static int guest_console(struct mvctl *ctl)
 	return ret;
 }
 
+/* An event is a line of text, or a JSON object on a line of its own. */
+static int event_end(void)
+{
+	close_json_object();
+	print_text("\n");
+	if (is_json())
+		printf("\n");
+	fflush(stdout);
+	return NL_OK;
+}
+
 static int on_event(struct nl_msg *m, void *arg)
 {
 	struct nlattr *tb[MV_A_MAX + 1];
@@ -451,12 +462,7 @@ static int on_event(struct nl_msg *m, void *arg)
 		print_string(PRINT_ANY, "event", "%s", "maintenance");
 		print_bool(PRINT_JSON, "maintenance", NULL, on);
 		print_string(PRINT_FP, NULL, " %s", on ? "on" : "off");
-		close_json_object();
-		print_text("\n");
-		if (is_json())
-			printf("\n");
-		fflush(stdout);
-		return NL_OK;
+		return event_end();
 	}
 	if (!tb[MV_A_GUEST_EVENT] || !tb[MV_A_GUEST_NAME])
 		return NL_OK;
@@ -478,12 +484,7 @@ static int on_event(struct nl_msg *m, void *arg)
 		if (pause_why(r))
 			print_string(PRINT_ANY, "why", " (%s)", pause_why(r));
 	}
-	close_json_object();
-	print_text("\n");
-	if (is_json())
-		printf("\n");
-	fflush(stdout);
-	return NL_OK;
+	return event_end();
 }
 
 int cmd_monitor(struct mvctl *ctl)

@@ -7,6 +7,7 @@
  *   mvmig recv [--listen ADDR:PORT] [--once] [--name NAME]
  *   mvmig save GUEST FILE [--keep-source]
  *   mvmig restore FILE [NAME]
+ *   mvmig evacuate { DEST... | --listen ADDR:PORT } [--parallel N]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -42,6 +43,7 @@ static void print_help(FILE *f)
 		"       mvmig recv --to FILE [ --listen ADDR:PORT ]\n"
 		"       mvmig save GUEST FILE [ --keep-source ]\n"
 		"       mvmig restore FILE [ NAME ]\n"
+		"       mvmig evacuate { HOST:PORT... | --listen ADDR:PORT } [ --parallel N ]\n"
 		"Options:\n"
 		"  --downtime-ms N      stop and copy once the rest fits in N ms (300)\n"
 		"  --max-rounds N       at most N pre-copy rounds (%u)\n"
@@ -49,6 +51,7 @@ static void print_help(FILE *f)
 		"  --keep-source        leave the source paused instead of deleting it\n"
 		"  --name NAME          the guest's name on the destination\n"
 		"  --once               recv: one transfer, then exit\n"
+		"  --parallel N         evacuate: up to N moves at a time (1)\n"
 		"  --wait SEC           keep trying to reach the receiver (0)\n"
 		"  --timeout SEC        longest wait for the peer at any step (120)\n"
 		"  --write-protect      track dirty pages by EPT write protection, not PML\n"
@@ -59,8 +62,11 @@ static void print_help(FILE *f)
 		"  --progress           a progress line even when stderr is no terminal\n"
 		"  -V, --version        print the version\n"
 		"  -h, --help           print this help\n"
-		"Exit status: 0 done; 1 failed, the source runs unchanged; 2 usage;\n"
-		"3 the outcome is unknown and the source is left paused (see mvmig(8)).\n",
+		"evacuate: maintenance mode on, then every running guest to the first\n"
+		"destination that takes it.\n"
+		"Exit status: 0 done; 1 failed, the source runs unchanged (evacuate:\n"
+		"some guests stayed); 2 usage; 3 the outcome is unknown and the source\n"
+		"is left paused (see mvmig(8)).\n",
 		MVMIG_MAX_ROUNDS);
 }
 
@@ -90,6 +96,30 @@ static int parse_num(const char *s, uint64_t *v)
 	return 0;
 }
 
+static int evacuate(struct mvmig_opts *o, bool listen_set, char **dests,
+		    int ndests)
+{
+	static const char *const listen_only[] = { NULL };
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	if (listen_set == (ndests > 0) || o->target || o->keep_source ||
+	    o->from || o->to || o->once) {
+		fprintf(stderr, "Error: usage: mvmig evacuate { HOST:PORT... | --listen ADDR:PORT } [ --parallel N ]\n");
+		return MVMIG_EXIT_USAGE;
+	}
+	if (listen_set && o->parallel > 1) {
+		fprintf(stderr, "Error: --parallel needs HOST:PORT destinations: --listen takes one connection at a time.\n");
+		return MVMIG_EXIT_USAGE;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	mv_io_set_cancel(&mvmig_cancel);
+	signal(SIGPIPE, SIG_IGN);
+	if (listen_set)
+		return mvmig_evacuate(o, listen_only, 1);
+	return mvmig_evacuate(o, (const char *const *)dests, ndests);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -108,13 +138,14 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "progress", no_argument, NULL, 'P' },
+		{ "parallel", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct mvmig_opts o = {
 		.downtime_ms = 300, .max_rounds = MVMIG_MAX_ROUNDS,
-		.timeout_s = 120, .listen = "0.0.0.0:4799",
+		.timeout_s = 120, .listen = "0.0.0.0:4799", .parallel = 1,
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	const char *cmd, *pos[2] = { NULL, NULL };
@@ -194,6 +225,11 @@ int main(int argc, char **argv)
 		case 'P':
 			o.progress = true;
 			break;
+		case 'N':
+			if (parse_num(optarg, &v) || !v || v > 64)
+				goto bad;
+			o.parallel = v;
+			break;
 		case 'h':
 			print_help(stdout);
 			return 0;
@@ -205,6 +241,8 @@ int main(int argc, char **argv)
 			return MVMIG_EXIT_USAGE;
 		}
 	}
+	if (!strcmp(cmd, "evacuate"))
+		return evacuate(&o, listen_set, argv + optind, argc - optind);
 	while (optind < argc) {
 		if (npos == 2) {
 			fprintf(stderr, "Error: unexpected argument \"%s\".\n", argv[optind]);

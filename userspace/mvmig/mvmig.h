@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <linux/migvisor.h>
+
 #include "../../common/policy.h"
 #include "../lib/stream.h"
 
@@ -19,6 +21,14 @@
 /* Exit codes beyond 0 (done) and 1 (failed, source unchanged and running) */
 #define MVMIG_EXIT_USAGE	2
 #define MVMIG_EXIT_IN_DOUBT	3	/* source left paused: see the man page */
+
+/* What one send did, for a caller that runs several (evacuate) */
+struct mvmig_outcome {
+	int status;			/* its exit status: 0, 1 or 3 */
+	char outcome[16];		/* "migrated", "refused", "failed", ... */
+	char reason[640];		/* why not, in words ("" when done) */
+	uint64_t downtime_usec, total_usec, bytes;
+};
 
 struct mvmig_opts {
 	const char *guest;		/* source guest */
@@ -38,6 +48,9 @@ struct mvmig_opts {
 	bool quiet;
 	bool progress;			/* a progress line even without a terminal */
 	bool force_wp;			/* write-protection dirty tracking */
+	/* send: fill this, and print neither figures nor errors */
+	struct mvmig_outcome *out;
+	unsigned int parallel;		/* evacuate: moves at a time */
 };
 
 /* Set by SIGINT/SIGTERM: stop at the next safe point. */
@@ -101,6 +114,18 @@ int mvmig_guest_fd(const char *name, char *err, size_t errlen);
 void mvmig_sess_error(int sfd, int ret, char *err, size_t errlen);
 
 int mvmig_send(const struct mvmig_opts *o, bool to_file);
+/* Move every guest of this host to the first of @dests that takes it. */
+int mvmig_evacuate(const struct mvmig_opts *o, const char *const *dests,
+		   unsigned int ndests);
+/* Every guest of this host: name and state (enum mv_guest_state) */
+struct mvmig_guest {
+	char name[MV_GUEST_NAME_MAX];
+	int state;
+};
+int mvmig_guest_list(struct mvmig_guest **out, unsigned int *n, char *err,
+		     size_t errlen);
+/* Maintenance mode on or off; 0 or -errno with the reason in @err */
+int mvmig_maintenance(bool on, char *err, size_t errlen);
 /* Split HOST:PORT (HOST may be empty with @any_host); 0 or -EINVAL */
 int mvmig_hostport(const char *s, bool any_host, char *host, size_t hlen,
 		   char *port, size_t plen);

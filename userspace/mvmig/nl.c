@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -206,4 +207,63 @@ void mvmig_sess_error(int sfd, int ret, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", e.msg);
 	else
 		snprintf(err, errlen, "%s", strerror(-ret));
+}
+
+struct list_arg {
+	struct mvmig_guest *v;
+	unsigned int n;
+};
+
+static int on_list(struct nlattr **tb, struct nlattr *head, int len, void *arg)
+{
+	struct list_arg *l = arg;
+	struct mvmig_guest *v;
+
+	if (!tb[MV_A_GUEST_NAME])
+		return 0;
+	v = realloc(l->v, (l->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	l->v = v;
+	snprintf(v[l->n].name, sizeof(v[l->n].name), "%s",
+		 nla_get_string(tb[MV_A_GUEST_NAME]));
+	v[l->n++].state = tb[MV_A_GUEST_STATE] ?
+			  nla_get_u32(tb[MV_A_GUEST_STATE]) : 0;
+	return 0;
+}
+
+int mvmig_guest_list(struct mvmig_guest **out, unsigned int *n, char *err,
+		     size_t errlen)
+{
+	struct list_arg l = { 0 };
+	struct req r;
+	int ret = req_start(&r, MV_CMD_GUEST_GET, NULL, 0, err, errlen);
+
+	if (ret)
+		return ret;
+	nlmsg_hdr(r.msg)->nlmsg_flags |= NLM_F_DUMP;
+	ret = req_run(&r, on_list, &l, err, errlen);
+	if (ret) {
+		free(l.v);
+		l.v = NULL;
+		l.n = 0;
+	}
+	*out = l.v;
+	*n = l.n;
+	return ret;
+}
+
+int mvmig_maintenance(bool on, char *err, size_t errlen)
+{
+	struct req r;
+	int ret = req_start(&r, MV_CMD_HOST_SET, NULL, 0, err, errlen);
+
+	if (ret)
+		return ret;
+	if (nla_put_u8(r.msg, MV_A_HOST_MAINTENANCE, on)) {
+		nlmsg_free(r.msg);
+		snprintf(err, errlen, "the request does not fit in a netlink message");
+		return -EMSGSIZE;
+	}
+	return req_run(&r, NULL, NULL, err, errlen);
 }

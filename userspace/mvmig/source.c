@@ -697,6 +697,19 @@ static int map_image(struct src *s)
 	return 0;
 }
 
+/* A send that ends before it reached a receiver: 1, with @msg said once */
+static int early_fail(const struct mvmig_opts *o, const char *msg)
+{
+	if (o->out) {
+		o->out->status = 1;
+		snprintf(o->out->outcome, sizeof(o->out->outcome), "failed");
+		snprintf(o->out->reason, sizeof(o->out->reason), "%s", msg);
+	} else {
+		fprintf(stderr, "Error: %s\n", msg);
+	}
+	return 1;
+}
+
 int mvmig_send(const struct mvmig_opts *o, bool to_file)
 {
 	struct mvmig_metrics m = {
@@ -715,15 +728,14 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 			return 1;
 	} else if (mvmig_guest_state(o->guest, &state, &m.guest_bytes, s.err,
 				     sizeof(s.err))) {
-		fprintf(stderr, "Error: guest %s: %s\n", o->guest, s.err);
-		return 1;
+		char msg[sizeof(s.err) + 64];
+
+		snprintf(msg, sizeof(msg), "guest %s: %s", o->guest, s.err);
+		return early_fail(o, msg);
 	}
 	s.buf = malloc(BUF_SIZE);
-	if (!s.buf) {
-		fprintf(stderr, "Error: cannot allocate the %u MiB transfer buffer\n",
-			BUF_SIZE >> 20);
-		return 1;
-	}
+	if (!s.buf)
+		return early_fail(o, "cannot allocate the transfer buffer");
 	if (to_file) {
 		s.out = open(o->peer, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (s.out < 0) {
@@ -739,9 +751,8 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 	if (!to_file && !o->peer) {
 		lfd = mvmig_listen(o->listen, s.err, sizeof(s.err));
 		if (lfd < 0) {
-			fprintf(stderr, "Error: %s\n", s.err);
 			free(s.buf);
-			return 1;
+			return early_fail(o, s.err);
 		}
 	}
 	for (;;) {
@@ -753,9 +764,10 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 				continue;
 			}
 			if (s.out < 0) {
-				fprintf(stderr, "Error: %s\n", s.err);
 				free(s.buf);
-				return 1;
+				if (lfd >= 0)
+					close(lfd);
+				return early_fail(o, s.err);
 			}
 			mv_reader_init(&s.rd, s.out);
 			s.rd.timeout_ms = o->timeout_s * 1000;
@@ -793,15 +805,27 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 	m.pages_tracked = !ret;
 	if (m.progress)
 		fputc('\n', stderr);
-	mvmig_report(&m, o->json);
-	if (ret)
-		fprintf(stderr, "Error: %s\n", s.err);
+	if (o->out) {
+		o->out->status = ret;
+		snprintf(o->out->outcome, sizeof(o->out->outcome), "%s",
+			 m.outcome ? m.outcome : ret ? "failed" : "migrated");
+		snprintf(o->out->reason, sizeof(o->out->reason), "%s",
+			 ret ? s.err : "");
+		o->out->downtime_usec = m.downtime_usec;
+		o->out->total_usec = m.total_usec;
+		o->out->bytes = m.bytes;
+	} else {
+		mvmig_report(&m, o->json);
+		if (ret)
+			fprintf(stderr, "Error: %s\n", s.err);
+	}
 	if (ret == 1 && to_file)
 		unlink(o->peer);	/* no partial snapshot files */
-	if (ret == MVMIG_EXIT_IN_DOUBT && o->from)
+	/* With @o->out the caller says what an unknown outcome means. */
+	if (ret == MVMIG_EXIT_IN_DOUBT && !o->out && o->from)
 		fprintf(stderr, "All of %s was sent, but the destination did not acknowledge it: check whether it has the guest %s.\n",
 			o->from, m.target);
-	else if (ret == MVMIG_EXIT_IN_DOUBT)
+	else if (ret == MVMIG_EXIT_IN_DOUBT && !o->out)
 		fprintf(stderr, "The guest %s is paused here. Check the destination: if it runs the guest, delete it here (mvctl guest del %s); if not, resume it (mvctl guest resume %s).\n",
 			o->guest, o->guest, o->guest);
 	close(s.out);
