@@ -96,7 +96,7 @@ static int parse_num(const char *s, uint64_t *v)
 	return 0;
 }
 
-static int evacuate(struct mvmig_opts *o, bool listen_set, char **dests,
+static int cmd_evacuate(struct mvmig_opts *o, bool listen_set, char **dests,
 		    int ndests)
 {
 	static const char *const listen_only[] = { NULL };
@@ -242,7 +242,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!strcmp(cmd, "evacuate"))
-		return evacuate(&o, listen_set, argv + optind, argc - optind);
+		return cmd_evacuate(&o, listen_set, argv + optind, argc - optind);
 	while (optind < argc) {
 		if (npos == 2) {
 			fprintf(stderr, "Error: unexpected argument \"%s\".\n", argv[optind]);
