@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include "../lib/compiler.h"
 #include "../lib/json_print.h"
 #include "../lib/mvnl.h"
 #include "mvmig.h"
@@ -47,10 +48,7 @@ static const char *dest_name(const struct evac *e, int i)
 	return e->dests[i] ? e->dests[i] : e->o->listen;
 }
 
-static void say(const struct evac *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void say(const struct evac *e, const char *fmt, ...)
+static void __printf(2, 3) say(const struct evac *e, const char *fmt, ...)
 {
 	va_list ap;
 
