@@ -4,9 +4,8 @@
 # twohost_mig_test.sh a|b
 #
 # The cross-generation test, one half per emulated host. Both sides listen
-# (a sender with mvmig send --listen), on TCP port 5555 from a to b and on
-# 5556 from b to a, and rig/tcp-relay on the machine outside joins each
-# pair of ports, because Bochs' slirp cannot connect out.
+# on TCP port 5555 (a sender with mvmig send --listen) and rig/tcp-relay on
+# the machine outside joins them, because Bochs' slirp cannot connect out.
 #  a (Skylake-X): a skylake-server guest is refused by b before any page
 #    moves and keeps running here; a nehalem writer guest migrates live
 #    to b; later it comes back and runs here again.
@@ -32,7 +31,8 @@ if ! renice -n 19 -p $spin >/dev/null || ! kill -0 $spin; then
 fi
 WAIT=600
 # A receiver's read timeout is what drops a relay connection that has
-# nothing behind it, so that rig/tcp-relay connects again.
+# nothing behind it (two receivers joined while the old one still
+# listens), so that rig/tcp-relay connects again.
 RECYCLE=30
 grep -q '^migvisor ' /proc/modules || insmod /rig/migvisor.ko
 n=0
@@ -80,7 +80,7 @@ if [ "$role" = a ]; then
 	echo "MV-DIGEST writer/a-before $(field "$p" cpuid)"
 	check source-paused "[ \"\$(state wa)\" = paused ]"
 	mvctl guest del wa
-	mvmig recv --listen 0.0.0.0:5556 --timeout $RECYCLE --once -q >/tmp/back.log 2>&1 &
+	mvmig recv --listen 0.0.0.0:5555 --timeout $RECYCLE --once -q >/tmp/back.log 2>&1 &
 	wait_state wa running $WAIT
 	check came-back-from-b "[ \"\$(state wa)\" = running ]"
 	sleep 5
@@ -120,7 +120,7 @@ else
 	check refused-guest-absent "[ -z \"\$(state big)\" ]"
 	kill $recv
 	sed 's/^/# recv: /' /tmp/recv.log
-	mvmig send wa --listen 0.0.0.0:5556 --wait $WAIT --timeout $WAIT --max-rounds 5 >/tmp/sendback.log 2>&1
+	mvmig send wa --listen 0.0.0.0:5555 --wait $WAIT --timeout $WAIT --max-rounds 5 >/tmp/sendback.log 2>&1
 	rc=$?
 	sed 's/^/# sendback: /' /tmp/sendback.log
 	check migrated-b-to-a "[ $rc = 0 ] && [ -z \"\$(state wa)\" ]" "exit $rc"
