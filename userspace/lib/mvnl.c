@@ -62,11 +62,6 @@ void mvnl_close(struct mvnl *nl)
 
 static struct mvnl shared;
 
-static void shared_close(void)
-{
-	mvnl_close(&shared);
-}
-
 struct mvnl *mvnl_shared(int *err)
 {
 	static int registered;
@@ -81,7 +76,7 @@ struct mvnl *mvnl_shared(int *err)
 		return NULL;
 	}
 	if (!registered++)
-		atexit(shared_close);
+		atexit(mvnl_shared_drop);
 	return &shared;
 }
 
