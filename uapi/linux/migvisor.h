@@ -26,13 +26,19 @@
  *    baseline applies, or none (the host's offer, not migratable).
  *
  *    Baselines (NEW, DEL and SET_DEFAULT need CAP_NET_ADMIN):
- *      BASELINE_NEW  NAME, POLICY, [MODEL], [REPLACE]
+ *      BASELINE_NEW  NAME, POLICY, [MODEL], [REPLACE], [TSC_KHZ]
  *      BASELINE_DEL  NAME
  *      BASELINE_GET  [NAME]                    one, or dump all
  *      BASELINE_SET_DEFAULT [NAME]             none: clear the default
  *    A baseline some guest uses cannot be replaced or deleted (-EBUSY);
  *    a guest cannot be created with one this host cannot satisfy
  *    (-EOPNOTSUPP). Both name the reason in the extack message.
+ *    A baseline's TSC_KHZ (default: this host's rate) is the rate its
+ *    guests' TSC runs at, on every host: by the VMCS TSC multiplier where
+ *    VMX has TSC scaling, else only on hosts within MV_TSC_TOLERANCE_PPM
+ *    of it (a guest or restore elsewhere is refused, -EOPNOTSUPP). HOST_GET
+ *    gives HOST_TSC_KHZ and HOST_TSC_SCALING, GUEST_GET GUEST_TSC_KHZ and
+ *    GUEST_TSC_SCALED.
  *
  *    Events go to the multicast group MV_MCGRP_EVENTS as MV_CMD_GUEST_EVENT
  *    with NAME, EVENT and, for stops, STOP_REASON and STOP_INFO, and as
@@ -143,6 +149,11 @@ enum mv_attr {
 	MV_A_GUEST_PAUSE_REASON,	/* u32, enum mv_pause_reason */
 	MV_A_GUEST_PAUSE_CPU,		/* u32, CPU a host pause is about */
 	MV_A_HOST_MAINTENANCE,		/* u8, 0 or 1: no new guests */
+	MV_A_BASELINE_TSC_KHZ,		/* u32, the guests' TSC rate, kHz */
+	MV_A_GUEST_TSC_KHZ,		/* u32, this guest's TSC rate, kHz */
+	MV_A_GUEST_TSC_SCALED,		/* u8: 1 if by the VMCS multiplier */
+	MV_A_HOST_TSC_KHZ,		/* u32, this host's TSC rate, kHz */
+	MV_A_HOST_TSC_SCALING,		/* u8: 1 if VMX can scale the TSC */
 
 	__MV_A_MAX,
 	MV_A_MAX = __MV_A_MAX - 1
@@ -173,6 +184,10 @@ enum mv_exit_attr {
 
 #define MV_GUEST_NAME_MAX	32
 #define MV_BASELINE_NAME_MAX	32
+/* TSC rates a baseline may name, kHz, and the unscaled tolerance */
+#define MV_TSC_KHZ_MIN		1000
+#define MV_TSC_KHZ_MAX		20000000
+#define MV_TSC_TOLERANCE_PPM	250
 #define MV_GUEST_MEM_MIN	(1ULL << 20)
 #define MV_GUEST_MEM_MAX	(1ULL << 30)
 /* Console bytes kept per guest; older ones are dropped. */
@@ -280,6 +295,7 @@ enum mv_hypercall {
 	MV_HC_CONSOLE_WRITE = 1,	/* RDI: GPA, RSI: length; -> length */
 	MV_HC_ABI = 2,			/* -> MV_HC_ABI_VERSION */
 	MV_HC_TSC_KHZ = 3,		/* -> the guest's TSC frequency, kHz */
+	MV_HC_CLOCK_NS = 4,		/* -> this host's CLOCK_MONOTONIC, ns */
 };
 
 enum mv_msr_attr {
@@ -519,13 +535,17 @@ struct mv_rec_baseline {
  * @name: the guest's name on the source
  * @memory: guest RAM, bytes
  * @vcpus: 1
+ * @tsc_khz: the guest's TSC rate, kHz, fixed by its baseline when it was
+ *	created; it keeps it on every host (0 from writers that predate the
+ *	field: the VCPU record's @tsc_khz then)
  * @reserved: zero
  */
 struct mv_rec_config {
 	char name[MV_GUEST_NAME_MAX];
 	__u64 memory;
 	__u32 vcpus;
-	__u32 reserved[5];
+	__u32 tsc_khz;
+	__u32 reserved[4];
 };
 
 /*
@@ -565,10 +585,10 @@ enum mv_rec_seg_index {
  * the size the baseline's XCR0 gives.
  * @gpr: RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8-R15
  * @tsc: the guest's TSC when it was captured
- * @tsc_khz: the source host's TSC rate
- * @captured_ns: source CLOCK_REALTIME at capture; the guest's TSC goes on
- *	from @tsc plus the time since then, as far as the two hosts' clocks
- *	agree (never backwards)
+ * @tsc_khz: the guest's TSC rate (as CONFIG's)
+ * @captured_ns: source CLOCK_REALTIME at capture, for the record only:
+ *	two hosts' clocks need not agree, so the reader advances the
+ *	guest's TSC by END's @age_ns plus its own time from END to start
  * @msr_*: guest MSRs; @cr0/@cr4 are what the guest wrote (its view)
  */
 struct mv_rec_vcpu {
@@ -614,13 +634,18 @@ struct mv_rec_vcpu {
  * struct mv_rec_end - MV_REC_END
  * @records: records before this one (its own seq)
  * @pages: pages sent in all PAGES records, repeats included
+ * @age_ns: source time from the vCPU's capture to this record, ns (the
+ *	guest is paused throughout); at most MV_REC_MAX_AGE_NS
  * @reserved: zero
  */
 struct mv_rec_end {
 	__u64 records;
 	__u64 pages;
-	__u64 reserved[2];
+	__u64 age_ns;
+	__u64 reserved;
 };
+
+#define MV_REC_MAX_AGE_NS	(3600ULL * 1000000000ULL)
 
 /* MV_REC_ROUND (wire-only): a pre-copy round, or the final one, begins. */
 #define MV_ROUND_FINAL		0x1
