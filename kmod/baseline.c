@@ -8,6 +8,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <net/netlink.h>
+#include <asm/tsc.h>
 
 #include "baseline.h"
 #include "cpuid/offer.h"
@@ -94,7 +95,7 @@ static int busy(struct mv_baseline *bl, const char *what,
 }
 
 int mv_baseline_add(const char *name, const char *model,
-		    const struct mv_policy *p, bool replace,
+		    const struct mv_policy *p, u32 khz, bool replace,
 		    struct netlink_ext_ack *extack)
 {
 	struct mv_baseline *bl, *old;
@@ -109,6 +110,7 @@ int mv_baseline_add(const char *name, const char *model,
 	bl->policy = *p;
 	mv_policy_normalise(&bl->policy);
 	bl->hash = mv_policy_hash(&bl->policy);
+	bl->tsc_khz = khz ?: tsc_khz;
 
 	mutex_lock(&mv_baselines_lock);
 	old = mv_baseline_find(name);
@@ -264,6 +266,7 @@ struct mv_guest *mv_baseline_guest_new(const char *name, u64 mem,
 	const struct mv_policy *p = &mv_host_offer;
 	struct mv_baseline *bl;
 	struct mv_guest *g;
+	u32 khz = 0;
 	int ret;
 
 	mutex_lock(&mv_baselines_lock);
@@ -280,8 +283,11 @@ struct mv_guest *mv_baseline_guest_new(const char *name, u64 mem,
 			g = ERR_PTR(ret);
 			goto out;
 		}
+		/* A restore's rate is its stream's (migrate/restore.c). */
+		if (!session)
+			khz = bl->tsc_khz;
 	}
-	g = mv_guest_create(name, mem, bl, p, session, extack);
+	g = mv_guest_create(name, mem, bl, p, khz, session, extack);
 out:
 	mutex_unlock(&mv_baselines_lock);
 	return g;

@@ -27,6 +27,7 @@ struct mv_baseline {
 	char model[MV_BASELINE_NAME_MAX];
 	struct mv_policy policy;	/* canonical; fixed while in use */
 	u64 hash;
+	u32 tsc_khz;			/* its guests' TSC rate */
 };
 
 extern struct mutex mv_baselines_lock;
@@ -37,8 +38,9 @@ struct mv_baseline *mv_baseline_default(void);
 struct mv_baseline *mv_baseline_next(u64 after, unsigned int *gen);
 void mv_baseline_get(struct mv_baseline *bl);
 void mv_baseline_put(struct mv_baseline *bl);
+/* @khz: its guests' TSC rate (0: this host's) */
 int mv_baseline_add(const char *name, const char *model,
-		    const struct mv_policy *p, bool replace,
+		    const struct mv_policy *p, u32 khz, bool replace,
 		    struct netlink_ext_ack *extack);
 int mv_baseline_del(const char *name, struct netlink_ext_ack *extack);
 int mv_baseline_set_default(const char *name, struct netlink_ext_ack *extack);

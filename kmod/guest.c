@@ -14,6 +14,7 @@
 #include "baseline.h"
 #include "guest.h"
 #include "netlink.h"
+#include "vmx/tsc.h"
 #include "vmx/vmx.h"
 
 DEFINE_MUTEX(mv_guests_lock);
@@ -195,9 +196,10 @@ bool mv_guests_maintenance(void)
 
 struct mv_guest *mv_guest_create(const char *name, u64 mem,
 				 struct mv_baseline *bl,
-				 const struct mv_policy *policy, bool session,
-				 struct netlink_ext_ack *extack)
+				 const struct mv_policy *policy, u32 khz,
+				 bool session, struct netlink_ext_ack *extack)
 {
+	char why[MV_TSC_WHY_LEN];
 	struct mv_guest *g;
 	int ret;
 
@@ -253,6 +255,11 @@ struct mv_guest *mv_guest_create(const char *name, u64 mem,
 	ret = mv_vcpu_create(&g->vcpu, g, 0);
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "cannot allocate the vCPU");
+		goto err_put;
+	}
+	ret = khz ? mv_tsc_rate_set(&g->vcpu, khz, why) : 0;
+	if (ret) {
+		mv_nl_errmsg(extack, "%s", why);
 		goto err_put;
 	}
 

@@ -83,10 +83,11 @@ int mv_guest_params_ok(const char *name, u64 mem, struct netlink_ext_ack *extack
 bool mv_guests_set_maintenance(bool on);
 bool mv_guests_maintenance(void);
 
+/* @khz: the guest's TSC rate; 0 for this host's (a restore sets it) */
 struct mv_guest *mv_guest_create(const char *name, u64 mem,
 				 struct mv_baseline *bl,
-				 const struct mv_policy *policy, bool session,
-				 struct netlink_ext_ack *extack);
+				 const struct mv_policy *policy, u32 khz,
+				 bool session, struct netlink_ext_ack *extack);
 int mv_guests_using(const struct mv_baseline *bl, char *buf, size_t len);
 int mv_guest_delete(const char *name, struct netlink_ext_ack *extack);
 int mv_guest_start(struct mv_guest *g, struct netlink_ext_ack *extack);

@@ -8,6 +8,7 @@
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <asm/processor.h>
+#include <asm/tsc.h>
 
 #include <linux/migvisor.h>
 
@@ -19,6 +20,7 @@
 #include "cpuid/offer.h"
 #include "cpuid/policy_nl.h"
 #include "vmx/capabilities.h"
+#include "vmx/tsc.h"
 #include "vmx/vmx.h"
 
 /*
@@ -246,7 +248,9 @@ static int mv_nl_host_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, MV_A_HOST_MODEL, c->x86_model) ||
 	    nla_put_u32(msg, MV_A_HOST_STEPPING, c->x86_stepping) ||
 	    nla_put_u32(msg, MV_A_HOST_MICROCODE, c->microcode) ||
-	    nla_put_u8(msg, MV_A_HOST_MAINTENANCE, mv_guests_maintenance()))
+	    nla_put_u8(msg, MV_A_HOST_MAINTENANCE, mv_guests_maintenance()) ||
+	    nla_put_u32(msg, MV_A_HOST_TSC_KHZ, tsc_khz) ||
+	    nla_put_u8(msg, MV_A_HOST_TSC_SCALING, mv_tsc_can_scale()))
 		goto out_free_msg;
 	if (put_vmx(msg) ||
 	    mv_policy_to_nl(msg, MV_A_HOST_OFFER, &mv_host_offer) ||
@@ -351,7 +355,9 @@ static int put_guest(struct sk_buff *skb, struct mv_guest *g)
 	    nla_put_u64_64bit(skb, MV_A_GUEST_ENTRY, g->entry, MV_A_PAD) ||
 	    nla_put_u64_64bit(skb, MV_A_GUEST_CONSOLE_SIZE,
 			      mv_console_total(&g->con), MV_A_PAD) ||
-	    nla_put_u32(skb, MV_A_GUEST_VCPU_CPU, g->vcpu.last_cpu))
+	    nla_put_u32(skb, MV_A_GUEST_VCPU_CPU, g->vcpu.last_cpu) ||
+	    nla_put_u32(skb, MV_A_GUEST_TSC_KHZ, READ_ONCE(g->vcpu.tsc_khz)) ||
+	    nla_put_u8(skb, MV_A_GUEST_TSC_SCALED, !!READ_ONCE(g->vcpu.tsc_mult)))
 		return -EMSGSIZE;
 	if (state == MV_GUEST_PAUSED &&
 	    (nla_put_u32(skb, MV_A_GUEST_PAUSE_REASON,

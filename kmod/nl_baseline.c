@@ -14,6 +14,11 @@
 #include "guest.h"
 #include "netlink.h"
 
+/* Wider than NLA_POLICY_RANGE's s16 bounds; not const: 6.1 takes it so */
+static struct netlink_range_validation tsc_khz_range = {
+	.min = MV_TSC_KHZ_MIN, .max = MV_TSC_KHZ_MAX,
+};
+
 const struct nla_policy mv_baseline_new_policy[MV_A_MAX + 1] = {
 	[MV_A_BASELINE_NAME] = { .type = NLA_NUL_STRING,
 				 .len = MV_BASELINE_NAME_MAX - 1 },
@@ -21,6 +26,7 @@ const struct nla_policy mv_baseline_new_policy[MV_A_MAX + 1] = {
 				  .len = MV_BASELINE_NAME_MAX - 1 },
 	[MV_A_BASELINE_POLICY] = { .type = NLA_NESTED },
 	[MV_A_BASELINE_REPLACE] = { .type = NLA_FLAG },
+	[MV_A_BASELINE_TSC_KHZ] = NLA_POLICY_FULL_RANGE(NLA_U32, &tsc_khz_range),
 };
 
 const struct nla_policy mv_baseline_name_policy[MV_A_MAX + 1] = {
@@ -32,6 +38,7 @@ int mv_nl_baseline_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *name = info->attrs[MV_A_BASELINE_NAME];
 	struct nlattr *model = info->attrs[MV_A_BASELINE_MODEL];
+	struct nlattr *khz;
 	struct mv_policy p;
 	int ret;
 
@@ -49,8 +56,10 @@ int mv_nl_baseline_new(struct sk_buff *skb, struct genl_info *info)
 				info->extack);
 	if (ret)
 		return ret;
+	khz = info->attrs[MV_A_BASELINE_TSC_KHZ];
 	return mv_baseline_add(nla_data(name), model ? nla_data(model) : "",
-			       &p, nla_get_flag(info->attrs[MV_A_BASELINE_REPLACE]),
+			       &p, khz ? nla_get_u32(khz) : 0,
+			       nla_get_flag(info->attrs[MV_A_BASELINE_REPLACE]),
 			       info->extack);
 }
 
@@ -96,6 +105,7 @@ static int put_baseline(struct sk_buff *skb, struct mv_baseline *bl)
 	if (nla_put_string(skb, MV_A_BASELINE_NAME, bl->name) ||
 	    nla_put_string(skb, MV_A_BASELINE_MODEL, bl->model) ||
 	    nla_put_u64_64bit(skb, MV_A_BASELINE_HASH, bl->hash, MV_A_PAD) ||
+	    nla_put_u32(skb, MV_A_BASELINE_TSC_KHZ, bl->tsc_khz) ||
 	    mv_policy_to_nl(skb, MV_A_BASELINE_POLICY, &bl->policy) ||
 	    (mv_baseline_is_default(bl) &&
 	     nla_put_flag(skb, MV_A_BASELINE_DEFAULT)))

@@ -12,6 +12,8 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/netlink.h>
 #include <linux/slab.h>
@@ -20,6 +22,7 @@
 #include "../baseline.h"
 #include "../guest.h"
 #include "../vmx/exit.h"
+#include "../vmx/tsc.h"
 #include "../vmx/vmx.h"
 #include "record.h"
 #include "session.h"
@@ -45,6 +48,7 @@ struct mv_restore {
 	u64 pages;
 	bool failed;
 	bool committed;
+	bool rate_set;			/* CONFIG (or VCPU) gave the TSC rate */
 	struct mv_sess_error err;
 };
 
@@ -140,6 +144,24 @@ static int do_baseline(struct mv_restore *r)
 	return 0;
 }
 
+/* The guest's TSC rate is the stream's, not this host's baseline's. */
+static int take_rate(struct mv_restore *r, u64 khz)
+{
+	char why[MV_TSC_WHY_LEN];
+	int ret;
+
+	if (khz < MV_TSC_KHZ_MIN || khz > MV_TSC_KHZ_MAX)
+		return bad(r, -EINVAL, "TSC rate %llu kHz is outside %u..%u",
+			   khz, MV_TSC_KHZ_MIN, MV_TSC_KHZ_MAX);
+	mutex_lock(&r->g->lock);
+	ret = mv_tsc_rate_set(&r->g->vcpu, khz, why);
+	mutex_unlock(&r->g->lock);
+	if (ret)
+		return bad(r, ret, "%s", why);
+	r->rate_set = true;
+	return 0;
+}
+
 static int do_config(struct mv_restore *r)
 {
 	const struct mv_rec_config *c = (const void *)r->rec;
@@ -154,6 +176,13 @@ static int do_config(struct mv_restore *r)
 			   c->memory, r->g->mem.size);
 	if (c->vcpus != 1)
 		return bad(r, -EINVAL, "%u vCPUs; migvisor guests have one", c->vcpus);
+	/* Before any page: a host that cannot keep the rate takes nothing. */
+	if (c->tsc_khz) {
+		int ret = take_rate(r, c->tsc_khz);
+
+		if (ret)
+			return ret;
+	}
 	r->seen |= SEEN_CONFIG;
 	return 0;
 }
@@ -222,6 +251,13 @@ static int do_vcpu(struct mv_restore *r)
 
 	if (!(r->seen & SEEN_CONFIG) || (r->seen & SEEN_VCPU))
 		return bad(r, -EINVAL, "VCPU must come once, after CONFIG");
+	/* A writer that predates CONFIG's rate: the VCPU record's, now. */
+	if (!r->rate_set) {
+		int ret = take_rate(r, ((const struct mv_rec_vcpu *)r->rec)->tsc_khz);
+
+		if (ret)
+			return ret;
+	}
 	if (mv_state_check(r->g, (const void *)r->rec, r->rec + sizeof(*v), &why))
 		return bad(r, -EINVAL, "vCPU state refused: %s", why);
 	v = kmemdup(r->rec, sizeof(*v), GFP_KERNEL_ACCOUNT);
@@ -240,10 +276,17 @@ static int do_end(struct mv_restore *r)
 
 	if (!(r->seen & SEEN_VCPU))
 		return bad(r, -EINVAL, "END before the vCPU state");
-	if (e->records != r->hdr.seq || e->pages != r->pages ||
-	    e->reserved[0] || e->reserved[1])
+	if (e->records != r->hdr.seq || e->pages != r->pages || e->reserved)
 		return bad(r, -EINVAL, "END counts %llu records and %llu pages, the stream had %u and %llu",
 			   e->records, e->pages, r->hdr.seq, r->pages);
+	if (e->age_ns > MV_REC_MAX_AGE_NS)
+		return bad(r, -EINVAL, "END says the guest was paused %llu s on the source, more than %llu",
+			   div_u64(e->age_ns, NSEC_PER_SEC),
+			   div_u64(MV_REC_MAX_AGE_NS, NSEC_PER_SEC));
+	/* Its TSC goes on from here, as if it had run since (state.c). */
+	mutex_lock(&r->g->lock);
+	r->g->vcpu.tsc_base_ns = ktime_get_ns() - e->age_ns;
+	mutex_unlock(&r->g->lock);
 	r->seen |= SEEN_END;
 	return 0;
 }

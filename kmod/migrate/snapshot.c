@@ -15,6 +15,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/netlink.h>
@@ -47,6 +48,7 @@ struct mv_snap {
 	u8 *buf;			/* whole records waiting to be read */
 	size_t buf_len, buf_off, buf_size;
 	struct mv_rec_vcpu *vcpu;	/* captured at FINISH */
+	u64 captured_ns;		/* ktime of the capture */
 	void *xsave;
 	struct mv_sess_error err;
 };
@@ -77,6 +79,7 @@ static void queue_head(struct mv_snap *s)
 	};
 	struct mv_rec_config cfg = {
 		.memory = g->mem.size, .vcpus = 1,
+		.tsc_khz = g->vcpu.tsc_khz,
 	};
 	u8 bl[sizeof(struct mv_rec_baseline) +
 	      MV_W_COUNT * sizeof(struct mv_rec_word)];
@@ -91,7 +94,10 @@ static void queue_head(struct mv_snap *s)
 
 static void queue_tail(struct mv_snap *s)
 {
-	struct mv_rec_end end = { .pages = s->pages_sent };
+	struct mv_rec_end end = {
+		.pages = s->pages_sent,
+		.age_ns = ktime_get_ns() - s->captured_ns,
+	};
 
 	queue(s, MV_REC_VCPU, s->vcpu, sizeof(*s->vcpu), s->xsave,
 	      s->vcpu->xsave_size);
@@ -285,8 +291,10 @@ static long snap_round(struct mv_snap *s, struct mv_snap_round __user *uarg,
 	} else {
 		ret = mv_dirty_harvest(g, s->send, &total);
 	}
-	if (!ret && finish)
+	if (!ret && finish) {
 		ret = mv_state_capture(g, s->vcpu, s->xsave);
+		s->captured_ns = ktime_get_ns();
+	}
 	r.flags = (g->dirty.on ? (g->dirty.pml ? MV_SNAP_PML : MV_SNAP_WP) : 0) |
 		  (s->paused ? MV_SNAP_PAUSED : 0);
 	mutex_unlock(&g->lock);

@@ -22,11 +22,10 @@
 
 #include "../guest.h"
 #include "../vmx/exit.h"
+#include "../vmx/tsc.h"
 #include "../vmx/vmx_ops.h"
 #include "state.h"
 
-/* The guest TSC may jump ahead by at most this over a migration. */
-#define MAX_TSC_GAP_NS		(60 * NSEC_PER_SEC)
 
 #define SAR_TYPE(ar)		((ar) & 0xf)
 #define SAR_S			BIT(4)
@@ -97,8 +96,8 @@ static int capture_on_vcpu(struct mv_vcpu *v, void *arg)
 	r->msr_pat = v->pat;
 	r->msr_mtrr_def_type = v->mtrr_def_type;
 	r->flags = MV_VCPU_PAT | MV_VCPU_MTRR;
-	r->tsc = rdtsc() + v->tsc_offset;
-	r->tsc_khz = tsc_khz;
+	r->tsc = mv_tsc_guest(v, rdtsc());
+	r->tsc_khz = v->tsc_khz;
 	r->captured_ns = ktime_get_real_ns();
 	return 0;
 }
@@ -305,8 +304,9 @@ static const char *check(struct mv_guest *g, const struct mv_rec_vcpu *r,
 	if ((r->interruptibility & 3) &&
 	    !!(r->pending_dbg & BIT(14)) != !!(r->rflags & X86_EFLAGS_TF))
 		return "pending debug exceptions BS disagrees with RFLAGS.TF under blocking";
-	if (!r->tsc_khz)
-		return "TSC rate is zero";
+	/* CONFIG fixed the rate (restore.c), or this record does now. */
+	if (r->tsc_khz != g->vcpu.tsc_khz)
+		return "its TSC rate is not the one CONFIG gave";
 	return check_xsave(g, xsave);
 }
 
@@ -344,7 +344,7 @@ void mv_state_apply(struct mv_guest *g, struct mv_rec_vcpu *r,
 
 void mv_state_to_vmcs(struct mv_vcpu *v, const struct mv_rec_vcpu *r)
 {
-	s64 gap = ktime_get_real_ns() - r->captured_ns;
+	u64 paused = ktime_get_ns() - v->tsc_base_ns;
 	unsigned int i;
 
 	mv_vmcs_set_cr0(r->cr0);
@@ -375,12 +375,13 @@ void mv_state_to_vmcs(struct mv_vcpu *v, const struct mv_rec_vcpu *r)
 	mv_vmwrite(GUEST_INTERRUPTIBILITY_INFO, r->interruptibility);
 	mv_vmwrite(GUEST_PENDING_DBG_EXCEPTIONS, r->pending_dbg);
 	/*
-	 * The guest's TSC goes on from where it was, plus the wall-clock
-	 * time the move took, so the guest sees its downtime. Hosts whose
-	 * clocks disagree must not make it jump backwards or by hours.
+	 * The guest's TSC goes on from its capture, advanced by the time it
+	 * was paused as the path measured it: the source's from capture to
+	 * END, then ours from END to now (restore.c sets tsc_base_ns). No
+	 * two hosts' clocks are compared, so it cannot jump by their
+	 * difference, and it never goes back.
 	 */
-	gap = clamp_t(s64, gap, 0, MAX_TSC_GAP_NS);
-	v->tsc_offset = r->tsc + mul_u64_u32_div(gap, r->tsc_khz, 1000000) -
-			rdtsc();
+	v->tsc_offset = r->tsc + mv_tsc_ticks(v, paused) -
+			mv_tsc_scaled(v, rdtsc());
 	mv_vmwrite(TSC_OFFSET, v->tsc_offset);
 }

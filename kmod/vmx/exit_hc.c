@@ -4,7 +4,7 @@
  * of which only the debug console port does anything.
  */
 #include <linux/kernel.h>
-#include <asm/tsc.h>
+#include <linux/ktime.h>
 
 #include "exit_int.h"
 
@@ -54,7 +54,11 @@ void mv_exit_vmcall(struct mv_vcpu *v, struct mv_exit *e)
 		v->regs.rax = MV_HC_ABI_VERSION;
 		break;
 	case MV_HC_TSC_KHZ:
-		v->regs.rax = tsc_khz;
+		v->regs.rax = v->tsc_khz;
+		break;
+	case MV_HC_CLOCK_NS:
+		/* A reference that is the host's, not the guest's TSC. */
+		v->regs.rax = ktime_get_ns();
 		break;
 	default:
 		v->regs.rax = -MV_HC_ENOSYS;

@@ -15,6 +15,7 @@
 
 #include "../compat.h"
 #include "exit_int.h"
+#include "tsc.h"
 #include "vmx_ops.h"
 
 #define MV_MSR_MTRRCAP		0x000000fe
@@ -129,7 +130,7 @@ static bool read_msr(struct mv_vcpu *v, u32 index, u64 *val)
 		*val = 0;
 		return true;
 	case MSR_IA32_TSC:
-		*val = rdtsc() + v->tsc_offset;
+		*val = mv_tsc_guest(v, rdtsc());
 		return true;
 	case MSR_EFER:
 		*val = mv_vmread(GUEST_IA32_EFER);

@@ -150,6 +150,8 @@ static void setup_controls(struct mv_vcpu *v)
 	if (v->vpid)
 		proc2 |= SECONDARY_EXEC_ENABLE_VPID;
 	proc2 |= policy_controls(v);
+	if (v->tsc_mult)
+		proc2 |= SECONDARY_EXEC_TSC_SCALING;
 	exit = VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER |
 	       VM_EXIT_LOAD_IA32_EFER | VM_EXIT_SAVE_DEBUG_CONTROLS;
 	entry = VM_ENTRY_IA32E_MODE | VM_ENTRY_LOAD_IA32_EFER |
@@ -181,6 +183,8 @@ static void setup_controls(struct mv_vcpu *v)
 	if (v->vpid)
 		mv_vmwrite(VIRTUAL_PROCESSOR_ID, v->vpid);
 	mv_vmwrite(VMCS_LINK_POINTER, -1ull);
+	if (v->tsc_mult)
+		mv_vmwrite(TSC_MULTIPLIER, v->tsc_mult);
 	if (mv_policy_has(&v->guest->policy, MV_F_xsaves))
 		mv_vmwrite(XSS_EXIT_BITMAP, 0);
 	/* Every CR0 and CR4 bit is the host's: writes exit, reads see shadows. */
@@ -328,6 +332,7 @@ int mv_vcpu_create(struct mv_vcpu *v, struct mv_guest *g, unsigned int id)
 			   mv_policy_has(&g->policy, MV_F_rdpid);
 	v->dr[6] = MV_DR6_FIXED;
 	v->dr[7] = MV_DR7_FIXED;
+	v->tsc_khz = tsc_khz;
 	ret = mv_loaded_vmcs_alloc(&v->lv);
 	if (ret)
 		return ret;

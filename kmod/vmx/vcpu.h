@@ -65,7 +65,10 @@ struct mv_vcpu {
 	u64 pat;			/* IA32_PAT, with pat shown */
 	u64 mtrr_def_type;		/* IA32_MTRR_DEF_TYPE, with mtrr */
 	u64 cr2;			/* live only while the guest runs */
-	u64 tsc_offset;			/* guest TSC = host TSC + this */
+	u64 tsc_offset;			/* guest TSC = scaled host TSC + this */
+	u64 tsc_mult;			/* TSC_MULTIPLIER, 0: not scaled */
+	u64 tsc_base_ns;		/* restore: ktime of the captured TSC */
+	u32 tsc_khz;			/* the guest's rate (its baseline's) */
 	u64 dr[8];			/* virtual DR0-3, DR6, DR7 */
 	void *fpu;			/* FXSAVE/XSAVE image, 64-byte aligned */
 	bool xsave;			/* policy has XSAVE: XSAVE image */

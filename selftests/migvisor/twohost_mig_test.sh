@@ -6,11 +6,14 @@
 # The cross-generation test, one half per emulated host. Both sides listen
 # on TCP port 5555 (a sender with mvmig send --listen) and rig/tcp-relay on
 # the machine outside joins them, because Bochs' slirp cannot connect out.
-#  a (Skylake-X): a skylake-server guest is refused by b before any page
-#    moves and keeps running here; a nehalem writer guest migrates live
-#    to b; later it comes back and runs here again.
-#  b (Nehalem): receives the writer, checks it goes on (counter, page
-#    stamps, CPUID digest), sends it back to a.
+#  a (Skylake-X, a TSC 20 % faster than b's, with VMX TSC scaling): a
+#    skylake-server guest is refused by b before any page moves and keeps
+#    running here; a nehalem writer guest migrates live to b; later it
+#    comes back and runs here again. Then a evacuates: four guests move,
+#    one stays for its features and one for its TSC rate.
+#  b (Nehalem, no TSC scaling): receives the writer, checks it goes on
+#    (counter, page stamps, CPUID digest), sends it back to a; takes the
+#    evacuees, and checks that the clock guest's TSC kept its rate.
 # Prints TAP-style ok/not ok lines; "# " lines carry the figures.
 role=$1
 # Bochs counts time in instructions, and a halted CPU skips ahead to its
@@ -55,8 +58,25 @@ wait_state() {	# NAME STATE SECONDS
 }
 last_progress() { mvctl guest console "$1" | grep '^writer: gen' | tail -n1; }
 field() { echo "$1" | sed -n "s/.* $2 \([0-9a-f]*\).*/\1/p"; }
+# tsc_rate NAME: the guest's TSC rate in kHz over its last 5 windows of
+# guests/tsc-clock.c (10 s), once it has 6 here: the first one on a host
+# may have begun on the other, whose clock is unrelated.
+tsc_rate() {
+	mvctl guest console "$1" | awk '/^tsc-clock: window [0-9]+ ns / { ns[c] = $5; t[c] = $7; c++ }
+		END { if (c < 6) exit 1; for (i = c - 5; i < c; i++) { a += ns[i]; b += t[i] }
+		      printf "%.3f\n", b * 1e6 / a }'
+}
+wait_rate() {	# NAME SECONDS
+	i=0
+	while ! tsc_rate "$1" >/dev/null && [ $i -lt "$2" ]; do sleep 1; i=$((i + 1)); done
+	tsc_rate "$1"
+}
+within() { awk -v g="$1" -v w="$2" -v f="$3" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(g != "" && d / w < f) }'; }
 
-mvctl baseline add nehalem model nehalem >/dev/null 2>&1
+# Host-a's TSC runs 20 % faster than host-b's (twohost-check gives it
+# 120 M instructions per emulated second): the pool's baseline names b's
+# rate, which a keeps by TSC scaling and b has natively.
+mvctl baseline add nehalem model nehalem ${MV_PEER_TSC_KHZ:+tsc-khz $MV_PEER_TSC_KHZ} >/dev/null 2>&1
 if [ "$role" = a ]; then
 	mvctl baseline add sky model skylake-server >/dev/null
 	writer big sky
@@ -90,19 +110,36 @@ if [ "$role" = a ]; then
 	check round-trip-pages-verify "[ -n \"$p\" ] && [ \"$(field "$p" failures)\" = 0 ]" "$p"
 	sed 's/^/# back: /' /tmp/back.log
 
-	# Maintenance mode and evacuation: wa, e1 and e2 (nehalem) move to
-	# b; esky (skylake-server) stays, because b cannot satisfy it; idle
-	# was never started, so nothing runs in it to move.
+	# The guest's TSC at the pool's rate: clk measures it against this
+	# host's clock (MV_HC_CLOCK_NS), here scaled, and on b after the move.
+	mvctl guest add clk memory 2M baseline nehalem >/dev/null &&
+		mvctl guest load clk /rig/bin/tsc-clock.elf && mvctl guest start clk
+	mvctl host show | grep '^tsc' | sed 's/^/# a: host /'
+	mvctl guest show clk | grep 'tsc' | sed 's/^/# a: clk /'
+	r=$(wait_rate clk $WAIT)
+	echo "# a: clk's TSC over 10 s: $r kHz (baseline: $MV_PEER_TSC_KHZ)"
+	check tsc_rate-scaled-here "within '$r' '$MV_PEER_TSC_KHZ' 0.001 && mvctl guest show clk | grep -q '(scaled)'" "$r kHz"
+	# A baseline at this host's own rate: b has no TSC scaling and runs
+	# 20 % slower, so it refuses tf before any page moves.
+	mvctl baseline add fast model nehalem >/dev/null
+	writer tf fast
+
+	# Maintenance mode and evacuation: wa, e1, e2 and clk (nehalem) move
+	# to b; esky (skylake-server) stays, because b cannot satisfy it, and
+	# tf, because b cannot keep its TSC rate; idle was never started, so
+	# nothing runs in it to move.
 	writer e1 nehalem && writer e2 nehalem && writer esky sky
 	mvctl guest add idle memory 2M baseline nehalem >/dev/null
 	mvmig evacuate --listen 0.0.0.0:5555 --wait $WAIT --timeout $WAIT --max-rounds 5 -j >/tmp/evac.json 2>/tmp/evac.log
 	rc=$?
 	sed 's/^/# evacuate: /' /tmp/evac.log /tmp/evac.json
 	check evacuate-exit-some-stayed "[ $rc = 1 ]" "exit $rc"
-	check evacuate-moved-three "grep -q '\"migrated\":3,\"stayed\":1,\"unknown\":0,\"skipped\":1' /tmp/evac.json"
-	check evacuate-table-says-why "grep -q '\"guest\":\"esky\",\"outcome\":\"stayed\",\"reason\":' /tmp/evac.json && grep -q 'lacks' /tmp/evac.json"
+	check evacuate-moved-four "grep -q '\"migrated\":4,\"stayed\":2,\"unknown\":0,\"skipped\":1' /tmp/evac.json"
+	check evacuate-table-says-why "grep -q '\"guest\":\"esky\",\"outcome\":\"stayed\",\"reason\":\"[^\"]*lacks' /tmp/evac.json"
+	check tsc_refused-names-both-rates "grep -q '\"guest\":\"tf\",\"outcome\":\"stayed\",\"reason\":\"[^\"]*TSC runs at [0-9]* kHz and this host.s at [0-9]* kHz' /tmp/evac.json"
+	check tsc_refused-guest-runs "[ \"\$(state tf)\" = running ]"
 	check evacuate-stayer-runs "[ \"\$(state esky)\" = running ]"
-	check evacuate-moved-ones-gone "[ -z \"\$(state wa)\$(state e1)\$(state e2)\" ]"
+	check evacuate-moved-ones-gone "[ -z \"\$(state wa)\$(state e1)\$(state e2)\$(state clk)\" ]"
 	check evacuate-maintenance-on "mvctl host show | grep -q 'maintenance on'"
 	mvctl guest add late memory 2M baseline nehalem >/tmp/late.log 2>&1
 	check maintenance-refuses-new-guests "[ \$? != 0 ] && grep -q 'maintenance mode' /tmp/late.log" "$(cat /tmp/late.log)"
@@ -125,18 +162,28 @@ else
 	sed 's/^/# sendback: /' /tmp/sendback.log
 	check migrated-b-to-a "[ $rc = 0 ] && [ -z \"\$(state wa)\" ]" "exit $rc"
 
-	# a's evacuation: three guests arrive, one is refused here.
+	# a's evacuation: four guests arrive, two are refused here.
 	mvmig recv --listen 0.0.0.0:5555 --timeout $RECYCLE >/tmp/evac-recv.log 2>&1 &
 	recv=$!
 	wait_state wa running $WAIT && wait_state e1 running $WAIT &&
-		wait_state e2 running $WAIT
-	check evacuate-received-three "[ \"\$(state wa)\$(state e1)\$(state e2)\" = runningrunningrunning ]"
+		wait_state e2 running $WAIT && wait_state clk running $WAIT
+	check evacuate-received-four "[ \"\$(state wa)\$(state e1)\$(state e2)\$(state clk)\" = runningrunningrunningrunning ]"
 	i=0
-	while ! grep -q 'recv esky.*refused' /tmp/evac-recv.log && [ $i -lt $WAIT ]; do
+	while ! { grep -q 'recv esky.*refused' /tmp/evac-recv.log && grep -q 'recv tf.*refused' /tmp/evac-recv.log; } &&
+		[ $i -lt $WAIT ]; do
 		sleep 1
 		i=$((i + 1))
 	done
 	check evacuate-refused-here "grep -q 'recv esky.*refused' /tmp/evac-recv.log && [ -z \"\$(state esky)\" ]"
+	check tsc_refused-here "grep -q 'recv tf.*refused' /tmp/evac-recv.log && [ -z \"\$(state tf)\" ]"
+	# clk's TSC keeps the pool's rate here, where it is this host's own.
+	mvctl host show | grep '^tsc' | sed 's/^/# b: host /'
+	mvctl guest show clk | grep 'tsc' | sed 's/^/# b: clk /'
+	want=$(mvctl guest show clk | sed -n 's/.*tsc \([0-9]*\) kHz.*/\1/p')
+	r=$(wait_rate clk $WAIT)
+	echo "# b: clk's TSC over 10 s after the move: $r kHz (its rate: $want)"
+	check tsc_rate-after-move "within '$r' '$want' 0.001 && [ -n \"$want\" ]" "$r kHz, want $want"
+	check tsc_rate-clock-never-back "! mvctl guest console clk | grep -q 'WENT BACK'"
 	sleep 3
 	p=$(last_progress e1)
 	check evacuated-guest-goes-on "[ -n \"$p\" ] && [ \"$(field "$p" failures)\" = 0 ]" "$p"
