@@ -32,6 +32,22 @@ static inline uint64_t mv_hypercall(uint64_t nr, uint64_t a, uint64_t b,
 }
 #endif
 
+/* The guest's TSC rate, kHz: its baseline's, on every host */
+static inline uint64_t mv_tsc_khz(void)
+{
+	return mv_hypercall(MV_HC_TSC_KHZ, 0, 0, 0);
+}
+
+/*
+ * The current host's CLOCK_MONOTONIC, ns (-MV_HC_ENOSYS from a module
+ * without it). Two readings compare only on one host: after a migration
+ * the clock is another host's, which may be anywhere.
+ */
+static inline uint64_t mv_clock_ns(void)
+{
+	return mv_hypercall(MV_HC_CLOCK_NS, 0, 0, 0);
+}
+
 static inline void mv_outb(uint16_t port, uint8_t v)
 {
 	asm volatile("outb %0, %1" : : "a" (v), "Nd" (port));

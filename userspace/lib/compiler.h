@@ -9,6 +9,10 @@
 #ifndef __printf
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #endif
+#ifndef __stringify
+#define __stringify_1(x...) #x
+#define __stringify(x...) __stringify_1(x)
+#endif
 #ifndef __maybe_unused
 #define __maybe_unused __attribute__((unused))
 #endif

@@ -113,6 +113,9 @@ int mv_host_from_nl(struct mv_host *h, struct nlattr **tb,
 	h->microcode = get_u32(tb[MV_A_HOST_MICROCODE]);
 	h->has_maintenance = tb[MV_A_HOST_MAINTENANCE];
 	h->maintenance = h->has_maintenance && nla_get_u8(tb[MV_A_HOST_MAINTENANCE]);
+	h->tsc_khz = get_u32(tb[MV_A_HOST_TSC_KHZ]);
+	h->has_tsc_scaling = tb[MV_A_HOST_TSC_SCALING];
+	h->tsc_scaling = h->has_tsc_scaling && nla_get_u8(tb[MV_A_HOST_TSC_SCALING]);
 	if (tb[MV_A_HOST_VMX_FEAT_CTL])
 		h->feat_ctl = nla_get_u64(tb[MV_A_HOST_VMX_FEAT_CTL]);
 	if (tb[MV_A_HOST_OFFER] &&
@@ -205,6 +208,16 @@ void mv_host_print(const struct mv_host *h, bool details)
 		print_bool(PRINT_JSON, "maintenance", NULL, h->maintenance);
 		print_string(PRINT_FP, NULL, "maintenance %s\n",
 			     h->maintenance ? "on" : "off");
+	}
+	/* Whether guests of another rate can run here without drift */
+	if (h->tsc_khz) {
+		print_uint(PRINT_ANY, "tsc_khz", "tsc %llu kHz", h->tsc_khz);
+		if (h->has_tsc_scaling) {
+			print_bool(PRINT_JSON, "tsc_scaling", NULL, h->tsc_scaling);
+			print_string(PRINT_FP, NULL, ", scaling %s",
+				     h->tsc_scaling ? "yes" : "no");
+		}
+		print_text("\n");
 	}
 
 	open_json_object("vmx");
@@ -476,6 +489,22 @@ int mv_host_from_json(struct mv_host *h, struct json_object *o, char *err,
 	if (json_field(o, "microcode", true, UINT32_MAX, &n, err, errlen))
 		return -EINVAL;
 	h->microcode = n;
+	/*
+	 * Optional (reports from before TSC rates were in them), and not in
+	 * the fingerprint or the drift: a host's calibrated rate can move
+	 * by a few kHz from one boot to the next.
+	 */
+	if (json_field(o, "tsc_khz", false, UINT32_MAX, &n, err, errlen))
+		return -EINVAL;
+	h->tsc_khz = json_object_object_get_ex(o, "tsc_khz", NULL) ? n : 0;
+	if (json_object_object_get_ex(o, "tsc_scaling", &v)) {
+		if (!json_object_is_type(v, json_type_boolean)) {
+			snprintf(err, errlen, "\"tsc_scaling\" must be true or false");
+			return -EINVAL;
+		}
+		h->has_tsc_scaling = true;
+		h->tsc_scaling = json_object_get_boolean(v);
+	}
 	if (!json_object_object_get_ex(o, "vmx", &v)) {
 		snprintf(err, errlen, "no \"vmx\" in it");
 		return -EINVAL;

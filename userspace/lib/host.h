@@ -30,6 +30,9 @@ struct mv_host {
 	uint32_t family, model, stepping, microcode;
 	/* Maintenance mode, from the module (not in a report's fingerprint) */
 	bool has_maintenance, maintenance;
+	/* TSC rate, kHz (0: not reported), and VMX TSC scaling */
+	uint32_t tsc_khz;
+	bool has_tsc_scaling, tsc_scaling;
 	uint64_t feat_ctl;
 	uint64_t vmx_caps[MV_VMX_CAP_WORDS];
 	unsigned int n_msr;

@@ -281,6 +281,8 @@ bool mv_rec_len_ok(const struct mv_rec *h)
 int mv_rec_config_get(const void *p, size_t len, struct mv_rec_config *cfg,
 		      const char **why)
 {
+	size_t i;
+
 	if (len != sizeof(*cfg)) {
 		*why = "the CONFIG record has the wrong size";
 		return -EPROTO;
@@ -299,6 +301,20 @@ int mv_rec_config_get(const void *p, size_t len, struct mv_rec_config *cfg,
 	    cfg->memory % 4096) {
 		*why = "the CONFIG record's guest RAM is not whole pages between 1 MiB and 1 GiB";
 		return -EPROTO;
+	}
+	/* 0 is a writer from before the field; anything else a baseline set. */
+	if (cfg->tsc_khz && (cfg->tsc_khz < MV_TSC_KHZ_MIN ||
+			     cfg->tsc_khz > MV_TSC_KHZ_MAX)) {
+		*why = "the CONFIG record's guest TSC rate is outside "
+		       __stringify(MV_TSC_KHZ_MIN) ".." __stringify(MV_TSC_KHZ_MAX) " kHz";
+		return -EPROTO;
+	}
+	/* Refused, not ignored: a newer writer's field would be lost here. */
+	for (i = 0; i < ARRAY_SIZE(cfg->reserved); i++) {
+		if (cfg->reserved[i]) {
+			*why = "the CONFIG record's reserved fields are not zero (a newer writer?)";
+			return -EPROTO;
+		}
 	}
 	return 0;
 }
@@ -483,6 +499,15 @@ int mv_rec_check(struct mv_rec_check *c, const struct mv_rec *h,
 		memcpy(&end, p, sizeof(end));
 		if (end.records != h->seq || end.pages != c->pages) {
 			*why = "END's counts do not match the stream";
+			return -EPROTO;
+		}
+		/* As the restoring module bounds it: the guest's TSC moves by it. */
+		if (end.age_ns > MV_REC_MAX_AGE_NS) {
+			*why = "END's age (the time since the vCPU's capture) is over an hour";
+			return -EPROTO;
+		}
+		if (end.reserved) {
+			*why = "END's reserved field is not zero (a newer writer?)";
 			return -EPROTO;
 		}
 		c->ended = true;

@@ -72,9 +72,10 @@ size_t mv_rec_len_max(uint32_t type);
 /* Whether @h's length is one its type allows (minimum and maximum). */
 bool mv_rec_len_ok(const struct mv_rec *h);
 /*
- * A CONFIG payload, checked: whole, the name NUL-terminated, one vCPU
- * and RAM a guest can have (MV_GUEST_MEM_MIN..MAX, whole pages). 0, or
- * -EPROTO with the reason in @why.
+ * A CONFIG payload, checked: whole, the name NUL-terminated, one vCPU,
+ * RAM a guest can have (MV_GUEST_MEM_MIN..MAX, whole pages), a TSC rate
+ * of 0 (an older writer) or in MV_TSC_KHZ_MIN..MAX, reserved fields zero.
+ * 0, or -EPROTO with the reason in @why.
  */
 int mv_rec_config_get(const void *p, size_t len, struct mv_rec_config *cfg,
 		      const char **why);
@@ -108,7 +109,7 @@ int mv_rec_account(const uint8_t *p, size_t len, struct mv_rec_stats *st);
 /*
  * A stream checked record by record as the restoring module would check
  * its framing, for a receiver that writes it to a file: sequence, CRC,
- * page entries inside guest RAM, END's counts.
+ * page entries inside guest RAM, END's counts, age and reserved field.
  */
 struct mv_rec_check {
 	uint64_t guest_bytes;

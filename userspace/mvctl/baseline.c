@@ -21,8 +21,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: mvctl baseline add NAME SOURCE [ EDIT... ]\n"
-		"       mvctl baseline change NAME SOURCE [ EDIT... ]\n"
+		"Usage: mvctl baseline add NAME SOURCE [ EDIT... ] [ tsc-khz KHZ ]\n"
+		"       mvctl baseline change NAME SOURCE [ EDIT... ] [ tsc-khz KHZ ]\n"
 		"       mvctl baseline { del | show } NAME\n"
 		"       mvctl baseline { list | show | models }\n"
 		"       mvctl baseline set-default { NAME | none }\n"
@@ -31,15 +31,19 @@ static void usage(FILE *f)
 		"       mvctl baseline cpuid BASELINE [ cr4 VALUE ] [ xcr0 VALUE ] [ apic ID ]\n"
 		"SOURCE := { model MODEL | file FILE.json | pool REPORT... }\n"
 		"EDIT := { +FEATURE | -FEATURE }   (/proc/cpuinfo or QEMU names)\n"
+		"KHZ := the guests' TSC rate on every host, %u to %u\n"
+		"       (default: this host's)\n"
 		"BASELINE := { NAME | MODEL | FILE.json }   (a file, a baseline in\n"
 		"            the module, or a named model, in that order)\n"
-		"REPORT := the output of \"mvctl -j host show\" on a host\n");
+		"REPORT := the output of \"mvctl -j host show\" on a host\n",
+		MV_TSC_KHZ_MIN, MV_TSC_KHZ_MAX);
 }
 
 struct got {
 	struct mv_policy p;
 	char name[MV_BASELINE_NAME_MAX];
 	char model[MV_BASELINE_NAME_MAX];
+	uint32_t tsc_khz;		/* 0: the module did not say */
 	bool found, is_default;
 };
 
@@ -62,6 +66,8 @@ static int on_baseline(struct nlattr **tb, struct nlattr *head, int len,
 		snprintf(g->model, sizeof(g->model), "%s",
 			 nla_get_string(tb[MV_A_BASELINE_MODEL]));
 	g->is_default = tb[MV_A_BASELINE_DEFAULT];
+	if (tb[MV_A_BASELINE_TSC_KHZ])
+		g->tsc_khz = nla_get_u32(tb[MV_A_BASELINE_TSC_KHZ]);
 	if (mv_policy_from_nlattr(&g->p, tb[MV_A_BASELINE_POLICY]))
 		return -EPROTO;
 	if (arg)
@@ -79,6 +85,9 @@ static int on_baseline(struct nlattr **tb, struct nlattr *head, int len,
 			print_string(PRINT_ANY, NULL, " %s", nla_get_string(a));
 	close_json_array();
 	print_text("\n");
+	/* A module from before TSC rates in baselines sends none: no line. */
+	if (g->tsc_khz)
+		print_uint(PRINT_ANY, "tsc_khz", "  tsc %llu kHz\n", g->tsc_khz);
 	mv_policy_print("policy", &g->p);
 	close_json_object();
 	return 0;
@@ -186,7 +195,8 @@ static int pool_of(struct mvctl *ctl, struct mv_policy *out, bool print)
 	unsigned int n = 0, dist;
 	int richest, closest;
 
-	while (ctl->argc && ctl->argv[0][0] != '+' && ctl->argv[0][0] != '-') {
+	while (ctl->argc && ctl->argv[0][0] != '+' && ctl->argv[0][0] != '-' &&
+	       strcmp(ctl->argv[0], "tsc-khz")) {
 		const char *f = argv_next(ctl);
 
 		if (mv_policy_load_file(f, &p, err, sizeof(err))) {
@@ -228,6 +238,7 @@ static int pool_of(struct mvctl *ctl, struct mv_policy *out, bool print)
 	return 0;
 }
 
+/* SOURCE: the policy that the EDITs change */
 static int source(struct mvctl *ctl, struct mv_policy *p, char *model,
 		  size_t mlen)
 {
@@ -261,12 +272,62 @@ static int source(struct mvctl *ctl, struct mv_policy *p, char *model,
 		fprintf(stderr, "Error: expected \"model\", \"file\" or \"pool\".\n");
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/*
+ * A TSC rate, kHz: decimal digits only, in range. strtoul() alone would
+ * take blanks, a sign ("-1" is ULONG_MAX), "0x" and trailing junk.
+ */
+static int parse_tsc_khz(const char *s, uint32_t *khz)
+{
+	unsigned long long v = 0;
+	const char *d;
+
+	if (!s || !*s)
+		return -EINVAL;
+	for (d = s; *d; d++) {
+		if (*d < '0' || *d > '9')
+			return -EINVAL;
+		v = v * 10 + (*d - '0');
+		/* Past the range already: stop before v can wrap */
+		if (v > MV_TSC_KHZ_MAX)
+			return -ERANGE;
+	}
+	if (v < MV_TSC_KHZ_MIN)
+		return -ERANGE;
+	*khz = v;
+	return 0;
+}
+
+/* EDITs and tsc-khz after SOURCE, in any order; *@tsc_khz 0 if not given */
+static int add_options(struct mvctl *ctl, struct mv_policy *p,
+		       uint32_t *tsc_khz)
+{
+	const char *arg;
+	char err[256];
+
 	while (ctl->argc) {
 		arg = argv_next(ctl);
+		if (!strcmp(arg, "tsc-khz")) {
+			arg = argv_next(ctl);
+			if (*tsc_khz) {
+				fprintf(stderr, "Error: tsc-khz is given twice.\n");
+				return -EINVAL;
+			}
+			if (parse_tsc_khz(arg, tsc_khz)) {
+				fprintf(stderr, "Error: tsc-khz%s%s%s: the guests' TSC rate is a whole number of kHz from %u to %u.\n",
+					arg ? " \"" : "", arg ? arg : "",
+					arg ? "\"" : "", MV_TSC_KHZ_MIN,
+					MV_TSC_KHZ_MAX);
+				return -EINVAL;
+			}
+			continue;
+		}
 		if ((arg[0] != '+' && arg[0] != '-') ||
 		    mv_policy_edit(p, arg, err, sizeof(err))) {
 			fprintf(stderr, "Error: %s\n", arg[0] == '+' || arg[0] == '-' ?
-				err : "edits are +FEATURE or -FEATURE");
+				err : "after SOURCE come +FEATURE, -FEATURE and tsc-khz KHZ");
 			return -EINVAL;
 		}
 	}
@@ -280,6 +341,7 @@ static int baseline_add(struct mvctl *ctl, bool replace)
 	char model[MV_BASELINE_NAME_MAX];
 	struct mv_policy p;
 	struct nl_msg *msg;
+	uint32_t tsc_khz = 0;
 	int ret;
 
 	if (!name) {
@@ -287,6 +349,8 @@ static int baseline_add(struct mvctl *ctl, bool replace)
 		return -EINVAL;
 	}
 	ret = source(ctl, &p, model, sizeof(model));
+	if (!ret)
+		ret = add_options(ctl, &p, &tsc_khz);
 	if (ret)
 		return ret;
 	msg = mvctl_msg(MV_CMD_BASELINE_NEW, 0, false);
@@ -295,6 +359,7 @@ static int baseline_add(struct mvctl *ctl, bool replace)
 	if (nla_put_string(msg, MV_A_BASELINE_NAME, name) ||
 	    nla_put_string(msg, MV_A_BASELINE_MODEL, model) ||
 	    (replace && nla_put_flag(msg, MV_A_BASELINE_REPLACE)) ||
+	    (tsc_khz && nla_put_u32(msg, MV_A_BASELINE_TSC_KHZ, tsc_khz)) ||
 	    mv_policy_put_nl(msg, MV_A_BASELINE_POLICY, &p)) {
 		nlmsg_free(msg);
 		return mvnl_too_big(what);

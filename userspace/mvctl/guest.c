@@ -233,6 +233,19 @@ static int on_guest(struct nlattr **tb, struct nlattr *head, int len, void *arg)
 		print_hex(PRINT_ANY, "policy_hash", " policy 0x%016llx",
 			  nla_get_u64(tb[MV_A_GUEST_POLICY_HASH]));
 	print_text("\n");
+	/* An older module sends no rate: no line rather than a rate of 0. */
+	if (tb[MV_A_GUEST_TSC_KHZ]) {
+		print_uint(PRINT_ANY, "tsc_khz", "  tsc %llu kHz",
+			   nla_get_u32(tb[MV_A_GUEST_TSC_KHZ]));
+		if (tb[MV_A_GUEST_TSC_SCALED]) {
+			bool scaled = nla_get_u8(tb[MV_A_GUEST_TSC_SCALED]);
+
+			print_bool(PRINT_JSON, "tsc_scaled", NULL, scaled);
+			print_string(PRINT_FP, NULL, " (%s)",
+				     scaled ? "scaled" : "native");
+		}
+		print_text("\n");
+	}
 	open_json_object("violations");
 	nla_for_each_attr(a, head, len, rem) {
 		struct nlattr *e[MV_A_VIOLATION_MAX + 1];

@@ -676,9 +676,9 @@ static int map_image(struct src *s)
 		if (h.type == MV_REC_CONFIG &&
 		    mv_rec_config_get(s->img + s->head_len + sizeof(h), h.len,
 				      &cfg, &why)) {
-			fprintf(stderr, "Error: %s: %s (it gives %llu bytes of RAM, %u vCPUs)\n",
+			fprintf(stderr, "Error: %s: %s (it gives %llu bytes of RAM, %u vCPUs, TSC %u kHz)\n",
 				s->o->from, why, (unsigned long long)cfg.memory,
-				cfg.vcpus);
+				cfg.vcpus, cfg.tsc_khz);
 			return 1;
 		}
 		s->head_len += sizeof(h) + h.len;

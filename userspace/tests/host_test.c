@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <json-c/json.h>
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
@@ -16,6 +17,7 @@
 #include "kselftest_harness.h"
 #include "../lib/host.h"
 #include "../lib/json_print.h"
+#include "../lib/policy_io.h"
 #include "../../selftests/lib/mv_util.h"
 
 static void put_leaf(struct nl_msg *m, uint32_t leaf, uint32_t sub,
@@ -153,6 +155,93 @@ TEST(print_json_report)
 	EXPECT_NE(NULL, strstr(s, "{\"leaf\":\"0x80000001\",\"subleaf\":\"0x0\","));
 	free(s);
 	nlmsg_free(m);
+	free(h);
+}
+
+/* What "host check --since" and "host labels --from" read back */
+static int reread(const char *s, struct mv_host *h, char *err, size_t len)
+{
+	struct json_object *o = json_tokener_parse(s);
+	int ret;
+
+	if (!o)
+		return -EBADMSG;
+	ret = mv_host_from_json(h, o, err, len);
+	json_object_put(o);
+	return ret;
+}
+
+/*
+ * The TSC rate and scaling, as a module that reports them sends them,
+ * printed and read back; a report without them (an older module's, or
+ * an older report file) still reads, as rate 0.
+ */
+TEST(tsc_rate_and_scaling)
+{
+	struct mv_host *h = calloc(1, sizeof(*h)), *r = calloc(1, sizeof(*r));
+	struct nl_msg *m = reply(true, true, 0);
+	char err[256] = "", *s, *t, *p;
+
+	ASSERT_EQ(0, decode(m, h));
+	EXPECT_EQ(0, h->tsc_khz);
+	EXPECT_FALSE(h->has_tsc_scaling);
+	s = print(h, false);
+	EXPECT_EQ(NULL, strstr(s, "tsc ")) TH_LOG("%s", s);
+	free(s);
+	s = print(h, true);
+	EXPECT_EQ(NULL, strstr(s, "tsc_"));
+	EXPECT_EQ(0, reread(s, r, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(0, r->tsc_khz);
+	EXPECT_FALSE(r->has_tsc_scaling);
+	free(s);
+	nlmsg_free(m);
+
+	m = reply(true, true, 0);
+	nla_put_u32(m, MV_A_HOST_TSC_KHZ, 120000);
+	nla_put_u8(m, MV_A_HOST_TSC_SCALING, 1);
+	ASSERT_EQ(0, decode(m, h));
+	EXPECT_EQ(120000, h->tsc_khz);
+	EXPECT_TRUE(h->has_tsc_scaling && h->tsc_scaling);
+	s = print(h, false);
+	EXPECT_NE(NULL, strstr(s, "\ntsc 120000 kHz, scaling yes\n")) TH_LOG("%s", s);
+	free(s);
+	s = print(h, true);
+	EXPECT_NE(NULL, strstr(s, "\"tsc_khz\":120000,\"tsc_scaling\":true"));
+	EXPECT_EQ(0, reread(s, r, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(120000, r->tsc_khz);
+	EXPECT_TRUE(r->has_tsc_scaling && r->tsc_scaling);
+
+	/* A key of the wrong type is named, not taken as 0 or false */
+	t = calloc(1, strlen(s) + 16);
+	ASSERT_NE(NULL, t);
+	p = strstr(s, "\"tsc_scaling\":true");
+	ASSERT_NE(NULL, p);
+	sprintf(t, "%.*s\"tsc_scaling\":\"yes\"%s", (int)(p - s), s,
+		p + strlen("\"tsc_scaling\":true"));
+	EXPECT_EQ(-EINVAL, reread(t, r, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "tsc_scaling")) TH_LOG("%s", err);
+	p = strstr(s, "\"tsc_khz\":120000");
+	ASSERT_NE(NULL, p);
+	sprintf(t, "%.*s\"tsc_khz\":-1%s", (int)(p - s), s,
+		p + strlen("\"tsc_khz\":120000"));
+	EXPECT_EQ(-EINVAL, reread(t, r, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "tsc_khz")) TH_LOG("%s", err);
+	free(t);
+	free(s);
+	nlmsg_free(m);
+
+	m = reply(true, true, 0);
+	nla_put_u32(m, MV_A_HOST_TSC_KHZ, 2100000);
+	nla_put_u8(m, MV_A_HOST_TSC_SCALING, 0);
+	ASSERT_EQ(0, decode(m, h));
+	s = print(h, false);
+	EXPECT_NE(NULL, strstr(s, "\ntsc 2100000 kHz, scaling no\n")) TH_LOG("%s", s);
+	free(s);
+	s = print(h, true);
+	EXPECT_NE(NULL, strstr(s, "\"tsc_khz\":2100000,\"tsc_scaling\":false"));
+	free(s);
+	nlmsg_free(m);
+	free(r);
 	free(h);
 }
 

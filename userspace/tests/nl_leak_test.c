@@ -105,6 +105,72 @@ TEST(mvctl_guest_add_with_a_huge_baseline_name)
 	json_finish();
 }
 
+/*
+ * A TSC rate that is not digits in MV_TSC_KHZ_MIN..MAX is refused by
+ * name before any message is built: the module would take "0x10" as
+ * nothing at all. A good one goes in the request (which then does not
+ * fit, for the huge name, and is freed).
+ */
+TEST(mvctl_baseline_add_checks_tsc_khz)
+{
+	static const char *const bad[] = {
+		"", "abc", "-1", "+5000", " 5000", "5000 ", "0x5000", "5e6",
+		"999", "20000001", "4294967296", "99999999999999999999999",
+	};
+	const char *argv[7] = { "add", "b", "model", "nehalem", "tsc-khz" };
+	struct mvctl ctl;
+	char msg[512];
+	size_t i;
+	FILE *err;
+	int saved;
+
+	json_init(stdout, false, false);
+	err = tmpfile();
+	ASSERT_NE(NULL, err);
+	fflush(stderr);
+	saved = dup(2);
+	ASSERT_LE(0, saved);
+	dup2(fileno(err), 2);
+	/* One past the list: tsc-khz with no value at all */
+	for (i = 0; i <= ARRAY_SIZE(bad); i++) {
+		argv[5] = i < ARRAY_SIZE(bad) ? bad[i] : NULL;
+		ctl = (struct mvctl){ .argc = argv[5] ? 6 : 5, .argv = (char **)argv };
+		allocated = 0;
+		fflush(stderr);
+		ftruncate(fileno(err), 0);
+		rewind(err);
+		EXPECT_EQ(-EINVAL, cmd_baseline(&ctl)) TH_LOG("\"%s\"", argv[5]);
+		EXPECT_EQ(0, allocated) TH_LOG("\"%s\": a message was built", argv[5]);
+		fflush(stderr);
+		rewind(err);
+		memset(msg, 0, sizeof(msg));
+		fread(msg, 1, sizeof(msg) - 1, err);
+		EXPECT_NE(NULL, strstr(msg, "tsc-khz")) TH_LOG("%s", msg);
+		EXPECT_NE(NULL, strstr(msg, "1000 to 20000000")) TH_LOG("%s", msg);
+	}
+	/* Twice is an error too, even with the same rate */
+	argv[5] = "100000";
+	argv[6] = "tsc-khz";
+	ctl = (struct mvctl){ .argc = 7, .argv = (char **)argv };
+	allocated = 0;
+	EXPECT_EQ(-EINVAL, cmd_baseline(&ctl));
+	EXPECT_EQ(0, allocated);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	fclose(err);
+
+	memset(huge, 'd', sizeof(huge) - 1);
+	argv[1] = huge;
+	argv[5] = "1000";
+	ctl = (struct mvctl){ .argc = 6, .argv = (char **)argv };
+	EXPECT_NO_LEAK(cmd_baseline(&ctl));
+	argv[5] = "20000000";
+	ctl = (struct mvctl){ .argc = 6, .argv = (char **)argv };
+	EXPECT_NO_LEAK(cmd_baseline(&ctl));
+	json_finish();
+}
+
 TEST(mvmig_frees_requests_that_do_not_fit)
 {
 	struct mv_policy p;

@@ -194,6 +194,19 @@ TEST(file_sink_checks)
 	h = rec(b, MV_REC_END, 2, &end, sizeof(end));
 	EXPECT_EQ(-EPROTO, mv_rec_check(&c, h, b + sizeof(*h), &why));
 	end.pages = 2;
+	/* The guest's TSC moves on by the age: an hour at most, as the module */
+	end.age_ns = MV_REC_MAX_AGE_NS + 1;
+	h = rec(b, MV_REC_END, 2, &end, sizeof(end));
+	EXPECT_EQ(-EPROTO, mv_rec_check(&c, h, b + sizeof(*h), &why));
+	EXPECT_NE(NULL, strstr(why, "age"));
+	EXPECT_FALSE(c.ended);
+	end.age_ns = MV_REC_MAX_AGE_NS;
+	end.reserved = 1;
+	h = rec(b, MV_REC_END, 2, &end, sizeof(end));
+	EXPECT_EQ(-EPROTO, mv_rec_check(&c, h, b + sizeof(*h), &why));
+	EXPECT_NE(NULL, strstr(why, "reserved"));
+	EXPECT_FALSE(c.ended);
+	end.reserved = 0;
 	h = rec(b, MV_REC_END, 2, &end, sizeof(end));
 	EXPECT_EQ(0, mv_rec_check(&c, h, b + sizeof(*h), &why));
 	EXPECT_TRUE(c.ended);
@@ -217,6 +230,7 @@ TEST(lengths_bounded_by_type)
 	struct mv_rec h;
 	const char *why;
 	uint8_t *p;
+	size_t i;
 	int fds[2];
 
 	EXPECT_EQ(sizeof(struct mv_rec_header), mv_rec_len_max(MV_REC_HEADER));
@@ -245,6 +259,29 @@ TEST(lengths_bounded_by_type)
 	cfg.memory = 1 << 20;
 	memset(cfg.name, 'a', sizeof(cfg.name));
 	EXPECT_EQ(-EPROTO, mv_rec_config_get(&cfg, sizeof(cfg), &cfg, &why));
+	cfg.name[0] = 0;
+
+	/* 0 is an older writer's; else a rate a baseline may name */
+	cfg.tsc_khz = MV_TSC_KHZ_MIN;
+	EXPECT_EQ(0, mv_rec_config_get(&cfg, sizeof(cfg), &cfg, &why));
+	cfg.tsc_khz = MV_TSC_KHZ_MAX;
+	EXPECT_EQ(0, mv_rec_config_get(&cfg, sizeof(cfg), &cfg, &why));
+	cfg.tsc_khz = MV_TSC_KHZ_MIN - 1;
+	EXPECT_EQ(-EPROTO, mv_rec_config_get(&cfg, sizeof(cfg), &cfg, &why));
+	EXPECT_NE(NULL, strstr(why, "TSC"));
+	cfg.tsc_khz = MV_TSC_KHZ_MAX + 1;
+	EXPECT_EQ(-EPROTO, mv_rec_config_get(&cfg, sizeof(cfg), &cfg, &why));
+	EXPECT_NE(NULL, strstr(why, "TSC"));
+	cfg.tsc_khz = 0;
+	EXPECT_EQ(0, mv_rec_config_get(&cfg, sizeof(cfg), &cfg, &why));
+	/* Each reserved word, not only the first */
+	for (i = 0; i < ARRAY_SIZE(cfg.reserved); i++) {
+		cfg.reserved[i] = 1;
+		EXPECT_EQ(-EPROTO, mv_rec_config_get(&cfg, sizeof(cfg), &cfg, &why));
+		EXPECT_NE(NULL, strstr(why, "reserved"));
+		cfg.reserved[i] = 0;
+	}
+	EXPECT_EQ(0, mv_rec_config_get(&cfg, sizeof(cfg), &cfg, &why));
 
 	EXPECT_EQ(-E2BIG, mv_page_map_init(&m, 0x4141414141414141ull));
 	ASSERT_EQ(0, mv_page_map_init(&m, MV_GUEST_MEM_MAX));
