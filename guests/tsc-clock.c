@@ -17,7 +17,10 @@
  *
  *   tsc-clock: window N spans a pause, not measured
  *
- * and the next window starts afresh.
+ * and the next window starts afresh. The TSC itself must never go back,
+ * across a pause or a move least of all; if it does, that is said:
+ *
+ *   tsc-clock: TSC WENT BACK from A to B
  */
 #include "lib/mvguest.h"
 
@@ -36,7 +39,7 @@ static uint64_t milli_khz(uint64_t ticks, uint64_t ns)
 
 int main(void)
 {
-	uint64_t n, t0, t1, t, prev, c0, c1, ns, ticks, m, khz;
+	uint64_t n, t0, t1, t, prev, c0, c1, ns, ticks, m, khz, last = 0;
 	int back;
 
 	t = mv_clock_ns();
@@ -60,6 +63,11 @@ int main(void)
 		c1 = mv_rdtsc();
 		t1 = mv_clock_ns();
 		back |= t1 < prev;
+		if (c0 < last || c1 < c0)
+			mv_printf("tsc-clock: TSC WENT BACK from %llu to %llu\n",
+				  (unsigned long long)(c0 < last ? last : c0),
+				  (unsigned long long)(c0 < last ? c0 : c1));
+		last = c1;
 		if (back || t1 - t0 > WINDOW_MAX_NS) {
 			mv_printf("tsc-clock: window %llu spans a pause, not measured\n",
 				  (unsigned long long)n);

@@ -450,7 +450,10 @@ static int host_tsc(unsigned long *khz, bool *scaling)
 
 /*
  * The last @n whole windows of tsc-clock's console (guests/tsc-clock.c),
- * summed: ticks and ns. 0 once it has printed that many measured windows.
+ * summed: ticks and ns. 0 once it has printed one more than that: the
+ * first may have begun before a save or a move (its clock runs on, its
+ * TSC advances only by the measured pause), and a short pause is not
+ * told from a window.
  */
 static int tsc_windows(const char *name, int n, unsigned long long *ticks,
 		       unsigned long long *ns, unsigned long long *hc_khz)
@@ -470,7 +473,7 @@ static int tsc_windows(const char *name, int n, unsigned long long *ticks,
 		*hc_khz = hc;
 		have++;
 	}
-	if (have < n || n > 64)
+	if (have < n + 1 || n >= 64)
 		return 1;
 	*ticks = *ns = 0;
 	for (i = have - n; i < have; i++) {

@@ -249,7 +249,8 @@ size_t mv_rec_len_max(uint32_t type)
 	case MV_REC_ROUND:
 		return sizeof(struct mv_rec_round);
 	case MV_REC_ACK:
-		return 0;
+		/* Empty, or the receiver's times when HELLO asked (mvmig.h) */
+		return TEXT_MAX;
 	}
 	return MV_REC_MAX_LEN;
 }

@@ -79,6 +79,26 @@ struct mvmig_round {
 	uint64_t usec;
 };
 
+/*
+ * Where the host downtime went. The sender's parts are its own clock's;
+ * the destination's come in its ACK (MV_REC_ACK text, asked for with
+ * "ack-times=1" in HELLO), so no two hosts' clocks are compared.
+ */
+struct mvmig_downtime {
+	uint64_t harvest_usec;		/* FINISH: pause, last harvest, vCPU capture */
+	uint64_t pages_usec;		/* the last round's pages, onto the wire */
+	uint64_t tail_usec;		/* hand-over, then the VCPU and END records */
+	uint64_t answer_usec;		/* END written to the ACK read */
+	bool remote;			/* the ACK named the destination's parts: */
+	uint64_t checks_usec;		/* END read to the session's checks done */
+	uint64_t commit_usec;		/* MV_SNAP_IOC_COMMIT, with its trial entry */
+	uint64_t start_usec;		/* GUEST_START */
+	uint64_t network_usec;		/* the rest of answer_usec: END and ACK in flight */
+};
+
+/* The ACK's text: the destination's parts, in microseconds */
+#define MVMIG_ACK_TIMES	"checks_usec=%llu\ncommit_usec=%llu\nstart_usec=%llu\n"
+
 struct mvmig_metrics {
 	const char *mode;		/* "send", "save", "recv", "restore" */
 	const char *guest, *target, *peer;
@@ -89,6 +109,8 @@ struct mvmig_metrics {
 	uint64_t guest_bytes;
 	uint64_t pages, zero_pages, bytes;
 	uint64_t total_usec, downtime_usec;
+	struct mvmig_downtime parts;	/* send, live: downtime_usec's parts */
+	bool has_parts;
 	/* Against the ideal (sender): pages sent again, pages with data at the end */
 	bool pages_tracked;
 	bool converged;			/* send: stopped because the rest fit the target */
@@ -135,6 +157,8 @@ int mvmig_recv(const struct mvmig_opts *o, const char *file);
 
 void mvmig_progress(struct mvmig_metrics *m, const struct mvmig_round *r,
 		    uint64_t done_pages);
+/* The progress line's last word: the downtime and its parts */
+void mvmig_progress_done(const struct mvmig_metrics *m);
 void mvmig_report(const struct mvmig_metrics *m, bool json);
 uint64_t mvmig_now_usec(void);
 

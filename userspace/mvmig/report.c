@@ -27,6 +27,45 @@ static uint64_t rate(uint64_t bytes, uint64_t usec)
 	return usec ? bytes * 1000000ull / usec : 0;
 }
 
+/* downtime_usec in its parts: the sender's, then the destination's */
+static void print_parts(const struct mvmig_downtime *d)
+{
+	open_json_object("downtime_parts");
+	print_uint(PRINT_ANY, "harvest_usec", "  downtime parts: harvest %llu", d->harvest_usec);
+	print_uint(PRINT_ANY, "last_pages_usec", ", last pages %llu", d->pages_usec);
+	print_uint(PRINT_ANY, "vcpu_end_usec", ", VCPU and END %llu", d->tail_usec);
+	print_uint(PRINT_ANY, "answer_usec", ", answer %llu", d->answer_usec);
+	if (d->remote) {
+		print_uint(PRINT_ANY, "dest_checks_usec", " (destination: checks %llu",
+			   d->checks_usec);
+		print_uint(PRINT_ANY, "dest_commit_usec", ", commit %llu", d->commit_usec);
+		print_uint(PRINT_ANY, "dest_start_usec", ", start %llu", d->start_usec);
+		print_uint(PRINT_ANY, "network_usec", "; network %llu)", d->network_usec);
+	}
+	print_string(PRINT_FP, NULL, "%s", " us\n");
+	close_json_object();
+}
+
+void mvmig_progress_done(const struct mvmig_metrics *m)
+{
+	const struct mvmig_downtime *d = &m->parts;
+
+	if (!m->progress || !m->has_parts)
+		return;
+	fprintf(stderr, "\r%s %s: downtime %llu us = harvest %llu + last pages %llu + VCPU/END %llu + answer %llu",
+		m->mode, m->guest ? m->guest : "",
+		(unsigned long long)m->downtime_usec,
+		(unsigned long long)d->harvest_usec, (unsigned long long)d->pages_usec,
+		(unsigned long long)d->tail_usec, (unsigned long long)d->answer_usec);
+	if (d->remote)
+		fprintf(stderr, " (destination checks %llu, commit %llu, start %llu; network %llu)",
+			(unsigned long long)d->checks_usec,
+			(unsigned long long)d->commit_usec,
+			(unsigned long long)d->start_usec,
+			(unsigned long long)d->network_usec);
+	fputc('\n', stderr);
+}
+
 void mvmig_report(const struct mvmig_metrics *m, bool json)
 {
 	unsigned int i;
@@ -92,6 +131,8 @@ void mvmig_report(const struct mvmig_metrics *m, bool json)
 	print_uint(PRINT_ANY, "downtime_usec", "\n  downtime (host) %llu us",
 		   m->downtime_usec);
 	print_uint(PRINT_ANY, "total_usec", ", total %llu us\n", m->total_usec);
+	if (m->has_parts)
+		print_parts(&m->parts);
 	close_json_object();
 	json_finish();
 }

@@ -48,6 +48,7 @@ struct src {
 	char img_guest[MV_GUEST_NAME_MAX];	/* the guest it holds */
 	char err[512];
 	uint64_t t0;
+	uint64_t t_end_seen, t_end_sent;	/* END found in a read; all written */
 	bool no_answer;			/* the handshake got nothing back */
 	bool broken;			/* a write to the peer failed midway */
 };
@@ -305,6 +306,7 @@ static int pump(struct src *s, struct mvmig_round *r)
 		}
 		if (end == (size_t)n)
 			continue;
+		s->t_end_seen = mvmig_now_usec();
 		if (mvmig_cancel)
 			return -ECANCELED;
 		/* Said before, so that a log shows when it may be in doubt. */
@@ -322,7 +324,9 @@ static int pump(struct src *s, struct mvmig_round *r)
 		 * is the receiver's: return at once, so that a cancel from
 		 * here on is the in-doubt case (await_ack), never an abort.
 		 */
-		return forward(s, r, s->buf + end, n - end);
+		ret = forward(s, r, s->buf + end, n - end);
+		s->t_end_sent = mvmig_now_usec();
+		return ret;
 	}
 }
 
@@ -421,7 +425,7 @@ static int negotiate(struct src *s, size_t head_len)
 	int ret;
 
 	mvmig_host_name(me, sizeof(me));
-	snprintf(hello, sizeof(hello), "tool=mvmig %s\nhost=%s\nguest=%s\ntarget=%s\n",
+	snprintf(hello, sizeof(hello), "tool=mvmig %s\nhost=%s\nguest=%s\ntarget=%s\nack-times=1\n",
 		 MV_VERSION, me, s->m->guest, s->m->target);
 	ret = mv_rec_send(s->out, MV_REC_HELLO, hello, strlen(hello),
 			  mvmig_timeout_ms(s->o));
@@ -457,6 +461,22 @@ static int negotiate(struct src *s, size_t head_len)
 }
 
 /* Wait for ACK or ABORT after END; 0 acked, 1 aborted, <0 in doubt. */
+/* The destination's parts of the downtime, if its ACK names them */
+static void ack_times(struct src *s, const char *p, size_t len)
+{
+	struct mvmig_downtime *d = &s->m->parts;
+	unsigned long long c, m, st;
+	char text[160];
+
+	snprintf(text, sizeof(text), "%.*s", (int)len, p);
+	if (sscanf(text, MVMIG_ACK_TIMES, &c, &m, &st) != 3)
+		return;
+	d->remote = true;
+	d->checks_usec = c;
+	d->commit_usec = m;
+	d->start_usec = st;
+}
+
 static int await_ack(struct src *s)
 {
 	struct mv_rec h;
@@ -475,14 +495,35 @@ static int await_ack(struct src *s)
 				 ret ? strerror(-ret) : "connection closed");
 		if (ret <= 0)
 			return ret ? ret : -ECONNRESET;
-		if (h.type == MV_REC_ACK)
+		if (h.type == MV_REC_ACK) {
+			ack_times(s, (const char *)p, h.len);
 			return 0;
+		}
 		if (h.type == MV_REC_ABORT || h.type == MV_REC_REFUSE) {
 			snprintf(s->err, sizeof(s->err), "the destination failed: %.*s",
 				 (int)h.len, (char *)p);
 			return 1;
 		}
 	}
+}
+
+/* downtime_usec, from @t_pause, in its parts (mvmig.h) */
+static void downtime_parts(struct src *s, uint64_t t_pause, uint64_t t_finished)
+{
+	struct mvmig_downtime *d = &s->m->parts;
+	uint64_t remote, end = t_pause + s->m->downtime_usec;
+
+	/* A file has no answer, and END may have come with the pages. */
+	if (!s->t_end_seen)
+		s->t_end_seen = s->t_end_sent = t_finished;
+	d->harvest_usec = t_finished - t_pause;
+	d->pages_usec = s->t_end_seen - t_finished;
+	d->tail_usec = s->t_end_sent - s->t_end_seen;
+	d->answer_usec = end - s->t_end_sent;
+	remote = d->checks_usec + d->commit_usec + d->start_usec;
+	d->network_usec = d->remote && d->answer_usec > remote ?
+			  d->answer_usec - remote : 0;
+	s->m->has_parts = true;
 }
 
 static bool converged(struct src *s, const struct mv_snap_round *sr)
@@ -562,7 +603,7 @@ static int run(struct src *s)
 {
 	struct mv_snap_round sr;
 	char e2[256];
-	uint64_t t_pause;
+	uint64_t t_pause, t_finished;
 	int ret, fd;
 
 	if (s->img)
@@ -597,11 +638,12 @@ static int run(struct src *s)
 	}
 	if (ret)
 		goto out_fail;
-	/* Stop and copy. */
+	/* Stop and copy: the guest is paused from here. */
+	t_pause = mvmig_now_usec();
 	ret = snap_ioctl(s, MV_SNAP_IOC_FINISH, &sr);
 	if (ret)
 		goto out_fail;
-	t_pause = mvmig_now_usec();
+	t_finished = mvmig_now_usec();
 	ret = do_round(s, &sr, true);
 	if (ret)
 		goto out_fail;	/* END not read yet: closing resumes the guest */
@@ -625,6 +667,7 @@ static int run(struct src *s)
 		}
 	}
 	s->m->downtime_usec = mvmig_now_usec() - t_pause;
+	downtime_parts(s, t_pause, t_finished);
 	ioctl(s->sfd, MV_SNAP_IOC_COMMIT);
 	close(s->sfd);
 	s->m->outcome = s->to_file ? "saved" : "migrated";
@@ -805,6 +848,7 @@ int mvmig_send(const struct mvmig_opts *o, bool to_file)
 	m.pages_tracked = !ret;
 	if (m.progress)
 		fputc('\n', stderr);
+	mvmig_progress_done(&m);
 	if (o->out) {
 		o->out->status = ret;
 		snprintf(o->out->outcome, sizeof(o->out->outcome), "%s",

@@ -42,6 +42,8 @@ struct dst {
 	bool made_baseline;
 	struct mv_rec_check chk;	/* --to FILE: no module checks the stream */
 	bool sink_is_file;		/* not a pipe or a device */
+	bool ack_times;			/* the sender asked for them (HELLO) */
+	uint64_t t_end_read;		/* END came off the wire */
 	char err[1024];
 };
 
@@ -225,7 +227,7 @@ static int prepare(struct dst *d, const char *want_name)
 	uint8_t *p;
 	struct mv_policy pol, here;
 	struct mv_rec_config cfg;
-	char hname[MV_GUEST_NAME_MAX], e2[400];
+	char hname[MV_GUEST_NAME_MAX], e2[400], flag[4];
 	const char *why;
 	uint8_t *copy[3] = { 0 };
 	int ret, i;
@@ -245,6 +247,9 @@ static int prepare(struct dst *d, const char *want_name)
 		if (hello_value((char *)p, h[0].len, "host", d->peer_host,
 				sizeof(d->peer_host)))
 			d->m->peer = d->peer_host;
+		d->ack_times = hello_value((char *)p, h[0].len, "ack-times",
+					   flag, sizeof(flag)) &&
+			       !strcmp(flag, "1");
 	}
 	for (i = 0; i < 3; i++) {
 		ret = next(d, &h[i], &p, "stream head");
@@ -361,6 +366,8 @@ static int transfer(struct dst *d)
 		ret = next(d, &h, &p, "transfer");
 		if (ret)
 			return ret;
+		if (h.type == MV_REC_END)
+			d->t_end_read = mvmig_now_usec();
 		d->m->bytes += sizeof(h) + h.len;
 		if (h.type == MV_REC_ABORT) {
 			snprintf(d->err, sizeof(d->err), "the sender gave up: %.*s",
@@ -404,12 +411,13 @@ static int transfer(struct dst *d)
 
 static int receive_one(struct dst *d, const char *want_name)
 {
-	uint64_t t0 = mvmig_now_usec(), t_final = 0;
-	char me[128], e2[400];
+	uint64_t t0 = mvmig_now_usec(), t_final = 0, t_checked, t_started;
+	char me[128], e2[400], times[160];
 	int ret;
 
 	d->rfd = -1;
 	d->m->nrounds = 0;
+	d->t_end_read = 0;
 	ret = prepare(d, want_name);
 	/* A probe that connects and closes (a relay, a port check) is no migration. */
 	if (ret && d->peer >= 0 && !d->rd.bytes)
@@ -422,6 +430,7 @@ static int receive_one(struct dst *d, const char *want_name)
 	mvmig_host_name(me, sizeof(me));
 	answer(d, MV_REC_ACCEPT, me);
 	ret = transfer(d);
+	t_checked = mvmig_now_usec();
 	if (!ret)
 		ret = commit(d);
 	if (ret) {
@@ -432,13 +441,28 @@ static int receive_one(struct dst *d, const char *want_name)
 	}
 	t_final = mvmig_now_usec();
 	close(d->rfd);
-	/* Committed: even if the ACK is lost, the guest must run here. */
-	answer(d, MV_REC_ACK, NULL);
 	if (d->o->to) {
+		answer(d, MV_REC_ACK, NULL);
 		d->m->outcome = "saved";
 		goto out;
 	}
+	/*
+	 * Committed: the guest must run here even if the ACK is lost, and
+	 * the source stays paused until it comes. So it starts before the
+	 * ACK, which then says what the checks, the commit and the start
+	 * took: the sender's downtime in parts (mvmig.h).
+	 */
 	ret = mvmig_guest_cmd(MV_CMD_GUEST_START, d->name, e2, sizeof(e2));
+	t_started = mvmig_now_usec();
+	if (d->ack_times) {
+		snprintf(times, sizeof(times), MVMIG_ACK_TIMES,
+			 (unsigned long long)(t_checked - d->t_end_read),
+			 (unsigned long long)(t_final - t_checked),
+			 (unsigned long long)(t_started - t_final));
+		answer(d, MV_REC_ACK, times);
+	} else {
+		answer(d, MV_REC_ACK, NULL);
+	}
 	if (ret) {
 		snprintf(d->err, sizeof(d->err), "restored guest %s did not start: %s",
 			 d->name, e2);
@@ -446,7 +470,7 @@ static int receive_one(struct dst *d, const char *want_name)
 		goto out;
 	}
 	d->m->outcome = d->peer >= 0 ? "migrated" : "restored";
-	d->m->downtime_usec = mvmig_now_usec() - t_final;
+	d->m->downtime_usec = t_started - (d->t_end_read ? d->t_end_read : t_checked);
 out:
 	d->m->target = d->name;
 	d->m->reason = ret ? d->err : NULL;
