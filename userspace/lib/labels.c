@@ -144,14 +144,37 @@ uint64_t mv_host_fingerprint(const struct mv_host *h)
 
 const char *mv_host_kernel_mode(const struct mv_host *h)
 {
+	bool shared = false;
 	unsigned int i;
 
 	if (!h->n_root)
 		return NULL;
-	for (i = 1; i < h->n_root; i++)
-		if (h->root[i].mode != h->root[0].mode)
-			return "mixed";
-	return mv_vmx_mode_name(h->root[0].mode);
+	for (i = 0; i < h->n_root; i++) {
+		switch (h->root[i].mode) {
+		case MV_VMX_MODE_OWNED:
+		case MV_VMX_MODE_OFF:
+			/* A start turns VMX on itself (vmx_first_get()) */
+			break;
+		case MV_VMX_MODE_SHARED:
+		case MV_VMX_MODE_KVM_ONLY:
+			/* Inside kvm_intel's, which a start loads if need be */
+			shared = true;
+			break;
+		default:
+			/*
+			 * Foreign: a start is refused while the other
+			 * hypervisor holds VMX (before 6.12). Or a mode from
+			 * a newer module. Either way, no label, not a guess.
+			 */
+			return NULL;
+		}
+	}
+	/*
+	 * CPUs that differ (VMX off on a few, for one) run guests partly in
+	 * another owner's root: a scheduler that keeps such guests apart
+	 * must see the host as shared.
+	 */
+	return shared ? "shared" : "owned";
 }
 
 static bool satisfies(const struct mv_host *h, const struct mv_policy *p)

@@ -53,7 +53,12 @@ int mv_labels_expiry(struct mv_labels *l, time_t t);
  */
 uint64_t mv_host_fingerprint(const struct mv_host *h);
 
-/* The VMX root mode all CPUs agree on, "mixed", or NULL if none given */
+/*
+ * The VMX root a guest start would use here, from the per-CPU modes:
+ * "owned" (migvisor's VMXON, on every CPU), "shared" (another owner's on
+ * at least one CPU), or NULL when none is given, a start would be refused
+ * (foreign) or a mode is unknown.
+ */
 const char *mv_host_kernel_mode(const struct mv_host *h);
 
 /*

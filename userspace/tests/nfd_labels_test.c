@@ -177,13 +177,30 @@ TEST(labels_of_the_report)
 	h->n_root = 0;
 	ASSERT_EQ(0, mv_labels_for_host(l, h, NULL, 0, 0, stderr));
 	EXPECT_EQ(NULL, strstr(l->buf, "kernel-mode"));
+	/* VMX off everywhere: a start turns it on itself */
 	h->n_root = 2;
+	h->root[0].mode = h->root[1].mode = MV_VMX_MODE_OFF;
+	ASSERT_EQ(0, mv_labels_for_host(l, h, NULL, 0, 0, stderr));
+	EXPECT_TRUE(has_line(l->buf, "migvisor.io/kernel-mode=owned"));
+	/* One CPU inside kvm_intel's VMX root makes the host shared */
 	h->root[1].mode = MV_VMX_MODE_SHARED;
 	ASSERT_EQ(0, mv_labels_for_host(l, h, NULL, 0, 0, stderr));
-	EXPECT_TRUE(has_line(l->buf, "migvisor.io/kernel-mode=mixed"));
+	EXPECT_TRUE(has_line(l->buf, "migvisor.io/kernel-mode=shared"));
+	EXPECT_EQ(NULL, strstr(l->buf, "mixed"));
 	h->root[0].mode = MV_VMX_MODE_SHARED;
 	ASSERT_EQ(0, mv_labels_for_host(l, h, NULL, 0, 0, stderr));
 	EXPECT_TRUE(has_line(l->buf, "migvisor.io/kernel-mode=shared"));
+	/* Only KVM may turn VMX on: a start loads kvm_intel and shares */
+	h->root[0].mode = h->root[1].mode = MV_VMX_MODE_KVM_ONLY;
+	ASSERT_EQ(0, mv_labels_for_host(l, h, NULL, 0, 0, stderr));
+	EXPECT_TRUE(has_line(l->buf, "migvisor.io/kernel-mode=shared"));
+	/* Another hypervisor's, not shareable (< 6.12): a start is refused */
+	h->root[1].mode = MV_VMX_MODE_FOREIGN;
+	ASSERT_EQ(0, mv_labels_for_host(l, h, NULL, 0, 0, stderr));
+	EXPECT_EQ(NULL, strstr(l->buf, "kernel-mode"));
+	h->root[0].mode = h->root[1].mode = UINT32_MAX;
+	ASSERT_EQ(0, mv_labels_for_host(l, h, NULL, 0, 0, stderr));
+	EXPECT_EQ(NULL, strstr(l->buf, "kernel-mode"));
 	free(l);
 	free(h);
 }
@@ -478,7 +495,7 @@ TEST(drift_names_every_change)
 	EXPECT_NE(NULL, strstr(out, "baseline cascadelake-server: NO LONGER SATISFIABLE"));
 	EXPECT_NE(NULL, strstr(out, "baseline skylake-server: still satisfiable"));
 	EXPECT_NE(NULL, strstr(out, "  vmx IA32_VMX_VMFUNC (0x491): 0x1 -> absent\n")) TH_LOG("%s", out);
-	EXPECT_NE(NULL, strstr(out, "  kernel mode: owned -> mixed\n"));
+	EXPECT_NE(NULL, strstr(out, "  kernel mode: owned -> shared\n"));
 	free(out);
 
 	/* ...and found again the other way */
