@@ -425,8 +425,32 @@ static unsigned int policy_changes(const struct mv_policy *a,
 	return n;
 }
 
+static void drift_baseline(const char *name, bool module,
+			   const struct mv_host *before,
+			   const struct mv_host *now,
+			   const struct mv_policy *p, unsigned int *lost)
+{
+	bool was = satisfies(before, p), is = satisfies(now, p);
+
+	*lost += was && !is;
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "name", "baseline %s", name);
+	/* Only where true: a model's object stays as it was */
+	if (module)
+		print_bool(PRINT_JSON, "module", NULL, true);
+	print_bool(PRINT_JSON, "before", NULL, was);
+	print_bool(PRINT_JSON, "after", NULL, is);
+	print_text("%s: %s\n", module ? " (module)" : "",
+		   was && is ? "still satisfiable" :
+		   was ? "NO LONGER SATISFIABLE" :
+		   is ? "newly satisfiable" : "not satisfiable");
+	close_json_object();
+}
+
 unsigned int mv_host_drift_print(const struct mv_host *before,
-				 const struct mv_host *now, unsigned int *lost)
+				 const struct mv_host *now,
+				 const struct mv_named_policy *extra,
+				 unsigned int n_extra, unsigned int *lost)
 {
 	const char *mb = mv_host_kernel_mode(before), *mn = mv_host_kernel_mode(now);
 	unsigned int i, n = 0;
@@ -460,21 +484,18 @@ unsigned int mv_host_drift_print(const struct mv_host *before,
 
 	*lost = 0;
 	open_json_array("baselines");
-	for (i = 0; i < mv_model_count(); i++) {
-		if (mv_model_policy(mv_model_name(i), &p))
-			continue;
-		was = satisfies(before, &p);
-		is = satisfies(now, &p);
-		*lost += was && !is;
-		open_json_object(NULL);
-		print_string(PRINT_ANY, "name", "baseline %s: ", mv_model_name(i));
-		print_bool(PRINT_JSON, "before", NULL, was);
-		print_bool(PRINT_JSON, "after", NULL, is);
-		print_text("%s\n", was && is ? "still satisfiable" :
-			   was ? "NO LONGER SATISFIABLE" :
-			   is ? "newly satisfiable" : "not satisfiable");
-		close_json_object();
-	}
+	for (i = 0; i < mv_model_count(); i++)
+		if (!mv_model_policy(mv_model_name(i), &p))
+			drift_baseline(mv_model_name(i), false, before, now, &p,
+				       lost);
+	/*
+	 * The module's own, which guests are started with and labelled for
+	 * as much as the models: one named like a model is still its own
+	 * policy, so it gets its own line.
+	 */
+	for (i = 0; i < n_extra; i++)
+		drift_baseline(extra[i].name, true, before, now, &extra[i].p,
+			       lost);
 	close_json_array();
 	return n;
 }

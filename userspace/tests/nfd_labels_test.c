@@ -435,8 +435,9 @@ TEST(write_is_whole_or_nothing)
 	free(h);
 }
 
-static char *drift(const struct mv_host *a, const struct mv_host *b,
-		   unsigned int *changes, unsigned int *lost)
+static char *drift_with(const struct mv_host *a, const struct mv_host *b,
+			const struct mv_named_policy *extra, unsigned int n_extra,
+			bool json, unsigned int *changes, unsigned int *lost)
 {
 	char *out = NULL;
 	size_t len = 0;
@@ -444,11 +445,21 @@ static char *drift(const struct mv_host *a, const struct mv_host *b,
 
 	if (!f)
 		abort();
-	json_init(f, false, false);
-	*changes = mv_host_drift_print(a, b, lost);
+	json_init(f, json, false);
+	if (json)
+		open_json_object(NULL);
+	*changes = mv_host_drift_print(a, b, extra, n_extra, lost);
+	if (json)
+		close_json_object();
 	json_finish();
 	fclose(f);
 	return out;
+}
+
+static char *drift(const struct mv_host *a, const struct mv_host *b,
+		   unsigned int *changes, unsigned int *lost)
+{
+	return drift_with(a, b, NULL, 0, false, changes, lost);
 }
 
 TEST(drift_names_every_change)
@@ -503,6 +514,56 @@ TEST(drift_names_every_change)
 	EXPECT_EQ(0, lost);
 	EXPECT_NE(NULL, strstr(out, "baseline cascadelake-server: newly satisfiable"));
 	EXPECT_NE(NULL, strstr(out, "  vmx IA32_VMX_VMFUNC (0x491): absent -> 0x1\n")) TH_LOG("%s", out);
+	free(out);
+	free(a);
+	free(b);
+}
+
+/* A live host's check also weighs the module's baselines */
+TEST(drift_counts_module_baselines)
+{
+	struct mv_host *a = load(REPORT), *b = load(REPORT);
+	struct mv_named_policy extra[2] = {
+		{ .name = "db-tier" }, { .name = "cascadelake-server" },
+	};
+	unsigned int changes, lost;
+	char *out;
+
+	ASSERT_EQ(0, mv_model_policy("cascadelake-server", &extra[0].p));
+	ASSERT_EQ(0, mv_model_policy("nehalem", &extra[1].p));
+
+	out = drift_with(a, b, extra, 2, false, &changes, &lost);
+	EXPECT_EQ(0, lost);
+	EXPECT_NE(NULL, strstr(out, "baseline db-tier (module): still satisfiable\n"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "baseline cascadelake-server (module): still satisfiable\n"));
+	EXPECT_NE(NULL, strstr(out, "baseline cascadelake-server: still satisfiable\n"));
+	free(out);
+
+	/* Lost by the module's db-tier and by the model it was made from */
+	mv_policy_set(&b->offer, mv_feature_lookup("avx512_vnni"), false);
+	out = drift_with(a, b, extra, 2, false, &changes, &lost);
+	EXPECT_EQ(2, lost) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "baseline db-tier (module): NO LONGER SATISFIABLE\n"));
+	/* The module's cascadelake-server is its own (nehalem's) policy */
+	EXPECT_NE(NULL, strstr(out, "baseline cascadelake-server (module): still satisfiable\n"));
+	EXPECT_NE(NULL, strstr(out, "baseline cascadelake-server: NO LONGER SATISFIABLE\n"));
+	free(out);
+
+	/* A lost module baseline alone is enough for the exit-1 count */
+	out = drift_with(a, b, extra, 1, false, &changes, &lost);
+	EXPECT_EQ(2, lost);
+	free(out);
+	ASSERT_EQ(0, mv_model_policy("nehalem", &extra[0].p));
+	out = drift_with(a, b, extra, 1, false, &changes, &lost);
+	EXPECT_EQ(1, lost);
+	free(out);
+
+	out = drift_with(a, b, extra, 2, true, &changes, &lost);
+	EXPECT_EQ(0, mv_json_validate(out)) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "{\"name\":\"db-tier\",\"module\":true,\"before\":true,\"after\":true}"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "{\"name\":\"nehalem\",\"before\":true,"));
 	free(out);
 	free(a);
 	free(b);
