@@ -358,6 +358,53 @@ TEST(reports_that_are_not_reports_are_refused)
 	free(h);
 }
 
+/* "migvisor.io/zz...=aa...\n", @len bytes in all (15 to 140) */
+static int add_line_of(struct mv_labels *l, size_t len)
+{
+	char name[16 + 64] = "migvisor.io/", value[64] = "";
+	size_t v = len - 15 > 63 ? 63 : len - 15;
+	size_t n = len - 14 - v;
+
+	memset(name + 12, 'z', n);
+	name[12 + n] = 0;
+	memset(value, 'a', v);
+	value[v] = 0;
+	return mv_labels_add(l, name, value);
+}
+
+/* NFD reads at most 64 KiB: the buffer takes up to a byte less, exactly */
+TEST(labels_stop_at_nfd_size_limit)
+{
+	struct mv_labels *l = calloc(1, sizeof(*l));
+	char why[256];
+	size_t left, len;
+
+	ASSERT_NE(NULL, l);
+	while (MV_LABELS_SIZE_MAX - l->len >= 2 * 140)
+		ASSERT_EQ(0, add_line_of(l, 140));
+	left = MV_LABELS_SIZE_MAX - l->len;
+	/* Two lines that end the buffer on its last byte */
+	ASSERT_EQ(0, add_line_of(l, left - 100));
+	left = MV_LABELS_SIZE_MAX - l->len;
+	ASSERT_EQ(100, left);
+
+	/* One byte too many: refused, and nothing of it kept */
+	len = l->len;
+	EXPECT_EQ(-E2BIG, add_line_of(l, left + 1));
+	EXPECT_EQ(len, l->len);
+	EXPECT_EQ(len, strlen(l->buf));
+	EXPECT_EQ(0, add_line_of(l, left));
+	EXPECT_EQ(MV_LABELS_SIZE_MAX, l->len);
+	EXPECT_EQ(64 * 1024 - 1, strlen(l->buf));
+	EXPECT_TRUE(nfd_valid(l->buf, why, sizeof(why))) TH_LOG("%s", why);
+
+	/* Full: even the shortest line, or the directive, is refused */
+	EXPECT_EQ(-E2BIG, add_line_of(l, 15));
+	EXPECT_EQ(-E2BIG, mv_labels_expiry(l, 0));
+	EXPECT_EQ(MV_LABELS_SIZE_MAX, strlen(l->buf));
+	free(l);
+}
+
 static unsigned int dot_files(const char *dir)
 {
 	struct dirent *e;
@@ -376,10 +423,12 @@ TEST(write_is_whole_or_nothing)
 	struct mv_host *h = load(REPORT);
 	struct mv_labels *l = calloc(1, sizeof(*l));
 	char dir[] = "/tmp/mv-labels-XXXXXX", path[PATH_MAX], err[PATH_MAX + 128];
-	char buf[64 * 1024];
+	char buf[64 * 1024], old[64 * 1024];
+	const char *ro;
 	struct stat st;
 	FILE *f;
 	size_t n;
+	int ret;
 
 	ASSERT_NE(NULL, l);
 	ASSERT_NE(NULL, mkdtemp(dir));
@@ -411,6 +460,37 @@ TEST(write_is_whole_or_nothing)
 	EXPECT_EQ(-ENOENT, mv_labels_write(path, "migvisor", l, err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, path)) TH_LOG("%s", err);
 	EXPECT_NE(NULL, strstr(err, strerror(ENOENT))) TH_LOG("%s", err);
+	EXPECT_NE(0, access(path, F_OK));
+	EXPECT_EQ(0, dot_files(dir));
+
+	/*
+	 * One that cannot be written to, with the old file in it: that file
+	 * stays whole and no dot-file is left. Root writes through mode
+	 * bits, so as root sysfs stands in: it cannot create files at all.
+	 */
+	snprintf(path, sizeof(path), "%s/ro", dir);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	ASSERT_EQ(0, mv_labels_write(path, "migvisor", l, err, sizeof(err)));
+	ASSERT_EQ(0, chmod(path, 0555));
+	ro = geteuid() ? path : "/sys";
+	ASSERT_EQ(0, mv_labels_add(l, "migvisor.io/extra", "true"));
+	ret = mv_labels_write(ro, "migvisor", l, err, sizeof(err));
+	EXPECT_TRUE(ret == -EACCES || ret == -EROFS) TH_LOG("%d: %s", ret, err);
+	EXPECT_NE(NULL, strstr(err, ro)) TH_LOG("%s", err);
+	EXPECT_NE(NULL, strstr(err, strerror(-ret))) TH_LOG("%s", err);
+	EXPECT_EQ(0, dot_files(path));
+	EXPECT_EQ(0, dot_files(ro));
+	snprintf(old, sizeof(old), "%s/migvisor", path);
+	f = fopen(old, "r");
+	ASSERT_NE(NULL, f);
+	n = fread(old, 1, sizeof(old) - 1, f);
+	fclose(f);
+	old[n] = 0;
+	EXPECT_STREQ(buf, old);
+	chmod(path, 0755);
+	snprintf(err, sizeof(err), "%s/migvisor", path);
+	unlink(err);
+	rmdir(path);
 
 	/* A regular file where the directory should be */
 	snprintf(path, sizeof(path), "%s/migvisor", dir);
