@@ -36,6 +36,15 @@ need-kdir:
 	  echo "No kernel headers$(if $(KDIR), in KDIR=$(KDIR)):" \
 	       "apt install linux-headers-$$(uname -r), set KDIR= to a" \
 	       "kernel build tree, or run scripts/install-deps" >&2; exit 1; }
+	@# kbuild compiles with the kernel's own compiler (Debian's headers
+	@# name gcc-12, x86_64-linux-gnu-gcc-14, ...) and, without it, says
+	@# only "gcc-12: not found". A clang kernel's text starts otherwise;
+	@# a CC= of the caller's is kbuild's instead.
+	@$(if $(filter command line,$(origin CC)),:,cc=$$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*gcc[^ ]*\) .*/\1/p' \
+	  "$(KDIR)/.config" 2>/dev/null); \
+	test -z "$$cc" || command -v "$$cc" >/dev/null || { \
+	  echo "$(KDIR) was built with $$cc, which is not installed:" \
+	       "apt install $${cc#*-linux-gnu-}" >&2; exit 1; })
 
 modules: need-kdir
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules

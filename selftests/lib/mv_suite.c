@@ -52,8 +52,8 @@ __attribute__((constructor)) static void mv_selftest_init(void)
 
 	if (!mv_no_module_needed && !mv_module_loaded() &&
 	    access(mv_module_path(), R_OK)) {
-		printf("TAP version 13\n1..0 # SKIP migvisor is not loaded and there is no module at %s (set MV_MODULE, or make install)\n",
-		       mv_module_path());
+		printf("TAP version 13\n1..0 # SKIP migvisor is not loaded and there is no module at any of %s (set MV_MODULE, or make install)\n",
+		       mv_module_tried());
 		exit(KSFT_SKIP);
 	}
 }

@@ -51,47 +51,138 @@ const char *mv_self_dir(void)
 	return dir;
 }
 
+/*
+ * Every place a host's install can leave the module: make install
+ * (INSTALL_MOD_DIR=updates, or extra) and DKMS (DEST_MODULE_LOCATION
+ * updates/dkms), each compressed as the kernel's configuration asks
+ * (Debian's 6.12 and later: xz) or not.
+ */
+static const char *const mv_module_dirs[] = {
+	"updates/dkms", "updates/kmod", "extra/kmod", "extra", NULL
+};
+static const char *const mv_module_exts[] = { "", ".xz", ".zst", ".gz", NULL };
+/* What mv_module_path() looked at last, in the shell's brace notation. */
+static char mv_tried[PATH_MAX + 512];
+
+const char *mv_module_tried(void)
+{
+	mv_module_path();
+	return mv_tried;
+}
+
 const char *mv_module_path(void)
 {
-	/* where make install puts it (INSTALL_MOD_DIR=updates, or extra) */
-	static const char *const installed[] = { "updates", "extra", NULL };
 	static char path[PATH_MAX + 128];
 	const char *p = getenv("MV_MODULE");
-	const char *const *d;
+	const char *const *d, *const *e;
 	struct utsname u;
+	size_t n;
 
-	if (p)
+	if (p || mv_in_rig()) {
+		p = p ?: "/rig/migvisor.ko";
+		snprintf(mv_tried, sizeof(mv_tried), "%s", p);
 		return p;
-	if (mv_in_rig())
-		return "/rig/migvisor.ko";
+	}
 	/* Run from the source tree: its build, which matches the tests' uapi. */
 	snprintf(path, sizeof(path), "%s/../../kmod/migvisor.ko", mv_self_dir());
-	if (!access(path, R_OK))
-		return path;
 	if (uname(&u))
 		strcpy(u.release, "unknown");
-	for (d = installed; *d; d++) {
-		snprintf(path, sizeof(path), "/lib/modules/%s/%s/kmod/migvisor.ko",
-			 u.release, *d);
-		if (!access(path, R_OK))
-			return path;
+	n = snprintf(mv_tried, sizeof(mv_tried), "%s, /lib/modules/%s/{", path,
+		     u.release);
+	for (d = mv_module_dirs; *d && n < sizeof(mv_tried); d++)
+		n += snprintf(mv_tried + n, sizeof(mv_tried) - n, "%s%s",
+			      d == mv_module_dirs ? "" : ",", *d);
+	for (e = mv_module_exts; *e && n < sizeof(mv_tried); e++)
+		n += snprintf(mv_tried + n, sizeof(mv_tried) - n, "%s%s",
+			      e == mv_module_exts ? "}/migvisor.ko{" : ",", *e);
+	if (n < sizeof(mv_tried))
+		snprintf(mv_tried + n, sizeof(mv_tried) - n, "}");
+	if (!access(path, R_OK))
+		return path;
+	for (d = mv_module_dirs; *d; d++) {
+		for (e = mv_module_exts; *e; e++) {
+			snprintf(path, sizeof(path),
+				 "/lib/modules/%s/%s/migvisor.ko%s",
+				 u.release, *d, *e);
+			if (!access(path, R_OK))
+				return path;
+		}
 	}
-	/* None: the place to put it, for the skip message. */
-	snprintf(path, sizeof(path), "/lib/modules/%s/%s/kmod/migvisor.ko",
-		 u.release, installed[0]);
+	/*
+	 * None: the place make install puts it, which access() fails on, so
+	 * that callers skip; mv_module_tried() names every place looked at.
+	 */
+	snprintf(path, sizeof(path), "/lib/modules/%s/updates/kmod/migvisor.ko",
+		 u.release);
 	return path;
+}
+
+#ifndef MODULE_INIT_COMPRESSED_FILE
+#define MODULE_INIT_COMPRESSED_FILE 4
+#endif
+
+/*
+ * modprobe, for a compressed file the kernel cannot unpack: kmod's
+ * libkmod decompresses in userspace. It loads by name, from depmod's
+ * index, which DKMS and make install keep up to date. Its exit status
+ * says only that it failed; the kernel's errno is in its last words
+ * ("could not insert 'migvisor': No such device"), which the callers'
+ * checks need.
+ */
+static int mv_modprobe(int fail)
+{
+	char line[512], *why = NULL;
+	FILE *f;
+	int e;
+
+	/* finit_module's answer, which modprobe would hide behind a 0. */
+	if (mv_module_loaded())
+		return -EEXIST;
+	f = popen("modprobe migvisor 2>&1", "r");
+	if (!f)
+		return fail;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		fprintf(stderr, "# %s\n", line);
+		free(why);
+		why = strrchr(line, ':') ? strdup(strrchr(line, ':') + 2) : NULL;
+	}
+	if (!pclose(f) && mv_module_loaded()) {
+		free(why);
+		return 0;
+	}
+	for (e = 1; why && e < 4096; e++)
+		if (!strcmp(why, strerror(e))) {
+			fail = -e;
+			break;
+		}
+	free(why);
+	return fail;
 }
 
 int mv_module_load(void)
 {
-	int fd = open(mv_module_path(), O_RDONLY | O_CLOEXEC);
+	const char *path = mv_module_path();
+	size_t n = strlen(path);
+	bool packed = n < 3 || strcmp(path + n - 3, ".ko");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int ret;
 
 	if (fd < 0)
 		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0);
+	ret = syscall(SYS_finit_module, fd, "",
+		      packed ? MODULE_INIT_COMPRESSED_FILE : 0);
 	ret = ret ? -errno : 0;
 	close(fd);
+	/*
+	 * A kernel before 5.17 rejects the flag (EINVAL); one without
+	 * CONFIG_MODULE_DECOMPRESS, or built for another format, cannot
+	 * unpack the file (EOPNOTSUPP, EINVAL, ENOEXEC). The module's own
+	 * init refuses with EOPNOTSUPP too (no usable VMX): modprobe then
+	 * runs it once more, and fails the same way.
+	 */
+	if (packed && (ret == -EINVAL || ret == -EOPNOTSUPP || ret == -ENOEXEC))
+		ret = mv_modprobe(ret);
 	return ret;
 }
 

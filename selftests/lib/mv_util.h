@@ -14,9 +14,12 @@
 /*
  * Path of migvisor.ko: $MV_MODULE, set by the test rig; else the source
  * tree's kmod/ when run from there, else under /lib/modules of the
- * running kernel, where make install puts it.
+ * running kernel, where make install or DKMS put it, compressed or not.
+ * When none is there, one that access() fails on; mv_module_tried()
+ * lists every path looked at, for the message.
  */
 const char *mv_module_path(void);
+const char *mv_module_tried(void);
 /* The directory of the running test program. */
 const char *mv_self_dir(void);
 /*
@@ -25,7 +28,11 @@ const char *mv_self_dir(void);
  * (mv_suite.c, linked into the kselftests only).
  */
 extern bool mv_no_module_needed;
-/* 0 or -errno, from finit_module(2) / delete_module(2). */
+/*
+ * 0 or -errno, from finit_module(2) / delete_module(2); a compressed
+ * file the kernel cannot unpack is loaded with modprobe instead, which
+ * gives -EEXIST if loaded and the kernel's error if it fails.
+ */
 int mv_module_load(void);
 int mv_module_unload(void);
 bool mv_module_loaded(void);

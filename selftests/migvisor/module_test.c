@@ -29,7 +29,8 @@ static char out[65536];
 TEST(load)
 {
 	if (!mv_in_rig() && access(mv_module_path(), R_OK))
-		SKIP(return, "no module at %s (set MV_MODULE)", mv_module_path());
+		SKIP(return, "no module at any of %s (set MV_MODULE)",
+		     mv_module_tried());
 	if (mv_module_loaded())
 		ASSERT_EQ(0, mv_module_unload());
 	ASSERT_EQ(0, mv_module_load());

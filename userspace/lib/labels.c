@@ -144,14 +144,37 @@ uint64_t mv_host_fingerprint(const struct mv_host *h)
 
 const char *mv_host_kernel_mode(const struct mv_host *h)
 {
+	bool shared = false;
 	unsigned int i;
 
 	if (!h->n_root)
 		return NULL;
-	for (i = 1; i < h->n_root; i++)
-		if (h->root[i].mode != h->root[0].mode)
-			return "mixed";
-	return mv_vmx_mode_name(h->root[0].mode);
+	for (i = 0; i < h->n_root; i++) {
+		switch (h->root[i].mode) {
+		case MV_VMX_MODE_OWNED:
+		case MV_VMX_MODE_OFF:
+			/* A start turns VMX on itself (vmx_first_get()) */
+			break;
+		case MV_VMX_MODE_SHARED:
+		case MV_VMX_MODE_KVM_ONLY:
+			/* Inside kvm_intel's, which a start loads if need be */
+			shared = true;
+			break;
+		default:
+			/*
+			 * Foreign: a start is refused while the other
+			 * hypervisor holds VMX (before 6.12). Or a mode from
+			 * a newer module. Either way, no label, not a guess.
+			 */
+			return NULL;
+		}
+	}
+	/*
+	 * CPUs that differ (VMX off on a few, for one) run guests partly in
+	 * another owner's root: a scheduler that keeps such guests apart
+	 * must see the host as shared.
+	 */
+	return shared ? "shared" : "owned";
 }
 
 static bool satisfies(const struct mv_host *h, const struct mv_policy *p)
@@ -402,8 +425,32 @@ static unsigned int policy_changes(const struct mv_policy *a,
 	return n;
 }
 
+static void drift_baseline(const char *name, bool module,
+			   const struct mv_host *before,
+			   const struct mv_host *now,
+			   const struct mv_policy *p, unsigned int *lost)
+{
+	bool was = satisfies(before, p), is = satisfies(now, p);
+
+	*lost += was && !is;
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "name", "baseline %s", name);
+	/* Only where true: a model's object stays as it was */
+	if (module)
+		print_bool(PRINT_JSON, "module", NULL, true);
+	print_bool(PRINT_JSON, "before", NULL, was);
+	print_bool(PRINT_JSON, "after", NULL, is);
+	print_text("%s: %s\n", module ? " (module)" : "",
+		   was && is ? "still satisfiable" :
+		   was ? "NO LONGER SATISFIABLE" :
+		   is ? "newly satisfiable" : "not satisfiable");
+	close_json_object();
+}
+
 unsigned int mv_host_drift_print(const struct mv_host *before,
-				 const struct mv_host *now, unsigned int *lost)
+				 const struct mv_host *now,
+				 const struct mv_named_policy *extra,
+				 unsigned int n_extra, unsigned int *lost)
 {
 	const char *mb = mv_host_kernel_mode(before), *mn = mv_host_kernel_mode(now);
 	unsigned int i, n = 0;
@@ -437,21 +484,18 @@ unsigned int mv_host_drift_print(const struct mv_host *before,
 
 	*lost = 0;
 	open_json_array("baselines");
-	for (i = 0; i < mv_model_count(); i++) {
-		if (mv_model_policy(mv_model_name(i), &p))
-			continue;
-		was = satisfies(before, &p);
-		is = satisfies(now, &p);
-		*lost += was && !is;
-		open_json_object(NULL);
-		print_string(PRINT_ANY, "name", "baseline %s: ", mv_model_name(i));
-		print_bool(PRINT_JSON, "before", NULL, was);
-		print_bool(PRINT_JSON, "after", NULL, is);
-		print_text("%s\n", was && is ? "still satisfiable" :
-			   was ? "NO LONGER SATISFIABLE" :
-			   is ? "newly satisfiable" : "not satisfiable");
-		close_json_object();
-	}
+	for (i = 0; i < mv_model_count(); i++)
+		if (!mv_model_policy(mv_model_name(i), &p))
+			drift_baseline(mv_model_name(i), false, before, now, &p,
+				       lost);
+	/*
+	 * The module's own, which guests are started with and labelled for
+	 * as much as the models: one named like a model is still its own
+	 * policy, so it gets its own line.
+	 */
+	for (i = 0; i < n_extra; i++)
+		drift_baseline(extra[i].name, true, before, now, &extra[i].p,
+			       lost);
 	close_json_array();
 	return n;
 }

@@ -53,7 +53,12 @@ int mv_labels_expiry(struct mv_labels *l, time_t t);
  */
 uint64_t mv_host_fingerprint(const struct mv_host *h);
 
-/* The VMX root mode all CPUs agree on, "mixed", or NULL if none given */
+/*
+ * The VMX root a guest start would use here, from the per-CPU modes:
+ * "owned" (migvisor's VMXON, on every CPU), "shared" (another owner's on
+ * at least one CPU), or NULL when none is given, a start would be refused
+ * (foreign) or a mode is unknown.
+ */
 const char *mv_host_kernel_mode(const struct mv_host *h);
 
 /*
@@ -79,10 +84,13 @@ int mv_labels_write(const char *dir, const char *file,
 /*
  * Print (text or JSON) every change from @before to @now: microcode, the
  * CPUID offer, VMX capabilities and MSRs, VMX root mode; then for each
- * named model whether it is still satisfiable. Returns the number of
- * changes; *@lost is the number of models satisfiable before, not now.
+ * named model and each of @extra (the module's baselines) whether it is
+ * still satisfiable. Returns the number of changes; *@lost is the number
+ * of those baselines satisfiable before, not now.
  */
 unsigned int mv_host_drift_print(const struct mv_host *before,
-				 const struct mv_host *now, unsigned int *lost);
+				 const struct mv_host *now,
+				 const struct mv_named_policy *extra,
+				 unsigned int n_extra, unsigned int *lost);
 
 #endif

@@ -85,8 +85,9 @@ static const char *opt_arg(struct mvctl *ctl, const char *opt)
 static int host_drift(struct mvctl *ctl)
 {
 	const char *since = NULL, *from = NULL, *a;
+	struct mv_named_policy *extra = NULL;
 	struct mv_host *before, *now;
-	unsigned int lost, n;
+	unsigned int lost, n, n_extra = 0;
 	int ret;
 
 	while ((a = argv_next(ctl))) {
@@ -112,6 +113,12 @@ static int host_drift(struct mvctl *ctl)
 		ret = host_load(since, before);
 	if (!ret)
 		ret = host_load(from, now);
+	/*
+	 * On this host, the module's baselines too, as host labels does:
+	 * one that stopped being satisfiable takes its label away as well.
+	 */
+	if (!ret && !from)
+		ret = mv_baseline_dump(&extra, &n_extra);
 	if (!ret) {
 		open_json_object(NULL);
 		print_string(PRINT_ANY, "since", "changes since %s", since);
@@ -123,13 +130,14 @@ static int host_drift(struct mvctl *ctl)
 			  mv_host_fingerprint(before));
 		print_hex(PRINT_ANY, "fingerprint_after", " -> %016llx):\n",
 			  mv_host_fingerprint(now));
-		n = mv_host_drift_print(before, now, &lost);
+		n = mv_host_drift_print(before, now, extra, n_extra, &lost);
 		print_uint(PRINT_JSON, "changed", NULL, n);
 		print_uint(PRINT_ANY, "lost", "baselines no longer satisfiable: %llu\n",
 			   lost);
 		close_json_object();
 		ret = lost ? 1 : 0;
 	}
+	free(extra);
 	free(before);
 	free(now);
 	return ret;

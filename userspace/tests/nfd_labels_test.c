@@ -177,13 +177,30 @@ TEST(labels_of_the_report)
 	h->n_root = 0;
 	ASSERT_EQ(0, mv_labels_for_host(l, h, NULL, 0, 0, stderr));
 	EXPECT_EQ(NULL, strstr(l->buf, "kernel-mode"));
+	/* VMX off everywhere: a start turns it on itself */
 	h->n_root = 2;
+	h->root[0].mode = h->root[1].mode = MV_VMX_MODE_OFF;
+	ASSERT_EQ(0, mv_labels_for_host(l, h, NULL, 0, 0, stderr));
+	EXPECT_TRUE(has_line(l->buf, "migvisor.io/kernel-mode=owned"));
+	/* One CPU inside kvm_intel's VMX root makes the host shared */
 	h->root[1].mode = MV_VMX_MODE_SHARED;
 	ASSERT_EQ(0, mv_labels_for_host(l, h, NULL, 0, 0, stderr));
-	EXPECT_TRUE(has_line(l->buf, "migvisor.io/kernel-mode=mixed"));
+	EXPECT_TRUE(has_line(l->buf, "migvisor.io/kernel-mode=shared"));
+	EXPECT_EQ(NULL, strstr(l->buf, "mixed"));
 	h->root[0].mode = MV_VMX_MODE_SHARED;
 	ASSERT_EQ(0, mv_labels_for_host(l, h, NULL, 0, 0, stderr));
 	EXPECT_TRUE(has_line(l->buf, "migvisor.io/kernel-mode=shared"));
+	/* Only KVM may turn VMX on: a start loads kvm_intel and shares */
+	h->root[0].mode = h->root[1].mode = MV_VMX_MODE_KVM_ONLY;
+	ASSERT_EQ(0, mv_labels_for_host(l, h, NULL, 0, 0, stderr));
+	EXPECT_TRUE(has_line(l->buf, "migvisor.io/kernel-mode=shared"));
+	/* Another hypervisor's, not shareable (< 6.12): a start is refused */
+	h->root[1].mode = MV_VMX_MODE_FOREIGN;
+	ASSERT_EQ(0, mv_labels_for_host(l, h, NULL, 0, 0, stderr));
+	EXPECT_EQ(NULL, strstr(l->buf, "kernel-mode"));
+	h->root[0].mode = h->root[1].mode = UINT32_MAX;
+	ASSERT_EQ(0, mv_labels_for_host(l, h, NULL, 0, 0, stderr));
+	EXPECT_EQ(NULL, strstr(l->buf, "kernel-mode"));
 	free(l);
 	free(h);
 }
@@ -341,6 +358,53 @@ TEST(reports_that_are_not_reports_are_refused)
 	free(h);
 }
 
+/* "migvisor.io/zz...=aa...\n", @len bytes in all (15 to 140) */
+static int add_line_of(struct mv_labels *l, size_t len)
+{
+	char name[16 + 64] = "migvisor.io/", value[64] = "";
+	size_t v = len - 15 > 63 ? 63 : len - 15;
+	size_t n = len - 14 - v;
+
+	memset(name + 12, 'z', n);
+	name[12 + n] = 0;
+	memset(value, 'a', v);
+	value[v] = 0;
+	return mv_labels_add(l, name, value);
+}
+
+/* NFD reads at most 64 KiB: the buffer takes up to a byte less, exactly */
+TEST(labels_stop_at_nfd_size_limit)
+{
+	struct mv_labels *l = calloc(1, sizeof(*l));
+	char why[256];
+	size_t left, len;
+
+	ASSERT_NE(NULL, l);
+	while (MV_LABELS_SIZE_MAX - l->len >= 2 * 140)
+		ASSERT_EQ(0, add_line_of(l, 140));
+	left = MV_LABELS_SIZE_MAX - l->len;
+	/* Two lines that end the buffer on its last byte */
+	ASSERT_EQ(0, add_line_of(l, left - 100));
+	left = MV_LABELS_SIZE_MAX - l->len;
+	ASSERT_EQ(100, left);
+
+	/* One byte too many: refused, and nothing of it kept */
+	len = l->len;
+	EXPECT_EQ(-E2BIG, add_line_of(l, left + 1));
+	EXPECT_EQ(len, l->len);
+	EXPECT_EQ(len, strlen(l->buf));
+	EXPECT_EQ(0, add_line_of(l, left));
+	EXPECT_EQ(MV_LABELS_SIZE_MAX, l->len);
+	EXPECT_EQ(64 * 1024 - 1, strlen(l->buf));
+	EXPECT_TRUE(nfd_valid(l->buf, why, sizeof(why))) TH_LOG("%s", why);
+
+	/* Full: even the shortest line, or the directive, is refused */
+	EXPECT_EQ(-E2BIG, add_line_of(l, 15));
+	EXPECT_EQ(-E2BIG, mv_labels_expiry(l, 0));
+	EXPECT_EQ(MV_LABELS_SIZE_MAX, strlen(l->buf));
+	free(l);
+}
+
 static unsigned int dot_files(const char *dir)
 {
 	struct dirent *e;
@@ -359,10 +423,12 @@ TEST(write_is_whole_or_nothing)
 	struct mv_host *h = load(REPORT);
 	struct mv_labels *l = calloc(1, sizeof(*l));
 	char dir[] = "/tmp/mv-labels-XXXXXX", path[PATH_MAX], err[PATH_MAX + 128];
-	char buf[64 * 1024];
+	char buf[64 * 1024], old[64 * 1024];
+	const char *ro;
 	struct stat st;
 	FILE *f;
 	size_t n;
+	int ret;
 
 	ASSERT_NE(NULL, l);
 	ASSERT_NE(NULL, mkdtemp(dir));
@@ -394,6 +460,37 @@ TEST(write_is_whole_or_nothing)
 	EXPECT_EQ(-ENOENT, mv_labels_write(path, "migvisor", l, err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, path)) TH_LOG("%s", err);
 	EXPECT_NE(NULL, strstr(err, strerror(ENOENT))) TH_LOG("%s", err);
+	EXPECT_NE(0, access(path, F_OK));
+	EXPECT_EQ(0, dot_files(dir));
+
+	/*
+	 * One that cannot be written to, with the old file in it: that file
+	 * stays whole and no dot-file is left. Root writes through mode
+	 * bits, so as root sysfs stands in: it cannot create files at all.
+	 */
+	snprintf(path, sizeof(path), "%s/ro", dir);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	ASSERT_EQ(0, mv_labels_write(path, "migvisor", l, err, sizeof(err)));
+	ASSERT_EQ(0, chmod(path, 0555));
+	ro = geteuid() ? path : "/sys";
+	ASSERT_EQ(0, mv_labels_add(l, "migvisor.io/extra", "true"));
+	ret = mv_labels_write(ro, "migvisor", l, err, sizeof(err));
+	EXPECT_TRUE(ret == -EACCES || ret == -EROFS) TH_LOG("%d: %s", ret, err);
+	EXPECT_NE(NULL, strstr(err, ro)) TH_LOG("%s", err);
+	EXPECT_NE(NULL, strstr(err, strerror(-ret))) TH_LOG("%s", err);
+	EXPECT_EQ(0, dot_files(path));
+	EXPECT_EQ(0, dot_files(ro));
+	snprintf(old, sizeof(old), "%s/migvisor", path);
+	f = fopen(old, "r");
+	ASSERT_NE(NULL, f);
+	n = fread(old, 1, sizeof(old) - 1, f);
+	fclose(f);
+	old[n] = 0;
+	EXPECT_STREQ(buf, old);
+	chmod(path, 0755);
+	snprintf(err, sizeof(err), "%s/migvisor", path);
+	unlink(err);
+	rmdir(path);
 
 	/* A regular file where the directory should be */
 	snprintf(path, sizeof(path), "%s/migvisor", dir);
@@ -418,8 +515,9 @@ TEST(write_is_whole_or_nothing)
 	free(h);
 }
 
-static char *drift(const struct mv_host *a, const struct mv_host *b,
-		   unsigned int *changes, unsigned int *lost)
+static char *drift_with(const struct mv_host *a, const struct mv_host *b,
+			const struct mv_named_policy *extra, unsigned int n_extra,
+			bool json, unsigned int *changes, unsigned int *lost)
 {
 	char *out = NULL;
 	size_t len = 0;
@@ -427,11 +525,21 @@ static char *drift(const struct mv_host *a, const struct mv_host *b,
 
 	if (!f)
 		abort();
-	json_init(f, false, false);
-	*changes = mv_host_drift_print(a, b, lost);
+	json_init(f, json, false);
+	if (json)
+		open_json_object(NULL);
+	*changes = mv_host_drift_print(a, b, extra, n_extra, lost);
+	if (json)
+		close_json_object();
 	json_finish();
 	fclose(f);
 	return out;
+}
+
+static char *drift(const struct mv_host *a, const struct mv_host *b,
+		   unsigned int *changes, unsigned int *lost)
+{
+	return drift_with(a, b, NULL, 0, false, changes, lost);
 }
 
 TEST(drift_names_every_change)
@@ -478,7 +586,7 @@ TEST(drift_names_every_change)
 	EXPECT_NE(NULL, strstr(out, "baseline cascadelake-server: NO LONGER SATISFIABLE"));
 	EXPECT_NE(NULL, strstr(out, "baseline skylake-server: still satisfiable"));
 	EXPECT_NE(NULL, strstr(out, "  vmx IA32_VMX_VMFUNC (0x491): 0x1 -> absent\n")) TH_LOG("%s", out);
-	EXPECT_NE(NULL, strstr(out, "  kernel mode: owned -> mixed\n"));
+	EXPECT_NE(NULL, strstr(out, "  kernel mode: owned -> shared\n"));
 	free(out);
 
 	/* ...and found again the other way */
@@ -486,6 +594,56 @@ TEST(drift_names_every_change)
 	EXPECT_EQ(0, lost);
 	EXPECT_NE(NULL, strstr(out, "baseline cascadelake-server: newly satisfiable"));
 	EXPECT_NE(NULL, strstr(out, "  vmx IA32_VMX_VMFUNC (0x491): absent -> 0x1\n")) TH_LOG("%s", out);
+	free(out);
+	free(a);
+	free(b);
+}
+
+/* A live host's check also weighs the module's baselines */
+TEST(drift_counts_module_baselines)
+{
+	struct mv_host *a = load(REPORT), *b = load(REPORT);
+	struct mv_named_policy extra[2] = {
+		{ .name = "db-tier" }, { .name = "cascadelake-server" },
+	};
+	unsigned int changes, lost;
+	char *out;
+
+	ASSERT_EQ(0, mv_model_policy("cascadelake-server", &extra[0].p));
+	ASSERT_EQ(0, mv_model_policy("nehalem", &extra[1].p));
+
+	out = drift_with(a, b, extra, 2, false, &changes, &lost);
+	EXPECT_EQ(0, lost);
+	EXPECT_NE(NULL, strstr(out, "baseline db-tier (module): still satisfiable\n"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "baseline cascadelake-server (module): still satisfiable\n"));
+	EXPECT_NE(NULL, strstr(out, "baseline cascadelake-server: still satisfiable\n"));
+	free(out);
+
+	/* Lost by the module's db-tier and by the model it was made from */
+	mv_policy_set(&b->offer, mv_feature_lookup("avx512_vnni"), false);
+	out = drift_with(a, b, extra, 2, false, &changes, &lost);
+	EXPECT_EQ(2, lost) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "baseline db-tier (module): NO LONGER SATISFIABLE\n"));
+	/* The module's cascadelake-server is its own (nehalem's) policy */
+	EXPECT_NE(NULL, strstr(out, "baseline cascadelake-server (module): still satisfiable\n"));
+	EXPECT_NE(NULL, strstr(out, "baseline cascadelake-server: NO LONGER SATISFIABLE\n"));
+	free(out);
+
+	/* A lost module baseline alone is enough for the exit-1 count */
+	out = drift_with(a, b, extra, 1, false, &changes, &lost);
+	EXPECT_EQ(2, lost);
+	free(out);
+	ASSERT_EQ(0, mv_model_policy("nehalem", &extra[0].p));
+	out = drift_with(a, b, extra, 1, false, &changes, &lost);
+	EXPECT_EQ(1, lost);
+	free(out);
+
+	out = drift_with(a, b, extra, 2, true, &changes, &lost);
+	EXPECT_EQ(0, mv_json_validate(out)) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "{\"name\":\"db-tier\",\"module\":true,\"before\":true,\"after\":true}"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "{\"name\":\"nehalem\",\"before\":true,"));
 	free(out);
 	free(a);
 	free(b);
