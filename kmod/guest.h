@@ -55,6 +55,7 @@ struct mv_guest {
 	struct mv_dirty dirty;		/* under @lock; EPT side: vCPU thread */
 	bool session;			/* a snapshot or restore session is open */
 	bool snap_paused;		/* paused by a snapshot session: only it resumes */
+	u64 dirty_limit;		/* pages/s it may dirty (auto-converge), 0: any */
 	bool restored;			/* starts from a restored vCPU state */
 };
 

@@ -306,10 +306,30 @@ static long snap_round(struct mv_snap *s, struct mv_snap_round __user *uarg,
 	r.round = s->round++;
 	r.pages = bitmap_weight(s->send, g->mem.npages);
 	r.dirty_total = total;
+	r.throttled_ns = READ_ONCE(g->vcpu.throttled_ns);
 	if (copy_to_user(uarg, &r, sizeof(r)))
 		return -EFAULT;
 	if (finish)
 		mv_nl_event(g, MV_EVENT_PAUSED);
+	return 0;
+}
+
+/*
+ * Auto-converge: the guest may newly dirty this many pages a second while
+ * the session lasts (vmx/vcpu.c). Only before FINISH: after it the guest
+ * is paused anyway, and the session's end takes the limit off.
+ */
+static long snap_throttle(struct mv_snap *s, void __user *uarg)
+{
+	struct mv_snap_throttle t;
+
+	if (copy_from_user(&t, uarg, sizeof(t)))
+		return -EFAULT;
+	if (t.reserved)
+		return fail(s, -EINVAL, "reserved is set");
+	if (s->final)
+		return fail(s, -EINVAL, "the guest is paused for the last round: nothing to throttle");
+	WRITE_ONCE(s->g->dirty_limit, t.dirty_limit);
 	return 0;
 }
 
@@ -335,6 +355,9 @@ static long snap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case MV_SNAP_IOC_FINISH:
 		ret = snap_round(s, uarg, true);
+		break;
+	case MV_SNAP_IOC_THROTTLE:
+		ret = snap_throttle(s, uarg);
 		break;
 	case MV_SNAP_IOC_HANDOVER:
 		if (!s->ended || s->buf_off < s->buf_len)
@@ -388,6 +411,7 @@ static int snap_release(struct inode *inode, struct file *file)
 
 	mutex_lock(&g->lock);
 	mv_dirty_stop(g);
+	WRITE_ONCE(g->dirty_limit, 0);
 	/*
 	 * Never resume a guest that another host may be running now: after
 	 * the hand-over of END. Before it, END cannot have reached anyone.

@@ -11,6 +11,8 @@
 #include <linux/highmem.h>
 #include <linux/idr.h>
 #include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <asm/cpu_entry_area.h>
@@ -741,6 +743,47 @@ int mv_vcpu_trial(struct mv_vcpu *v, struct mv_exit *e)
 	return e->stop ? -EINVAL : 0;
 }
 
+/*
+ * Auto-converge (migrate/snapshot.c): hold the guest to the dirty rate
+ * asked for. When it has newly dirtied more pages since the limit was set
+ * than the limit allows for the time passed, the vCPU gives the CPU away
+ * until it is back within it. The count grows as the CPU logs (PML, in
+ * steps of its 512-entry log) or as write faults come (write protection).
+ * A guest that paces itself by its clock and catches up after a stall
+ * loses only what it cannot catch up, so it is the dirty rate that is
+ * limited, not a share of the CPU: a guest that reads and computes is not
+ * slowed at all. The TSC runs on while it waits. A pause, a call or a
+ * stop ends the wait at once (wake_up_process in guest.c).
+ */
+static void throttle(struct mv_vcpu *v)
+{
+	struct mv_guest *g = v->guest;
+	u64 limit = READ_ONCE(g->dirty_limit), total, now, due, n;
+
+	if (!limit || !READ_ONCE(g->dirty.on)) {
+		v->limit_set = 0;
+		return;
+	}
+	now = ktime_get_ns();
+	total = READ_ONCE(g->dirty.total);
+	if (limit != v->limit_set || total < v->limit_n0) {
+		v->limit_set = limit;
+		v->limit_t0 = now;
+		v->limit_n0 = total;
+		return;
+	}
+	n = total - v->limit_n0;
+	due = v->limit_t0 + div64_u64(n * NSEC_PER_SEC, limit);
+	if (due <= now)
+		return;
+	/* At most a second at a time: the loop comes back for the rest. */
+	wait_event_interruptible_hrtimeout(g->wq, READ_ONCE(g->pause_req) ||
+					   READ_ONCE(v->call) ||
+					   kthread_should_stop(),
+					   ns_to_ktime(min_t(u64, due - now, NSEC_PER_SEC)));
+	WRITE_ONCE(v->throttled_ns, v->throttled_ns + ktime_get_ns() - now);
+}
+
 int mv_vcpu_run(struct mv_vcpu *v)
 {
 	struct mv_guest *g = v->guest;
@@ -782,6 +825,8 @@ int mv_vcpu_run(struct mv_vcpu *v)
 			mv_guest_host_pause(g, e.pause, e.pause_cpu);
 			continue;
 		}
+		if (!ret)
+			throttle(v);
 		/*
 		 * VMX root is changing hands on this CPU: let it finish. kvm_intel's
 		 * init takes seconds; a CPU that keeps CR4.VMXE without VMX

@@ -69,6 +69,9 @@ struct mv_vcpu {
 	u64 tsc_mult;			/* TSC_MULTIPLIER, 0: not scaled */
 	u64 tsc_base_ns;		/* restore: ktime of the captured TSC */
 	u32 tsc_khz;			/* the guest's rate (its baseline's) */
+	/* Auto-converge, vCPU thread: the limit's window, and time given up */
+	u64 limit_set, limit_t0, limit_n0;
+	u64 throttled_ns;		/* read by the snapshot session */
 	u64 dr[8];			/* virtual DR0-3, DR6, DR7 */
 	void *fpu;			/* FXSAVE/XSAVE image, 64-byte aligned */
 	bool xsave;			/* policy has XSAVE: XSAVE image */

@@ -664,6 +664,8 @@ struct mv_rec_round {
  *	are then left out of the stream
  * @dirty_total: guest pages dirtied since tracking began, repeats counted
  * @flags: MV_SNAP_* of the session
+ * @throttled_ns: time the vCPU has given up to MV_SNAP_IOC_THROTTLE's
+ *	limits on this host, in all (a caller takes the difference)
  * @reserved: zero
  */
 struct mv_snap_round {
@@ -671,7 +673,24 @@ struct mv_snap_round {
 	__u32 flags;
 	__u64 pages;
 	__u64 dirty_total;
-	__u64 reserved[3];
+	__u64 throttled_ns;
+	__u64 reserved[2];
+};
+
+/**
+ * struct mv_snap_throttle - MV_SNAP_IOC_THROTTLE argument
+ * @dirty_limit: pages per second the guest may newly dirty, 0: no limit,
+ *	until the session ends or sets another
+ * @reserved: must be zero
+ *
+ * Auto-converge: a guest that dirties pages faster than the link carries
+ * them is held back, its vCPU giving up time whenever it has dirtied more
+ * than the limit allows since the limit was set; mv_snap_round's
+ * @throttled_ns says how much.
+ */
+struct mv_snap_throttle {
+	__u64 dirty_limit;
+	__u64 reserved;
 };
 
 #define MV_SNAP_PML		0x1	/* dirty pages come from PML */
@@ -720,5 +739,6 @@ struct mv_restore_new {
 #define MV_SESS_IOC_ERROR	_IOR(MV_IOC_MAGIC, 0x14, struct mv_sess_error)
 /* Before END is written on: from here closing the session keeps it paused. */
 #define MV_SNAP_IOC_HANDOVER	_IO(MV_IOC_MAGIC, 0x15)
+#define MV_SNAP_IOC_THROTTLE	_IOW(MV_IOC_MAGIC, 0x16, struct mv_snap_throttle)
 
 #endif /* _UAPI_LINUX_MIGVISOR_H */

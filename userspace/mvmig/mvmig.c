@@ -49,6 +49,7 @@ static void print_help(FILE *f)
 		"  --max-rounds N       at most N pre-copy rounds (%u)\n"
 		"  --max-bandwidth R    cap the rate, bytes/s (K, M, G suffixes)\n"
 		"  --keep-source        leave the source paused instead of deleting it\n"
+		"  --no-auto-converge   never throttle a guest that outruns the link\n"
 		"  --name NAME          the guest's name on the destination\n"
 		"  --once               recv: one transfer, then exit\n"
 		"  --parallel N         evacuate: up to N moves at a time (1)\n"
@@ -139,6 +140,8 @@ int main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "progress", no_argument, NULL, 'P' },
 		{ "parallel", required_argument, NULL, 'N' },
+		{ "auto-converge", no_argument, NULL, 'A' },
+		{ "no-auto-converge", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -146,6 +149,7 @@ int main(int argc, char **argv)
 	struct mvmig_opts o = {
 		.downtime_ms = 300, .max_rounds = MVMIG_MAX_ROUNDS,
 		.timeout_s = 120, .listen = "0.0.0.0:4799", .parallel = 1,
+		.auto_converge = true,
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	const char *cmd, *pos[2] = { NULL, NULL };
@@ -185,6 +189,10 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			o.keep_source = true;
+			break;
+		case 'A':
+		case 'a':
+			o.auto_converge = c == 'A';
 			break;
 		case 'n':
 			o.target = optarg;

@@ -48,6 +48,7 @@ struct mvmig_opts {
 	bool quiet;
 	bool progress;			/* a progress line even without a terminal */
 	bool force_wp;			/* write-protection dirty tracking */
+	bool auto_converge;		/* throttle a guest that outruns the link */
 	/* send: fill this, and print neither figures nor errors */
 	struct mvmig_outcome *out;
 	unsigned int parallel;		/* evacuate: moves at a time */
@@ -77,6 +78,8 @@ struct mvmig_round {
 	uint64_t pages, zero_pages, bytes;
 	uint64_t zero_left_out;		/* first round: zero pages not sent */
 	uint64_t usec;
+	unsigned int throttle;		/* % of its time the vCPU gave up to... */
+	uint64_t dirty_limit;		/* ...this dirty limit, pages/s (auto-converge) */
 };
 
 /*

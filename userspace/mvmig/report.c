@@ -14,12 +14,12 @@ void mvmig_progress(struct mvmig_metrics *m, const struct mvmig_round *r,
 {
 	if (!m->progress)
 		return;
-	fprintf(stderr, "\r%s %s: round %u%s: %llu pages (%llu zero), %.1f MiB total    ",
+	fprintf(stderr, "\r%s %s: round %u%s: %llu pages (%llu zero), %.1f MiB total, dirty limit %llu/s    ",
 		m->mode, m->guest ? m->guest : "", r->round,
 		r->final ? " (stop-and-copy)" : "",
 		(unsigned long long)done_pages,
 		(unsigned long long)r->zero_pages,
-		m->bytes / 1048576.0);
+		m->bytes / 1048576.0, (unsigned long long)r->dirty_limit);
 }
 
 static uint64_t rate(uint64_t bytes, uint64_t usec)
@@ -98,6 +98,15 @@ void mvmig_report(const struct mvmig_metrics *m, bool json)
 				   r->zero_left_out);
 		print_uint(PRINT_ANY, "bytes", ", %llu bytes", r->bytes);
 		print_uint(PRINT_ANY, "usec", " in %llu us", r->usec);
+		if (r->dirty_limit) {
+			print_uint(PRINT_ANY, "dirty_limit", ", dirty limit %llu pages/s",
+				   r->dirty_limit);
+			print_uint(PRINT_ANY, "throttle_pct", " (guest throttled %llu %%)",
+				   r->throttle);
+		} else if (!strcmp(m->mode, "send")) {
+			print_uint(PRINT_JSON, "dirty_limit", NULL, 0);
+			print_uint(PRINT_JSON, "throttle_pct", NULL, r->throttle);
+		}
 		print_uint(PRINT_ANY, "bytes_per_sec", " (%llu B/s)\n",
 			   rate(r->bytes, r->usec));
 		close_json_object();

@@ -49,6 +49,9 @@ struct src {
 	char err[512];
 	uint64_t t0;
 	uint64_t t_end_seen, t_end_sent;	/* END found in a read; all written */
+	uint64_t dirty_limit;		/* auto-converge: pages/s, 0: none */
+	uint64_t throttled_ns, t_throttled;	/* the session's total, and when */
+	bool no_throttle;		/* the module has no MV_SNAP_IOC_THROTTLE */
 	bool no_answer;			/* the handshake got nothing back */
 	bool broken;			/* a write to the peer failed midway */
 };
@@ -388,6 +391,7 @@ static int do_round(struct src *s, const struct mv_snap_round *sr, bool final)
 	memset(r, 0, sizeof(*r));
 	r->round = sr->round;
 	r->final = final;
+	r->dirty_limit = final ? 0 : s->dirty_limit;
 	ret = send_round_marker(s, sr, final);
 	if (ret)
 		return ret;
@@ -526,6 +530,70 @@ static void downtime_parts(struct src *s, uint64_t t_pause, uint64_t t_finished)
 	s->m->has_parts = true;
 }
 
+/*
+ * Auto-converge. After a round in which the guest dirtied more than half
+ * of what the link carried in the same time, its dirty rate is limited
+ * (MV_SNAP_IOC_THROTTLE) to half the link's, and to 70 % of the last limit
+ * whenever that was not enough, down to 1 % of the link. QEMU's
+ * auto-converge takes a growing share of the CPU instead (20 %, then 10
+ * more a pass); a guest that paces its writes by its clock and catches up
+ * after each stall, as a server under steady load does, then dirties as
+ * fast as before until nearly all its CPU is gone. Limiting the dirty
+ * rate itself bounds what the next round must carry. 0 or -errno.
+ */
+static int auto_converge(struct src *s, const struct mv_snap_round *sr)
+{
+	const struct mvmig_round *last = &s->m->rounds[s->m->nrounds - 1];
+	struct mv_snap_throttle t = { 0 };
+	uint64_t sent, dirtied, want;
+	int ret;
+
+	if (!s->o->auto_converge || s->no_throttle || !last->usec || !last->pages)
+		return 0;
+	sent = last->pages * 1000000ull / last->usec;
+	dirtied = sr->pages * 1000000ull / last->usec;
+	if (dirtied <= sent / 2)
+		return 0;
+	want = sent / 2;
+	if (s->dirty_limit && want > s->dirty_limit * 7 / 10)
+		want = s->dirty_limit * 7 / 10;
+	if (want < sent / 100)
+		want = sent / 100;
+	t.dirty_limit = want ? want : 1;
+	if (ioctl(s->sfd, MV_SNAP_IOC_THROTTLE, &t) < 0) {
+		ret = -errno;
+		/* A module without it: pre-copy as before. */
+		if (ret == -ENOTTY) {
+			s->no_throttle = true;
+			return 0;
+		}
+		mvmig_sess_error(s->sfd, ret, s->err, sizeof(s->err));
+		return ret;
+	}
+	s->dirty_limit = t.dirty_limit;
+	return 0;
+}
+
+/*
+ * The share of the last round's time its vCPU gave up to the limit, from
+ * the session's running total (taken at each ROUND and FINISH).
+ */
+static void throttled(struct src *s, const struct mv_snap_round *sr)
+{
+	uint64_t now = mvmig_now_usec(), ns = sr->throttled_ns - s->throttled_ns;
+	struct mvmig_round *r;
+
+	if (s->m->nrounds && s->t_throttled && now > s->t_throttled &&
+	    sr->throttled_ns >= s->throttled_ns) {
+		r = &s->m->rounds[s->m->nrounds - 1];
+		r->throttle = ns / 10 / (now - s->t_throttled);
+		if (r->throttle > 100)
+			r->throttle = 100;
+	}
+	s->throttled_ns = sr->throttled_ns;
+	s->t_throttled = now;
+}
+
 static bool converged(struct src *s, const struct mv_snap_round *sr)
 {
 	const struct mvmig_round *last = &s->m->rounds[s->m->nrounds - 1];
@@ -630,10 +698,13 @@ static int run(struct src *s)
 			ret = snap_ioctl(s, MV_SNAP_IOC_ROUND, &sr);
 			if (ret)
 				break;
+			throttled(s, &sr);
 			s->m->converged = sr.round && converged(s, &sr);
 			if (s->m->converged || (sr.round && sr.round >= s->o->max_rounds))
 				break;
-			ret = do_round(s, &sr, false);
+			ret = auto_converge(s, &sr);
+			if (!ret)
+				ret = do_round(s, &sr, false);
 		}
 	}
 	if (ret)
@@ -644,6 +715,7 @@ static int run(struct src *s)
 	if (ret)
 		goto out_fail;
 	t_finished = mvmig_now_usec();
+	throttled(s, &sr);
 	ret = do_round(s, &sr, true);
 	if (ret)
 		goto out_fail;	/* END not read yet: closing resumes the guest */
