@@ -26,6 +26,7 @@ def q(v, p):
 
 
 def med(v, quartiles=False):
+    v = [x for x in v if x is not None]
     if not v:
         return None
     spread = [q(v, 0.25), q(v, 0.75)] if quartiles else [min(v), max(v)]
@@ -110,6 +111,13 @@ def sharing(rows):
     return res
 
 
+def progress_lost(r, s):
+    if r["percent"] == 0 or "src_progress" not in r or not s.get("total_usec"):
+        return None
+    due = r["pps"] * s["total_usec"] / 1e6
+    return max(0.0, 100 * (1 - r["src_progress"] / due)) if due else None
+
+
 def migrations(rows, qrows):
     cases = {}
     for r in rows:
@@ -128,7 +136,14 @@ def migrations(rows, qrows):
             "guest_downtime_ms": r["guest_downtime_us"] / 1000,
             "host_downtime_ms": s["downtime_usec"] / 1000,
             "throughput": s["throughput"], "verify_failures": r["verify_failures"],
-            "pps": r["pps"]})
+            "pps": r["pps"],
+            "max_dirty_limit": max([x.get("dirty_limit", 0) for x in s["rounds"]]),
+            "max_throttle_pct": max([x.get("throttle_pct", 0) for x in s["rounds"]]),
+            # The writer's pages on the source during the move against its
+            # pace: what auto-converge's limit cost it (idle: not paced).
+            "progress_lost_pct": progress_lost(r, s),
+            **{"downtime_" + k[:-5] + "_ms": v / 1000
+               for k, v in s.get("downtime_parts", {}).items() if k.endswith("_usec")}})
     for r in qrows:
         c = cases.setdefault((r["mem"], r["percent"]), {"ours": [], "qemu": []})
         sent = r["normal_pages"] + r["zero_pages"]
@@ -145,8 +160,8 @@ def migrations(rows, qrows):
             runs = c[who]
             if not runs:
                 continue
-            e[who] = {k: med([x[k] for x in runs]) for k in runs[0]
-                      if k not in ("converged",)}
+            keys = sorted({k for x in runs for k in x if k != "converged"})
+            e[who] = {k: med([x.get(k) for x in runs]) for k in keys}
             e[who]["converged"] = f"{sum(x['converged'] for x in runs)}/{len(runs)}"
         out.append(e)
     return out
@@ -262,6 +277,36 @@ def main():
             fmt(o.get("guest_downtime_ms")), fmt(gmc, "{:.1f}"), fmt(o.get("host_downtime_ms")),
             o.get("converged", "-"), fmt(qm.get("syncs")), fmt(qm.get("bytes_per_data_byte"), "{:.2f}"),
             fmt(qm.get("resent_pages")), qm.get("converged", "-")))
+
+    print("\n   auto-converge (dirty limit), and the targets for the fast writers: converged within 8 rounds,")
+    print("   sent <= 1.5x ideal, guest downtime < 300 ms (32 MiB at 50 %/s, 128 MiB at 10 and 50 %/s)")
+    print("   {:>5s} {:>4s} | {:>16s} {:>12s} {:>16s} | {:>7s}".format(
+        "MiB", "%/s", "limit pages/s", "throttle %", "progress lost %", "targets"))
+    for e in res["migration"]:
+        o = e.get("ours", {})
+        if not o:
+            continue
+        fast = (e["mem_mib"], e["percent"]) in ((32, 50), (128, 10), (128, 50))
+        ok = (o.get("converged", "").split("/")[0] == o.get("converged", "").split("/")[-1]
+              and (o.get("rounds") or {}).get("median", 99) <= 9
+              and (o.get("bytes_per_ideal") or {}).get("median", 99) <= 1.5
+              and (o.get("guest_downtime_ms") or {}).get("median", 1e9) < 300)
+        print("   {:>5d} {:>4d} | {:>16s} {:>12s} {:>16s} | {:>7s}".format(
+            e["mem_mib"], e["percent"], fmt(o.get("max_dirty_limit")), fmt(o.get("max_throttle_pct")),
+            fmt(o.get("progress_lost_pct"), "{:.1f}"), ("met" if ok else "MISSED") if fast else "-"))
+    print("\n   host downtime in parts, ms (median): harvest + last pages + VCPU/END + answer;")
+    print("   of the answer: destination checks, commit, start, and the network (data still in flight)")
+    print("   {:>5s} {:>4s} | {:>8s} {:>8s} {:>8s} {:>8s} {:>8s} | {:>7s} {:>7s} {:>7s} {:>8s}".format(
+        "MiB", "%/s", "host", "harvest", "pages", "VCPU/END", "answer", "checks", "commit", "start", "network"))
+    for e in res["migration"]:
+        o = e.get("ours", {})
+        if not o.get("downtime_harvest_ms"):
+            continue
+        g = lambda k: fmt(o.get("downtime_" + k + "_ms"), "{:.1f}")
+        print("   {:>5d} {:>4d} | {:>8s} {:>8s} {:>8s} {:>8s} {:>8s} | {:>7s} {:>7s} {:>7s} {:>8s}".format(
+            e["mem_mib"], e["percent"], fmt(o.get("host_downtime_ms"), "{:.1f}"), g("harvest"),
+            g("last_pages"), g("vcpu_end"), g("answer"), g("dest_checks"), g("dest_commit"),
+            g("dest_start"), g("network")))
 
     s = res["stream"]
     print("\n== 3. Stream engine, native, {} byte stream over loopback TCP, GB/s median [min-max]".format(

@@ -81,7 +81,7 @@ esac
 case " $sections " in *" migrate "*)
 	for mem in $mems; do
 		for pct in $pcts; do
-			mig-bench $mem $pct "$reps" 5
+			mig-bench $mem $pct "$reps" 8
 		done
 	done
 	;;

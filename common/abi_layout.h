@@ -26,7 +26,7 @@ MV_ABI_SIZE(mv_rec_word, 16);
 MV_ABI_SIZE(mv_rec_baseline, 112);
 MV_ABI_SIZE(mv_rec_config, 64);
 MV_ABI_SIZE(mv_rec_pages, 8);
-MV_ABI_SIZE(mv_snap_throttle, 16);
+MV_ABI_SIZE(mv_snap_throttle, 32);
 MV_ABI_SIZE(mv_rec_seg, 24);
 MV_ABI_SIZE(mv_rec_vcpu, 616);
 MV_ABI_SIZE(mv_rec_end, 32);

@@ -8,8 +8,10 @@
  * PERCENT is the share of guest RAM the writer dirties per second of its
  * own time (0: idle, one page a second). Each line holds mvmig send's own
  * figures (rounds, bytes, pages sent again, pages with data, host
- * downtime, converged) and the guest's view: the gap in its TSC across the
- * move, and whether every page it checked afterwards held what it wrote.
+ * downtime and its parts, converged, auto-converge's dirty limits) and
+ * the guest's view: the gap in its TSC across the move, whether every page
+ * it checked afterwards held what it wrote, and how far it got on the
+ * source while the move ran (what throttling cost it).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +24,7 @@
 static int one(const char *mem, unsigned int pct, uint64_t pps,
 	       unsigned int rep, unsigned int max_rounds)
 {
-	struct writer_state ws, wd;
+	struct writer_state w0, ws, wd;
 	static char out[65536];
 	int port = 5100 + rep, rs, rr;
 	pid_t rpid, spid;
@@ -34,6 +36,9 @@ static int one(const char *mem, unsigned int pct, uint64_t pps,
 		return 1;
 	}
 	sleep(1);
+	/* Its count when the move begins: what throttling cost, at the end */
+	if (mv_writer_state("src", &w0))
+		return 1;
 	rpid = mv_spawn("/tmp/bench-recv.log",
 			"mvmig recv --listen 127.0.0.1:%d --once --name dst -j", port);
 	spid = mv_spawn("/tmp/bench-send.log",
@@ -54,14 +59,15 @@ static int one(const char *mem, unsigned int pct, uint64_t pps,
 	sleep(2);
 	if (mv_writer_state("src", &ws) || mv_writer_state("dst", &wd))
 		return 1;
-	printf("MV-BENCH {\"section\": \"migrate\", \"mem\": %llu, \"percent\": %u, \"pps\": %llu, \"rep\": %u, \"max_rounds\": %u, \"guest_downtime_cycles\": %llu, \"guest_downtime_us\": %llu, \"tsc_khz\": %llu, \"verify_failures\": %llu, \"dst_progress\": %llu, \"send\": %s}\n",
+	printf("MV-BENCH {\"section\": \"migrate\", \"mem\": %llu, \"percent\": %u, \"pps\": %llu, \"rep\": %u, \"max_rounds\": %u, \"guest_downtime_cycles\": %llu, \"guest_downtime_us\": %llu, \"tsc_khz\": %llu, \"verify_failures\": %llu, \"dst_progress\": %llu, \"src_progress\": %llu, \"send\": %s}\n",
 	       (unsigned long long)mv_parse_mem(mem), pct, (unsigned long long)pps,
 	       rep, max_rounds,
 	       (unsigned long long)mv_guest_downtime_cycles(&ws, &wd),
 	       (unsigned long long)mv_guest_downtime_us(&ws, &wd),
 	       (unsigned long long)wd.tsc_khz,
 	       (unsigned long long)wd.verify_failures,
-	       (unsigned long long)(wd.counter - ws.counter), out);
+	       (unsigned long long)(wd.counter - ws.counter),
+	       (unsigned long long)(ws.counter - w0.counter), out);
 	fflush(stdout);
 	mv_delete_all_guests();
 	return 0;

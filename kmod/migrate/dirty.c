@@ -48,6 +48,19 @@ static void pml_drain(struct mv_vcpu *v)
 	mv_vmwrite(GUEST_PML_INDEX, PML_ENTRIES - 1);
 }
 
+/*
+ * At the end of each slice, with the VMCS current: while a dirty limit is
+ * in force, drain the log now, so that the limit (vmx/vcpu.c) counts the
+ * pages of this slice, not only each 512th.
+ */
+void mv_dirty_slice_end(struct mv_vcpu *v)
+{
+	struct mv_guest *g = v->guest;
+
+	if (g->dirty.on && g->dirty.pml && READ_ONCE(g->dirty_limit))
+		pml_drain(v);
+}
+
 static int start_on_vcpu(struct mv_vcpu *v, void *arg)
 {
 	struct mv_guest *g = v->guest;

@@ -40,5 +40,7 @@ void mv_dirty_stop(struct mv_guest *g);
 /* Exit handlers, vCPU thread: true if the exit was ours. */
 bool mv_dirty_ept_violation(struct mv_vcpu *v, u64 gpa, u64 qual);
 void mv_dirty_pml_full(struct mv_vcpu *v);
+/* vCPU thread, VMCS current, at the end of a slice */
+void mv_dirty_slice_end(struct mv_vcpu *v);
 
 #endif /* _MV_DIRTY_H */

@@ -316,21 +316,27 @@ static long snap_round(struct mv_snap *s, struct mv_snap_round __user *uarg,
 
 /*
  * Auto-converge: the guest may newly dirty this many pages a second while
- * the session lasts (vmx/vcpu.c). Only before FINISH: after it the guest
- * is paused anyway, and the session's end takes the limit off.
+ * the session lasts (vmx/vcpu.c), and the caller reads how fast it does.
+ * A limit only before FINISH: after it the guest is paused anyway, and
+ * the session's end takes the limit off.
  */
 static long snap_throttle(struct mv_snap *s, void __user *uarg)
 {
 	struct mv_snap_throttle t;
+	struct mv_guest *g = s->g;
 
 	if (copy_from_user(&t, uarg, sizeof(t)))
 		return -EFAULT;
-	if (t.reserved)
-		return fail(s, -EINVAL, "reserved is set");
-	if (s->final)
+	if (t.reserved || (t.flags & ~MV_THROTTLE_SET))
+		return fail(s, -EINVAL, "unknown flags, or reserved is set");
+	if ((t.flags & MV_THROTTLE_SET) && s->final)
 		return fail(s, -EINVAL, "the guest is paused for the last round: nothing to throttle");
-	WRITE_ONCE(s->g->dirty_limit, t.dirty_limit);
-	return 0;
+	if (t.flags & MV_THROTTLE_SET)
+		WRITE_ONCE(g->dirty_limit, t.dirty_limit);
+	t.dirty_limit = READ_ONCE(g->dirty_limit);
+	t.dirty_total = READ_ONCE(g->dirty.total);
+	t.throttled_ns = READ_ONCE(g->vcpu.throttled_ns);
+	return copy_to_user(uarg, &t, sizeof(t)) ? -EFAULT : 0;
 }
 
 static long snap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)

@@ -27,6 +27,7 @@
 
 #include "../compat.h"
 #include "../guest.h"
+#include "../migrate/dirty.h"
 #include "../migrate/state.h"
 #include "capabilities.h"
 #include "exit.h"
@@ -705,6 +706,8 @@ static int enter_once(struct mv_vcpu *v, struct mv_exit *e, bool trial)
 	} else if (!handled) {
 		mv_exit_handle(v, e);
 	}
+	if (!trial)
+		mv_dirty_slice_end(v);
 	mv_vmx_slice_end(&v->lv, &s);
 out_irq:
 	local_irq_enable();

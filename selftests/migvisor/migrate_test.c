@@ -297,6 +297,30 @@ TEST_F_TIMEOUT(m, live_writer_write_protect, 900)
 	live(_metadata, "--max-rounds 10 --write-protect", 500);
 }
 
+/* The last send's output (live() leaves it in /tmp/send.log) */
+static const char *send_log(void)
+{
+	static char buf[16384];
+
+	mv_slurp("/tmp/send.log", buf, sizeof(buf));
+	return buf;
+}
+
+/* The highest dirty limit any round of mvmig -j @log had, pages/s */
+static long long max_dirty_limit(const char *log)
+{
+	const char *p = log;
+	long long v, max = 0;
+
+	while ((p = strstr(p, "\"dirty_limit\":"))) {
+		p += strlen("\"dirty_limit\":");
+		v = strtoll(p, NULL, 10);
+		if (v > max)
+			max = v;
+	}
+	return max;
+}
+
 /*
  * Unpaced: it dirties faster than the stream; the round limit ends it.
  * Two rounds show that as well as more would: each resends all of RAM,
@@ -304,7 +328,26 @@ TEST_F_TIMEOUT(m, live_writer_write_protect, 900)
  */
 TEST_F_TIMEOUT(m, live_writer_never_converges, 900)
 {
-	live(_metadata, "--max-rounds 2", 0);
+	live(_metadata, "--max-rounds 2 --no-auto-converge", 0);
+	EXPECT_EQ(0, max_dirty_limit(send_log()));
+}
+
+/*
+ * Half of its 32 MiB a second, four times what the emulated stream
+ * carries: without auto-converge every round resends most of RAM and the
+ * round limit ends it. With it, the guest's dirty rate is limited from
+ * the first round on, and pre-copy converges.
+ */
+TEST_F_TIMEOUT(m, live_writer_auto_converges, 900)
+{
+	const char *log;
+
+	live(_metadata, "--max-rounds 8", 4096);
+	log = send_log();
+	EXPECT_NE(NULL, strstr(log, "\"converged\":true")) {
+		TH_LOG("%.2000s", log);
+	}
+	EXPECT_LT(0, max_dirty_limit(log));
 }
 
 TEST_F_TIMEOUT(m, live_idle, 900)

@@ -678,20 +678,30 @@ struct mv_snap_round {
 };
 
 /**
- * struct mv_snap_throttle - MV_SNAP_IOC_THROTTLE argument
- * @dirty_limit: pages per second the guest may newly dirty, 0: no limit,
- *	until the session ends or sets another
+ * struct mv_snap_throttle - MV_SNAP_IOC_THROTTLE argument and result
+ * @flags: MV_THROTTLE_SET: set @dirty_limit; without it, only read
  * @reserved: must be zero
+ * @dirty_limit: pages per second the guest may newly dirty, 0: no limit,
+ *	until the session ends or sets another; the limit in force on return
+ * @dirty_total: on return, pages dirtied since tracking began (as
+ *	mv_snap_round's, but up to date within the CPU's log of 512)
+ * @throttled_ns: on return, time the vCPU has given up to limits on this
+ *	host, in all (a caller takes the difference)
  *
  * Auto-converge: a guest that dirties pages faster than the link carries
  * them is held back, its vCPU giving up time whenever it has dirtied more
- * than the limit allows since the limit was set; mv_snap_round's
- * @throttled_ns says how much.
+ * than the limit allows since the limit was set. Reading lets the caller
+ * measure the dirty rate while a round is sent, not only at its end.
  */
 struct mv_snap_throttle {
+	__u32 flags;
+	__u32 reserved;
 	__u64 dirty_limit;
-	__u64 reserved;
+	__u64 dirty_total;
+	__u64 throttled_ns;
 };
+
+#define MV_THROTTLE_SET		0x1
 
 #define MV_SNAP_PML		0x1	/* dirty pages come from PML */
 #define MV_SNAP_WP		0x2	/* from EPT write protection */
@@ -739,6 +749,6 @@ struct mv_restore_new {
 #define MV_SESS_IOC_ERROR	_IOR(MV_IOC_MAGIC, 0x14, struct mv_sess_error)
 /* Before END is written on: from here closing the session keeps it paused. */
 #define MV_SNAP_IOC_HANDOVER	_IO(MV_IOC_MAGIC, 0x15)
-#define MV_SNAP_IOC_THROTTLE	_IOW(MV_IOC_MAGIC, 0x16, struct mv_snap_throttle)
+#define MV_SNAP_IOC_THROTTLE	_IOWR(MV_IOC_MAGIC, 0x16, struct mv_snap_throttle)
 
 #endif /* _UAPI_LINUX_MIGVISOR_H */

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include <linux/migvisor.h>
+#include <linux/sockios.h>
 
 #include "../../common/record.h"
 #include "../lib/mapfile.h"
@@ -51,6 +52,8 @@ struct src {
 	uint64_t t_end_seen, t_end_sent;	/* END found in a read; all written */
 	uint64_t dirty_limit;		/* auto-converge: pages/s, 0: none */
 	uint64_t throttled_ns, t_throttled;	/* the session's total, and when */
+	/* auto-converge's window: start, last sample, dirty count, bytes */
+	uint64_t ac_t0, ac_sample, ac_total0, ac_bytes0;
 	bool no_throttle;		/* the module has no MV_SNAP_IOC_THROTTLE */
 	bool no_answer;			/* the handshake got nothing back */
 	bool broken;			/* a write to the peer failed midway */
@@ -277,6 +280,110 @@ static size_t end_offset(const uint8_t *buf, size_t n)
 }
 
 /*
+ * Auto-converge. Every 100 ms of a pre-copy round, the guest's dirty rate
+ * (MV_SNAP_IOC_THROTTLE's running count) is set against the link's: pages
+ * sent in the same window. A guest that dirties more than half of what
+ * the link carries gets a limit of a quarter of the link's rate on the
+ * pages it may newly dirty (bytes then stay within 1 / (1 - 1/4) of the
+ * ideal), and 70 % of that whenever, half a second on, it is still over,
+ * down to 1 % of the link.
+ *
+ * QEMU's auto-converge takes a growing share of the CPU instead (20 %,
+ * then 10 more a pass): a guest that paces its writes by its clock and
+ * catches up after each stall, as a server under steady load does,
+ * dirties as fast as before until nearly all its CPU is gone, and a
+ * guest that only computes loses as much as one that writes. Limiting the
+ * dirty rate itself bounds what the next round must carry, and acts
+ * within the round that first sees the rate, not one round later.
+ */
+#define AC_SAMPLE_US	100000
+#define AC_SETTLE_US	500000
+
+static int throttle_ioctl(struct src *s, struct mv_snap_throttle *t)
+{
+	int ret;
+
+	if (ioctl(s->sfd, MV_SNAP_IOC_THROTTLE, t) >= 0)
+		return 0;
+	ret = -errno;
+	/* A module without it: pre-copy as before. */
+	if (ret == -ENOTTY) {
+		s->no_throttle = true;
+		return 1;
+	}
+	mvmig_sess_error(s->sfd, ret, s->err, sizeof(s->err));
+	return ret;
+}
+
+/* A new window: from now, with the count @total */
+static void ac_window(struct src *s, uint64_t now, uint64_t total)
+{
+	s->ac_t0 = s->ac_sample = now;
+	s->ac_total0 = total;
+	s->ac_bytes0 = s->m->bytes;
+}
+
+/* 0, or -errno from the module */
+static int auto_converge(struct src *s)
+{
+	struct mv_snap_throttle t = { 0 };
+	uint64_t now = mvmig_now_usec(), usec, dirtied, sent, want;
+	int ret;
+
+	if (!s->o->auto_converge || s->no_throttle || now - s->ac_sample < AC_SAMPLE_US)
+		return 0;
+	s->ac_sample = now;
+	ret = throttle_ioctl(s, &t);
+	if (ret)
+		return ret > 0 ? 0 : ret;
+	usec = now - s->ac_t0;
+	if (usec < (s->dirty_limit ? AC_SETTLE_US : AC_SAMPLE_US) ||
+	    t.dirty_total < s->ac_total0)
+		return 0;
+	/* Pages per second, both: a page costs 4104 bytes on the wire */
+	dirtied = (t.dirty_total - s->ac_total0) * 1000000ull / usec;
+	sent = (s->m->bytes - s->ac_bytes0) / 4104 * 1000000ull / usec;
+	if (dirtied <= sent / 2)
+		return 0;
+	want = sent / 4;
+	if (s->dirty_limit && want > s->dirty_limit * 7 / 10)
+		want = s->dirty_limit * 7 / 10;
+	if (want < sent / 100)
+		want = sent / 100;
+	t.flags = MV_THROTTLE_SET;
+	t.dirty_limit = want ? want : 1;
+	ret = throttle_ioctl(s, &t);
+	if (ret)
+		return ret > 0 ? 0 : ret;
+	s->dirty_limit = t.dirty_limit;
+	s->m->rounds[s->m->nrounds].dirty_limit = t.dirty_limit;
+	ac_window(s, now, t.dirty_total);
+	return 0;
+}
+
+/*
+ * The share of the last round's time its vCPU gave up to the limit, from
+ * the session's running total (taken at each ROUND and FINISH).
+ */
+static void throttled(struct src *s, const struct mv_snap_round *sr)
+{
+	uint64_t now = mvmig_now_usec(), ns = sr->throttled_ns - s->throttled_ns;
+	struct mvmig_round *r;
+
+	if (s->m->nrounds && s->t_throttled && now > s->t_throttled &&
+	    sr->throttled_ns >= s->throttled_ns) {
+		r = &s->m->rounds[s->m->nrounds - 1];
+		r->throttle = ns / 10 / (now - s->t_throttled);
+		if (r->throttle > 100)
+			r->throttle = 100;
+	}
+	s->throttled_ns = sr->throttled_ns;
+	s->t_throttled = now;
+	/* Each round measures afresh: its pages, its dirt. */
+	ac_window(s, now, sr->dirty_total);
+}
+
+/*
  * The module's records, to the peer or file. The END record is the
  * commit point: once it has left, the receiver may run the guest. So the
  * session is told just before END is written (MV_SNAP_IOC_HANDOVER);
@@ -304,6 +411,8 @@ static int pump(struct src *s, struct mvmig_round *r)
 		end = end_offset(s->buf, n);
 		if (end) {
 			ret = forward(s, r, s->buf, end);
+			if (!ret && !r->final && !s->to_file)
+				ret = auto_converge(s);
 			if (ret)
 				return ret;
 		}
@@ -530,81 +639,25 @@ static void downtime_parts(struct src *s, uint64_t t_pause, uint64_t t_finished)
 	s->m->has_parts = true;
 }
 
-/*
- * Auto-converge. After a round in which the guest dirtied more than half
- * of what the link carried in the same time, its dirty rate is limited
- * (MV_SNAP_IOC_THROTTLE) to half the link's, and to 70 % of the last limit
- * whenever that was not enough, down to 1 % of the link. QEMU's
- * auto-converge takes a growing share of the CPU instead (20 %, then 10
- * more a pass); a guest that paces its writes by its clock and catches up
- * after each stall, as a server under steady load does, then dirties as
- * fast as before until nearly all its CPU is gone. Limiting the dirty
- * rate itself bounds what the next round must carry. 0 or -errno.
- */
-static int auto_converge(struct src *s, const struct mv_snap_round *sr)
-{
-	const struct mvmig_round *last = &s->m->rounds[s->m->nrounds - 1];
-	struct mv_snap_throttle t = { 0 };
-	uint64_t sent, dirtied, want;
-	int ret;
-
-	if (!s->o->auto_converge || s->no_throttle || !last->usec || !last->pages)
-		return 0;
-	sent = last->pages * 1000000ull / last->usec;
-	dirtied = sr->pages * 1000000ull / last->usec;
-	if (dirtied <= sent / 2)
-		return 0;
-	want = sent / 2;
-	if (s->dirty_limit && want > s->dirty_limit * 7 / 10)
-		want = s->dirty_limit * 7 / 10;
-	if (want < sent / 100)
-		want = sent / 100;
-	t.dirty_limit = want ? want : 1;
-	if (ioctl(s->sfd, MV_SNAP_IOC_THROTTLE, &t) < 0) {
-		ret = -errno;
-		/* A module without it: pre-copy as before. */
-		if (ret == -ENOTTY) {
-			s->no_throttle = true;
-			return 0;
-		}
-		mvmig_sess_error(s->sfd, ret, s->err, sizeof(s->err));
-		return ret;
-	}
-	s->dirty_limit = t.dirty_limit;
-	return 0;
-}
-
-/*
- * The share of the last round's time its vCPU gave up to the limit, from
- * the session's running total (taken at each ROUND and FINISH).
- */
-static void throttled(struct src *s, const struct mv_snap_round *sr)
-{
-	uint64_t now = mvmig_now_usec(), ns = sr->throttled_ns - s->throttled_ns;
-	struct mvmig_round *r;
-
-	if (s->m->nrounds && s->t_throttled && now > s->t_throttled &&
-	    sr->throttled_ns >= s->throttled_ns) {
-		r = &s->m->rounds[s->m->nrounds - 1];
-		r->throttle = ns / 10 / (now - s->t_throttled);
-		if (r->throttle > 100)
-			r->throttle = 100;
-	}
-	s->throttled_ns = sr->throttled_ns;
-	s->t_throttled = now;
-}
-
 static bool converged(struct src *s, const struct mv_snap_round *sr)
 {
 	const struct mvmig_round *last = &s->m->rounds[s->m->nrounds - 1];
-	uint64_t bw, est_us;
+	uint64_t bw, est_us, queued = 0;
+	int q;
 
 	if (!last->usec || !last->bytes)
 		return true;
 	bw = last->bytes * 1000000ull / last->usec;	/* bytes/s */
 	if (s->o->max_bandwidth && bw > s->o->max_bandwidth)
 		bw = s->o->max_bandwidth;
-	est_us = sr->pages * 4104ull * 1000000ull / (bw ? bw : 1);
+	/*
+	 * What the socket still holds goes before the last pages: on a slow
+	 * link a send buffer of megabytes is a second of downtime that the
+	 * rate alone does not show.
+	 */
+	if (!s->to_file && !ioctl(s->out, SIOCOUTQ, &q) && q > 0)
+		queued = q;
+	est_us = (sr->pages * 4104ull + queued) * 1000000ull / (bw ? bw : 1);
 	return est_us <= s->o->downtime_ms * 1000;
 }
 
@@ -702,9 +755,7 @@ static int run(struct src *s)
 			s->m->converged = sr.round && converged(s, &sr);
 			if (s->m->converged || (sr.round && sr.round >= s->o->max_rounds))
 				break;
-			ret = auto_converge(s, &sr);
-			if (!ret)
-				ret = do_round(s, &sr, false);
+			ret = do_round(s, &sr, false);
 		}
 	}
 	if (ret)
