@@ -297,6 +297,7 @@ static size_t end_offset(const uint8_t *buf, size_t n)
  * within the round that first sees the rate, not one round later.
  */
 #define AC_SAMPLE_US	100000
+#define AC_READ		(256u << 10)	/* 35 ms at the emulated 7 MB/s */
 #define AC_SETTLE_US	500000
 
 static int throttle_ioctl(struct src *s, struct mv_snap_throttle *t)
@@ -400,7 +401,9 @@ static int pump(struct src *s, struct mvmig_round *r)
 	for (;;) {
 		if (mvmig_cancel)
 			return -ECANCELED;
-		n = read(s->sfd, s->buf, BUF_SIZE);
+		/* Auto-converge samples between writes: a pre-copy round's are small */
+		n = read(s->sfd, s->buf, r->final || !s->o->auto_converge ||
+			 s->to_file ? BUF_SIZE : AC_READ);
 		if (n < 0) {
 			ret = -errno;
 			mvmig_sess_error(s->sfd, ret, s->err, sizeof(s->err));
