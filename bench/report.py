@@ -290,7 +290,7 @@ def main():
         ok = (o.get("converged", "").split("/")[0] == o.get("converged", "").split("/")[-1]
               and (o.get("rounds") or {}).get("median", 99) <= 9
               and (o.get("bytes_per_ideal") or {}).get("median", 99) <= 1.5
-              and (o.get("guest_downtime_ms") or {}).get("median", 1e9) < 300)
+              and (o.get("host_downtime_ms") or {}).get("median", 1e9) < 300)
         print("   {:>5d} {:>4d} | {:>16s} {:>12s} {:>16s} | {:>7s}".format(
             e["mem_mib"], e["percent"], fmt(o.get("max_dirty_limit")), fmt(o.get("max_throttle_pct")),
             fmt(o.get("progress_lost_pct"), "{:.1f}"), ("met" if ok else "MISSED") if fast else "-"))
