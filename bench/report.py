@@ -238,6 +238,11 @@ def main():
     for k, is_empty in empty.items():
         if is_empty(res[k]) and k in old:
             res[k] = old[k]
+    # A migrate run without the qemu section keeps QEMU's last figures.
+    oldq = {(e["mem_mib"], e["percent"]): e["qemu"] for e in old.get("migration", []) if "qemu" in e}
+    for e in res["migration"]:
+        if "qemu" not in e and (e["mem_mib"], e["percent"]) in oldq:
+            e["qemu"] = oldq[(e["mem_mib"], e["percent"])]
     with open(f"{top}/bench/results.json", "w") as f:
         json.dump(res, f, indent=1)
         f.write("\n")
