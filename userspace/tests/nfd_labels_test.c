@@ -81,6 +81,20 @@ static bool nfd_valid(const char *buf, char *why, size_t len)
 	return true;
 }
 
+/* The whole of a small file as a string: 0, or -1 */
+static int read_text(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return 0;
+}
+
 TEST(label_names_and_values_follow_nfd)
 {
 	static const char *const good[] = {
@@ -426,8 +440,6 @@ TEST(write_is_whole_or_nothing)
 	char buf[64 * 1024], old[64 * 1024];
 	const char *ro;
 	struct stat st;
-	FILE *f;
-	size_t n;
 	int ret;
 
 	ASSERT_NE(NULL, l);
@@ -435,11 +447,7 @@ TEST(write_is_whole_or_nothing)
 	ASSERT_EQ(0, mv_labels_for_host(l, h, NULL, 0, 1700000000, NULL));
 	ASSERT_EQ(0, mv_labels_write(dir, "migvisor", l, err, sizeof(err))) TH_LOG("%s", err);
 	snprintf(path, sizeof(path), "%s/migvisor", dir);
-	f = fopen(path, "r");
-	ASSERT_NE(NULL, f);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
+	ASSERT_EQ(0, read_text(path, buf, sizeof(buf)));
 	EXPECT_STREQ(l->buf, buf);
 	ASSERT_EQ(0, stat(path, &st));
 	EXPECT_EQ(0644, st.st_mode & 07777);
@@ -448,11 +456,7 @@ TEST(write_is_whole_or_nothing)
 	/* Again, over the old one */
 	ASSERT_EQ(0, mv_labels_for_host(l, h, NULL, 0, 0, NULL));
 	ASSERT_EQ(0, mv_labels_write(dir, "migvisor", l, err, sizeof(err)));
-	f = fopen(path, "r");
-	ASSERT_NE(NULL, f);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
+	ASSERT_EQ(0, read_text(path, buf, sizeof(buf)));
 	EXPECT_STREQ(l->buf, buf);
 
 	/* A directory that is not there */
@@ -481,11 +485,7 @@ TEST(write_is_whole_or_nothing)
 	EXPECT_EQ(0, dot_files(path));
 	EXPECT_EQ(0, dot_files(ro));
 	snprintf(old, sizeof(old), "%s/migvisor", path);
-	f = fopen(old, "r");
-	ASSERT_NE(NULL, f);
-	n = fread(old, 1, sizeof(old) - 1, f);
-	fclose(f);
-	old[n] = 0;
+	ASSERT_EQ(0, read_text(old, old, sizeof(old)));
 	EXPECT_STREQ(buf, old);
 	chmod(path, 0755);
 	snprintf(err, sizeof(err), "%s/migvisor", path);
