@@ -28,6 +28,22 @@ static void rearm(struct mv_guest *g, unsigned long gfn)
 						     ~(u64)VMX_EPT_WRITABLE_MASK;
 }
 
+/*
+ * Where the CPU starts the log (it counts down to 0, then exits). While
+ * a dirty limit holds (auto-converge, vmx/vcpu.c), the log is made short,
+ * 10 ms of the limit's pages, so that the guest exits, and is held, after
+ * that many, not after 512 at once: a guest that pauses itself after each
+ * burst would otherwise go unseen for a second and more.
+ */
+static u16 pml_top(struct mv_guest *g)
+{
+	u64 limit = READ_ONCE(g->dirty_limit), n = div_u64(limit, 100);
+
+	if (!limit || n >= PML_ENTRIES)
+		return PML_ENTRIES - 1;
+	return n ? n - 1 : 0;
+}
+
 /* Copy the PML log into the bitmap and rewind it; VMCS current. */
 static void pml_drain(struct mv_vcpu *v)
 {
@@ -39,25 +55,28 @@ static void pml_drain(struct mv_vcpu *v)
 
 	/* The index is the next free slot, counting down; 0xffff: full. */
 	i = idx >= PML_ENTRIES ? 0 : idx + 1;
-	for (; i < PML_ENTRIES; i++) {
+	for (; i <= d->pml_top; i++) {
 		unsigned long gfn = log[i] >> PAGE_SHIFT;
 
 		if (gfn < npages)
 			mark(d, gfn);
 	}
-	mv_vmwrite(GUEST_PML_INDEX, PML_ENTRIES - 1);
+	d->pml_top = pml_top(v->guest);
+	mv_vmwrite(GUEST_PML_INDEX, d->pml_top);
 }
 
 /*
  * At the end of each slice, with the VMCS current: while a dirty limit is
  * in force, drain the log now, so that the limit (vmx/vcpu.c) counts the
- * pages of this slice, not only each 512th.
+ * pages of this slice, and the log's length follows the limit.
  */
 void mv_dirty_slice_end(struct mv_vcpu *v)
 {
 	struct mv_guest *g = v->guest;
+	struct mv_dirty *d = &g->dirty;
 
-	if (g->dirty.on && g->dirty.pml && READ_ONCE(g->dirty_limit))
+	if (d->on && d->pml &&
+	    (READ_ONCE(g->dirty_limit) || d->pml_top != PML_ENTRIES - 1))
 		pml_drain(v);
 }
 
@@ -71,7 +90,8 @@ static int start_on_vcpu(struct mv_vcpu *v, void *arg)
 		rearm(g, i);
 	if (d->pml) {
 		mv_vmwrite(PML_ADDRESS, virt_to_phys(d->log));
-		mv_vmwrite(GUEST_PML_INDEX, PML_ENTRIES - 1);
+		d->pml_top = PML_ENTRIES - 1;
+		mv_vmwrite(GUEST_PML_INDEX, d->pml_top);
 		mv_vmwrite(EPT_POINTER, g->mem.eptp | VMX_EPTP_AD_ENABLE_BIT);
 		mv_vmwrite(SECONDARY_VM_EXEC_CONTROL,
 			   mv_vmread(SECONDARY_VM_EXEC_CONTROL) |

@@ -27,6 +27,7 @@ struct mv_dirty {
 	bool pml;
 	unsigned long *bitmap;		/* written since the last harvest */
 	void *log;			/* the PML page, 512 GPAs */
+	u16 pml_top;			/* the log's first slot: 511, or less */
 	u64 total;			/* pages marked since tracking began */
 };
 

@@ -761,7 +761,7 @@ int mv_vcpu_trial(struct mv_vcpu *v, struct mv_exit *e)
 static void throttle(struct mv_vcpu *v)
 {
 	struct mv_guest *g = v->guest;
-	u64 limit = READ_ONCE(g->dirty_limit), total, now, due, n;
+	u64 limit = READ_ONCE(g->dirty_limit), total, now, due, start, n;
 
 	if (!limit || !READ_ONCE(g->dirty.on)) {
 		v->limit_set = 0;
@@ -777,14 +777,19 @@ static void throttle(struct mv_vcpu *v)
 	}
 	n = total - v->limit_n0;
 	due = v->limit_t0 + div64_u64(n * NSEC_PER_SEC, limit);
-	if (due <= now)
-		return;
-	/* At most a second at a time: the loop comes back for the rest. */
-	wait_event_interruptible_hrtimeout(g->wq, READ_ONCE(g->pause_req) ||
-					   READ_ONCE(v->call) ||
-					   kthread_should_stop(),
-					   ns_to_ktime(min_t(u64, due - now, NSEC_PER_SEC)));
-	WRITE_ONCE(v->throttled_ns, v->throttled_ns + ktime_get_ns() - now);
+	start = now;
+	/* Not a slice of the guest before it is due: a slice may dirty more. */
+	while (now < due && !READ_ONCE(g->pause_req) && !READ_ONCE(v->call) &&
+	       !kthread_should_stop() && !fatal_signal_pending(current) &&
+	       READ_ONCE(g->dirty_limit) == limit) {
+		wait_event_interruptible_hrtimeout(g->wq, READ_ONCE(g->pause_req) ||
+						   READ_ONCE(v->call) ||
+						   kthread_should_stop(),
+						   ns_to_ktime(min_t(u64, due - now,
+								     NSEC_PER_SEC)));
+		now = ktime_get_ns();
+	}
+	WRITE_ONCE(v->throttled_ns, v->throttled_ns + now - start);
 }
 
 int mv_vcpu_run(struct mv_vcpu *v)
