@@ -350,6 +350,57 @@ TEST_F_TIMEOUT(m, live_writer_auto_converges, 900)
 	EXPECT_LT(0, max_dirty_limit(log));
 }
 
+/*
+ * Faults around maintenance mode and evacuation, on one host:
+ *  - an evacuation with no reachable destination names why for each
+ *    guest, leaves every one running here and maintenance on;
+ *  - maintenance switched on while a migration into this host is under
+ *    way does not stop it (the restore was admitted before), and off
+ *    again lets new guests in.
+ */
+TEST_F_TIMEOUT(m, evacuate_and_maintenance_faults, 900)
+{
+	char out[16384];
+	int port = mv_free_port(), rc;
+	pid_t rpid, spid;
+
+	ASSERT_EQ(0, mv_start_writer("e1", "4M", 10));
+	ASSERT_EQ(0, mv_start_writer("e2", "4M", 10));
+	/* Nobody listens on @port. */
+	rc = mv_run("mvmig evacuate 127.0.0.1:1 --wait 2 --timeout 5 -j 2>/tmp/evac-none.log",
+		    out, sizeof(out), false);
+	TH_LOG("evacuate to nowhere: exit %d: %.600s", rc, out);
+	EXPECT_EQ(1, rc);
+	EXPECT_NE(NULL, strstr(out, "\"migrated\":0,\"stayed\":2,\"unknown\":0"));
+	EXPECT_NE(NULL, strstr(out, "\"guest\":\"e1\",\"outcome\":\"stayed\",\"reason\":\""));
+	EXPECT_STREQ("running", mv_state_of("e1"));
+	EXPECT_STREQ("running", mv_state_of("e2"));
+	ASSERT_EQ(0, mv_mvctl("-j host show"));
+	EXPECT_NE(NULL, strstr(mv_out, "\"maintenance\":true"));
+	ASSERT_EQ(0, mv_mvctl("host set maintenance off"));
+	ASSERT_EQ(0, mv_mvctl("guest del e1"));
+	ASSERT_EQ(0, mv_mvctl("guest del e2"));
+
+	/* A migration in, slowed to 1 MB/s, with maintenance switched on midway */
+	ASSERT_EQ(0, mv_start_writer("src", mig_mem(), 100));
+	rpid = mv_spawn("/tmp/mrecv.log", "mvmig recv --listen 127.0.0.1:%d --once --name dst -j",
+			port);
+	spid = mv_spawn("/tmp/msend.log", "mvmig send src 127.0.0.1:%d --wait 30 --keep-source --max-bandwidth 1M -j",
+			port);
+	ASSERT_TRUE(mv_wait_for("dst", "state created", 60));
+	ASSERT_EQ(0, mv_mvctl("host set maintenance on"));
+	EXPECT_EQ(1, mv_mvctl("guest add late memory 4M"));
+	EXPECT_NE(NULL, strstr(mv_out, "maintenance mode"));
+	rc = mv_reap(spid, 600);
+	mv_slurp("/tmp/msend.log", out, sizeof(out));
+	TH_LOG("send under maintenance: exit %d: %.300s", rc, out);
+	EXPECT_EQ(0, rc);
+	EXPECT_EQ(0, mv_reap(rpid, 60));
+	EXPECT_STREQ("running", mv_state_of("dst"));
+	ASSERT_EQ(0, mv_mvctl("host set maintenance off"));
+	EXPECT_EQ(0, mv_mvctl("guest add late memory 4M"));
+}
+
 TEST_F_TIMEOUT(m, live_idle, 900)
 {
 	live(_metadata, "", 1);
