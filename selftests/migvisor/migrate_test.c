@@ -364,8 +364,8 @@ TEST_F_TIMEOUT(m, evacuate_and_maintenance_faults, 900)
 	int port = mv_free_port(), rc;
 	pid_t rpid, spid;
 
-	ASSERT_EQ(0, mv_start_writer("e1", "4M", 10));
-	ASSERT_EQ(0, mv_start_writer("e2", "4M", 10));
+	ASSERT_EQ(0, mv_start_writer("e1", "8M", 10));
+	ASSERT_EQ(0, mv_start_writer("e2", "8M", 10));
 	/* Nobody listens on @port. */
 	rc = mv_run("mvmig evacuate 127.0.0.1:1 --wait 2 --timeout 5 -j 2>/tmp/evac-none.log",
 		    out, sizeof(out), false);

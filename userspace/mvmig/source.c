@@ -341,6 +341,12 @@ static int auto_converge(struct src *s)
 	if (usec < (s->dirty_limit ? AC_SETTLE_US : AC_SAMPLE_US) ||
 	    t.dirty_total < s->ac_total0)
 		return 0;
+	/*
+	 * Only a busy link shows its rate: a first round that scans zero
+	 * pages (left out of the stream) sends little while the time runs.
+	 */
+	if (s->m->bytes - s->ac_bytes0 < AC_READ)
+		return 0;
 	/* Pages per second, both: a page costs 4104 bytes on the wire */
 	dirtied = (t.dirty_total - s->ac_total0) * 1000000ull / usec;
 	sent = (s->m->bytes - s->ac_bytes0) / 4104 * 1000000ull / usec;
