@@ -382,13 +382,16 @@ TEST_F_TIMEOUT(m, evacuate_and_maintenance_faults, 900)
 	ASSERT_EQ(0, mv_mvctl("guest del e2"));
 
 	/* A migration in, slowed to 1 MB/s, with maintenance switched on midway */
-	ASSERT_EQ(0, mv_start_writer("src", mig_mem(), 100));
+	ASSERT_EQ(0, mv_start_writer("src", mig_mem(), 1000));
+	sleep(3);	/* 3000 pages with data: 12 s at 1 MB/s */
 	rpid = mv_spawn("/tmp/mrecv.log", "mvmig recv --listen 127.0.0.1:%d --once --name dst -j",
 			port);
 	spid = mv_spawn("/tmp/msend.log", "mvmig send src 127.0.0.1:%d --wait 30 --keep-source --max-bandwidth 1M -j",
 			port);
 	ASSERT_TRUE(mv_wait_for("dst", "state created", 60));
 	ASSERT_EQ(0, mv_mvctl("host set maintenance on"));
+	/* Still under way when the switch came */
+	EXPECT_STREQ("created", mv_state_of("dst"));
 	EXPECT_EQ(1, mv_mvctl("guest add late memory 4M"));
 	EXPECT_NE(NULL, strstr(mv_out, "maintenance mode"));
 	rc = mv_reap(spid, 600);
