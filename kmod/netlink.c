@@ -198,6 +198,8 @@ static size_t host_reply_size(unsigned int n_cpuid, unsigned int n_cpus)
 	       nla_total_size(sizeof(boot_cpu_data.x86_model_id)) +
 	       4 * nla_total_size(sizeof(u32)) +	/* family..microcode */
 	       nla_total_size(sizeof(u8)) +		/* MAINTENANCE */
+	       nla_total_size(sizeof(u32)) +		/* TSC_KHZ */
+	       nla_total_size(sizeof(u8)) +		/* TSC_SCALING */
 	       nla_total_size_64bit(sizeof(u64)) +	/* FEAT_CTL */
 	       nla_total_size(MV_VMX_CAP_WORDS *
 			      nla_total_size_64bit(sizeof(u64))) +

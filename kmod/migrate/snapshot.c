@@ -96,7 +96,9 @@ static void queue_tail(struct mv_snap *s)
 {
 	struct mv_rec_end end = {
 		.pages = s->pages_sent,
-		.age_ns = ktime_get_ns() - s->captured_ns,
+		/* A save slowed for hours still restores (restore.c clamps too) */
+		.age_ns = min_t(u64, ktime_get_ns() - s->captured_ns,
+				MV_REC_MAX_AGE_NS),
 	};
 
 	queue(s, MV_REC_VCPU, s->vcpu, sizeof(*s->vcpu), s->xsave,

@@ -33,7 +33,14 @@ int mv_tsc_admit(u32 khz, u64 *mult, char why[MV_TSC_WHY_LEN])
 	*mult = 0;
 	if (khz == tsc_khz)
 		return 0;
-	if (mv_tsc_can_scale()) {
+	if (!tsc_khz) {
+		scnprintf(why, MV_TSC_WHY_LEN,
+			  "this host's TSC rate is unknown (no usable TSC): it cannot give a guest %u kHz",
+			  khz);
+		return -EOPNOTSUPP;
+	}
+	/* The multiplier's integer part has 16 bits. */
+	if (mv_tsc_can_scale() && khz < (u64)tsc_khz << 16) {
 		*mult = mul_u64_u32_div(1ULL << MV_TSC_SHIFT, khz, tsc_khz);
 		return 0;
 	}

@@ -758,6 +758,8 @@ int mv_vcpu_trial(struct mv_vcpu *v, struct mv_exit *e)
  * slowed at all. The TSC runs on while it waits. A pause, a call or a
  * stop ends the wait at once (wake_up_process in guest.c).
  */
+#define MV_THROTTLE_CREDIT_NS	(100 * NSEC_PER_MSEC)
+
 static void throttle(struct mv_vcpu *v)
 {
 	struct mv_guest *g = v->guest;
@@ -776,7 +778,16 @@ static void throttle(struct mv_vcpu *v)
 		return;
 	}
 	n = total - v->limit_n0;
-	due = v->limit_t0 + div64_u64(n * NSEC_PER_SEC, limit);
+	due = v->limit_t0 + mul_u64_u64_div_u64(n, NSEC_PER_SEC, limit);
+	/*
+	 * Credit saved while under the limit (or paused) buys 100 ms of
+	 * burst at most: the window starts again behind it.
+	 */
+	if (due + MV_THROTTLE_CREDIT_NS < now) {
+		v->limit_t0 = now - MV_THROTTLE_CREDIT_NS;
+		v->limit_n0 = total;
+		return;
+	}
 	start = now;
 	/* Not a slice of the guest before it is due: a slice may dirty more. */
 	while (now < due && !READ_ONCE(g->pause_req) && !READ_ONCE(v->call) &&

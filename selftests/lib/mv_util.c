@@ -145,7 +145,9 @@ static int mv_modprobe(int fail)
 		line[strcspn(line, "\n")] = '\0';
 		fprintf(stderr, "# %s\n", line);
 		free(why);
-		why = strrchr(line, ':') ? strdup(strrchr(line, ':') + 2) : NULL;
+		why = strrchr(line, ':') ?
+		      strdup(strrchr(line, ':') + 1 + strspn(strrchr(line, ':') + 1, " ")) :
+		      NULL;
 	}
 	if (!pclose(f) && mv_module_loaded()) {
 		free(why);

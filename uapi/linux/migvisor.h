@@ -635,7 +635,8 @@ struct mv_rec_vcpu {
  * @records: records before this one (its own seq)
  * @pages: pages sent in all PAGES records, repeats included
  * @age_ns: source time from the vCPU's capture to this record, ns (the
- *	guest is paused throughout); at most MV_REC_MAX_AGE_NS
+ *	guest is paused throughout); readers take MV_REC_MAX_AGE_NS of it
+ *	at most
  * @reserved: zero
  */
 struct mv_rec_end {

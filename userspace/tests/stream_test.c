@@ -194,13 +194,8 @@ TEST(file_sink_checks)
 	h = rec(b, MV_REC_END, 2, &end, sizeof(end));
 	EXPECT_EQ(-EPROTO, mv_rec_check(&c, h, b + sizeof(*h), &why));
 	end.pages = 2;
-	/* The guest's TSC moves on by the age: an hour at most, as the module */
+	/* A slow save is still a stream: the module clamps the age */
 	end.age_ns = MV_REC_MAX_AGE_NS + 1;
-	h = rec(b, MV_REC_END, 2, &end, sizeof(end));
-	EXPECT_EQ(-EPROTO, mv_rec_check(&c, h, b + sizeof(*h), &why));
-	EXPECT_NE(NULL, strstr(why, "age"));
-	EXPECT_FALSE(c.ended);
-	end.age_ns = MV_REC_MAX_AGE_NS;
 	end.reserved = 1;
 	h = rec(b, MV_REC_END, 2, &end, sizeof(end));
 	EXPECT_EQ(-EPROTO, mv_rec_check(&c, h, b + sizeof(*h), &why));
