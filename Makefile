@@ -162,6 +162,15 @@ install: modules tools
 	  "set KRELEASE=" >&2; exit 1; }
 	$(if $(MV_NOSIGN),@echo "$(MODULE_FILE) stays unsigned: $(KDIR) has no" \
 	  "signing key $(MV_SIGKEY)")
+	@# modules_install compresses as the kernel's configuration says
+	@# (Debian 13 and later: xz), and without the tool says only "xz: not
+	@# found", after the module was copied.
+	@for z in XZ:xz:xz-utils ZSTD:zstd:zstd GZIP:gzip:gzip; do \
+	  grep -q "^CONFIG_MODULE_COMPRESS_$${z%%:*}=y" "$(KDIR)/.config" 2>/dev/null || continue; \
+	  t=$${z#*:}; command -v $${t%%:*} >/dev/null || { \
+	    echo "$(KDIR) compresses its modules with $${t%%:*}, which is not installed:" \
+	         "apt install $${t#*:}" >&2; exit 1; }; \
+	done
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
 	  INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) cmd_depmod=: quiet_cmd_depmod= \
 	  $(MV_NOSIGN) modules_install
