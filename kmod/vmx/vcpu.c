@@ -750,8 +750,9 @@ int mv_vcpu_trial(struct mv_vcpu *v, struct mv_exit *e)
  * Auto-converge (migrate/snapshot.c): hold the guest to the dirty rate
  * asked for. When it has newly dirtied more pages since the limit was set
  * than the limit allows for the time passed, the vCPU gives the CPU away
- * until it is back within it. The count grows as the CPU logs (PML, in
- * steps of its 512-entry log) or as write faults come (write protection).
+ * until it is back within it. The count grows as the CPU logs (PML: the
+ * log is drained at each slice's end and made short while a limit holds,
+ * migrate/dirty.c) or as write faults come (write protection).
  * A guest that paces itself by its clock and catches up after a stall
  * loses only what it cannot catch up, so it is the dirty rate that is
  * limited, not a share of the CPU: a guest that reads and computes is not

@@ -296,6 +296,9 @@ static size_t end_offset(const uint8_t *buf, size_t n)
  * dirty rate itself bounds what the next round must carry, and acts
  * within the round that first sees the rate, not one round later.
  */
+/* A page on the wire: its PAGES entry (the gfn, 8 bytes) and its data */
+#define WIRE_PAGE	(8 + 4096)
+
 #define AC_SAMPLE_US	100000
 #define AC_READ		(256u << 10)	/* 35 ms at the emulated 7 MB/s */
 #define AC_SETTLE_US	500000
@@ -347,9 +350,9 @@ static int auto_converge(struct src *s)
 	 */
 	if (s->m->bytes - s->ac_bytes0 < AC_READ)
 		return 0;
-	/* Pages per second, both: a page costs 4104 bytes on the wire */
+	/* Pages per second, both */
 	dirtied = (t.dirty_total - s->ac_total0) * 1000000ull / usec;
-	sent = (s->m->bytes - s->ac_bytes0) / 4104 * 1000000ull / usec;
+	sent = (s->m->bytes - s->ac_bytes0) / WIRE_PAGE * 1000000ull / usec;
 	if (dirtied <= sent / 2)
 		return 0;
 	want = sent / 4;
@@ -582,7 +585,6 @@ static int negotiate(struct src *s, size_t head_len)
 	return -EPROTO;
 }
 
-/* Wait for ACK or ABORT after END; 0 acked, 1 aborted, <0 in doubt. */
 /* The destination's parts of the downtime, if its ACK names them */
 static void ack_times(struct src *s, const char *p, size_t len)
 {
@@ -599,6 +601,7 @@ static void ack_times(struct src *s, const char *p, size_t len)
 	d->start_usec = st;
 }
 
+/* Wait for ACK or ABORT after END; 0 acked, 1 aborted, <0 in doubt. */
 static int await_ack(struct src *s)
 {
 	struct mv_rec h;
@@ -666,7 +669,7 @@ static bool converged(struct src *s, const struct mv_snap_round *sr)
 	 */
 	if (!s->to_file && !ioctl(s->out, SIOCOUTQ, &q) && q > 0)
 		queued = q;
-	est_us = (sr->pages * 4104ull + queued) * 1000000ull / (bw ? bw : 1);
+	est_us = (sr->pages * (uint64_t)WIRE_PAGE + queued) * 1000000ull / (bw ? bw : 1);
 	return est_us <= s->o->downtime_ms * 1000;
 }
 
