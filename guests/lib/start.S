@@ -81,3 +81,15 @@ mv_stubs:
 	.quad mv_stub_10, mv_stub_11, mv_stub_12, mv_stub_13, mv_stub_14
 	.quad mv_stub_15, mv_stub_16, mv_stub_17, mv_stub_18, mv_stub_19
 	.quad mv_stub_20, mv_stub_21
+
+/*
+ * The mark of a migvisor guest image: mvctl loads an ELF file without it
+ * as a Linux program, under the Linux personality (guests/linux).
+ */
+	.section .note.migvisor, "a", @note
+	.balign 4
+	.long 9, 4, 1		/* namesz, descsz, type */
+	.asciz "migvisor"
+	.balign 4
+	.long 1			/* MV_HC_ABI_VERSION */
+	.balign 4

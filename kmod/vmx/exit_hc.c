@@ -60,6 +60,14 @@ void mv_exit_vmcall(struct mv_vcpu *v, struct mv_exit *e)
 		/* A reference that is the host's, not the guest's TSC. */
 		v->regs.rax = ktime_get_ns();
 		break;
+	case MV_HC_REALTIME_NS:
+		/*
+		 * Read once at a guest's start (the Linux personality's
+		 * CLOCK_REALTIME base); the guest's TSC carries it on,
+		 * across migrations too, since the TSC keeps counting.
+		 */
+		v->regs.rax = ktime_get_real_ns();
+		break;
 	default:
 		v->regs.rax = -MV_HC_ENOSYS;
 	}

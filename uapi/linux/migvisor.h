@@ -296,6 +296,7 @@ enum mv_hypercall {
 	MV_HC_ABI = 2,			/* -> MV_HC_ABI_VERSION */
 	MV_HC_TSC_KHZ = 3,		/* -> the guest's TSC frequency, kHz */
 	MV_HC_CLOCK_NS = 4,		/* -> this host's CLOCK_MONOTONIC, ns */
+	MV_HC_REALTIME_NS = 5,		/* -> this host's CLOCK_REALTIME, ns */
 };
 
 enum mv_msr_attr {

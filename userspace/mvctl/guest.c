@@ -18,6 +18,7 @@
 
 #include "mvctl.h"
 #include "../lib/elf_load.h"
+#include "../lib/lx_load.h"
 #include "../lib/mapfile.h"
 #include "../lib/json_print.h"
 #include "../lib/mvnl.h"
@@ -27,6 +28,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: mvctl guest add NAME memory SIZE [ baseline BASELINE ]\n"
 		"       mvctl guest load NAME FILE.elf\n"
+		"       mvctl guest load NAME [ file HOST[:GUEST] | stdin FILE | env NAME=VALUE ]...\n"
+		"                        PROGRAM [ ARGS... ]   (a static Linux program)\n"
 		"       mvctl guest { start | pause | resume | del } NAME\n"
 		"       mvctl guest show [ NAME ]\n"
 		"       mvctl guest console NAME [ -f ]\n"
@@ -335,58 +338,263 @@ static int guest_show(struct mvctl *ctl)
 	return ret;
 }
 
+static int open_guest_fd(const char *name)
+{
+	struct mv_guest_open o = {};
+	int fd, gfd;
+
+	fd = open("/dev/" MV_DEVICE_NAME, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "Error: /dev/%s: %s.\n", MV_DEVICE_NAME, strerror(errno));
+		return -errno;
+	}
+	snprintf(o.name, sizeof(o.name), "%s", name);
+	gfd = ioctl(fd, MV_IOC_GUEST_OPEN, &o);
+	if (gfd < 0) {
+		gfd = -errno;
+		fprintf(stderr, "Error: cannot open guest %s: %s.\n", name, strerror(errno));
+	}
+	close(fd);
+	return gfd;
+}
+
+static void load_error(const char *file, const char *name, int ret)
+{
+	fprintf(stderr, "Error: loading %s into %s: %s%s.\n", file, name,
+		strerror(-ret), ret == -EBUSY ? " (the guest was started already)" : "");
+}
+
+/* The Linux personality, built into mvctl (lx_image.S). */
+extern const unsigned char mv_lx_image[], mv_lx_image_end[];
+
+struct lx_args {
+	struct mv_lx_file_in files[MV_LX_MAX_FILES];
+	size_t map_len[MV_LX_MAX_FILES];
+	void *map[MV_LX_MAX_FILES];
+	char *paths[MV_LX_MAX_FILES];
+	int nfiles;
+	char *env[MV_LX_MAX_ARGS];
+	int nenv;
+};
+
+static int add_file(struct lx_args *a, const char *spec, bool is_stdin)
+{
+	struct mv_lx_file_in *f = &a->files[a->nfiles];
+	char *host = strdup(spec), *colon, *base;
+	struct stat st;
+
+	if (!host)
+		return -ENOMEM;
+	if (a->nfiles == MV_LX_MAX_FILES - 1) {
+		fprintf(stderr, "Error: at most %d files.\n", MV_LX_MAX_FILES - 1);
+		free(host);
+		return -E2BIG;
+	}
+	colon = is_stdin ? NULL : strchr(host, ':');
+	if (colon)
+		*colon++ = 0;
+	if (stat(host, &st) || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "Error: %s: %s.\n", host,
+			errno && !S_ISREG(st.st_mode) ? strerror(errno) : "not a regular file");
+		free(host);
+		return -EINVAL;
+	}
+	a->map[a->nfiles] = st.st_size ? mv_map_file(host, &a->map_len[a->nfiles]) : NULL;
+	if (st.st_size && !a->map[a->nfiles]) {
+		fprintf(stderr, "Error: cannot read %s: %s.\n", host, strerror(errno));
+		free(host);
+		return -EINVAL;
+	}
+	base = strrchr(host, '/');
+	if (colon)
+		a->paths[a->nfiles] = strdup(colon);
+	else if (asprintf(&a->paths[a->nfiles], "/%s", base ? base + 1 : host) < 0)
+		a->paths[a->nfiles] = NULL;
+	free(host);
+	if (!a->paths[a->nfiles])
+		return -ENOMEM;
+	f->path = a->paths[a->nfiles];
+	f->data = a->map[a->nfiles];
+	f->size = st.st_size;
+	f->mode = st.st_mode & 07777;
+	f->flags = is_stdin ? MV_LX_FILE_STDIN : 0;
+	a->nfiles++;
+	return 0;
+}
+
+static void free_args(struct lx_args *a)
+{
+	int i;
+
+	for (i = 0; i < a->nfiles; i++) {
+		if (a->map[i])
+			munmap(a->map[i], a->map_len[i]);
+		free(a->paths[i]);
+	}
+}
+
+/*
+ * A static Linux program: the personality at 1 MiB, then the hand-over
+ * block and the packed program, strings and files, all checked first.
+ */
+static int load_linux(const char *name, const char *file, const void *img,
+		      size_t len, uint64_t mem, struct lx_args *a, int argc,
+		      char **argv)
+{
+	static char *const default_env[] = { "PATH=/bin:/usr/bin", "HOME=/" };
+	char why[256], *args[MV_LX_MAX_ARGS], self[MV_LX_PATH_MAX];
+	const char *base = strrchr(file, '/'), *kwhy = "";
+	struct mv_guest_entry e = {};
+	struct mv_lx_image im;
+	struct mv_lx_prog p;
+	struct mv_elf kel;
+	int ret, gfd, i;
+
+	base = base ? base + 1 : file;
+	ret = mv_lx_check(img, len, &p, &kwhy);
+	if (ret) {
+		fprintf(stderr, "Error: %s: %s.\n", file, kwhy);
+		return ret;
+	}
+	if (argc + 1 > MV_LX_MAX_ARGS) {
+		fprintf(stderr, "Error: too many arguments: at most %d.\n", MV_LX_MAX_ARGS - 1);
+		return -E2BIG;
+	}
+	snprintf(self, sizeof(self), "/bin/%s", base);
+	args[0] = self;
+	for (i = 0; i < argc; i++)
+		args[i + 1] = argv[i];
+	ret = mv_lx_pack(img, len, &p, base, args, argc + 1,
+			 a->nenv ? a->env : default_env, a->nenv ? a->nenv : 2,
+			 a->files, a->nfiles, mem, &im, why, sizeof(why));
+	if (ret) {
+		fprintf(stderr, "Error: %s into %s: %s.\n", file, name, why);
+		return ret;
+	}
+	ret = mv_elf_check(mv_lx_image, mv_lx_image_end - mv_lx_image, mem,
+			   MV_GPA_LOAD_MIN, &kel, &kwhy);
+	if (ret) {
+		fprintf(stderr, "Error: the built-in Linux personality: %s.\n", kwhy);
+		goto out;
+	}
+	gfd = open_guest_fd(name);
+	if (gfd < 0) {
+		ret = gfd;
+		goto out;
+	}
+	ret = mv_elf_write(gfd, mv_lx_image, &kel);
+	if (!ret && pwrite(gfd, &im.boot, sizeof(im.boot), MV_LX_BOOT_GPA) !=
+		    (ssize_t)sizeof(im.boot))
+		ret = -errno;
+	if (!ret && pwrite(gfd, im.blob, im.blob_len, im.boot.files_gpa) !=
+		    (ssize_t)im.blob_len)
+		ret = -errno;
+	e.rip = kel.entry;
+	if (!ret && ioctl(gfd, MV_IOC_SET_ENTRY, &e))
+		ret = -errno;
+	close(gfd);
+	if (ret)
+		load_error(file, name, ret);
+	else
+		print_text("loaded %s into %s as a Linux program: %u segment(s)%s, %d file(s), entry 0x%llx\n",
+			   file, name, p.nseg, p.pie ? " (static PIE)" : "",
+			   a->nfiles, (unsigned long long)p.entry);
+out:
+	free(im.blob);
+	return ret;
+}
+
 static int guest_load(struct mvctl *ctl)
 {
-	const char *name = argv_next(ctl), *file = argv_next(ctl), *why = "";
-	struct mv_guest_open o = {};
+	const char *name = argv_next(ctl), *file, *why = "";
+	struct lx_args *a = calloc(1, sizeof(*a));
+	bool extra = false;
 	struct mv_elf elf;
 	struct shown s;
 	size_t len;
 	void *img;
-	int fd, gfd, ret;
+	int gfd, ret;
 
-	if (!name || !file || ctl->argc) {
-		fprintf(stderr, "Error: usage: mvctl guest load NAME FILE.elf\n");
-		return -EINVAL;
+	if (!a)
+		return -ENOMEM;
+	while (name && ctl->argc) {
+		bool is_stdin = argv_match(ctl, "stdin");
+		const char *v;
+
+		if (!is_stdin && !argv_match(ctl, "file")) {
+			if (argv_match(ctl, "env")) {
+				v = argv_next(ctl);
+				if (!v || !strchr(v, '=') || a->nenv == MV_LX_MAX_ARGS) {
+					fprintf(stderr, "Error: env takes NAME=VALUE.\n");
+					ret = -EINVAL;
+					goto out_args;
+				}
+				a->env[a->nenv++] = (char *)v;
+				extra = true;
+				continue;
+			}
+			argv_match(ctl, "--");
+			break;
+		}
+		v = argv_next(ctl);
+		if (!v) {
+			fprintf(stderr, "Error: %s takes a file.\n", is_stdin ? "stdin" : "file");
+			ret = -EINVAL;
+			goto out_args;
+		}
+		ret = add_file(a, v, is_stdin);
+		if (ret)
+			goto out_args;
+		extra = true;
+	}
+	file = argv_next(ctl);
+	if (!name || !file) {
+		fprintf(stderr, "Error: usage: mvctl guest load NAME [ file HOST[:GUEST] | stdin FILE | env NAME=VALUE ]... PROGRAM [ ARGS... ]\n");
+		ret = -EINVAL;
+		goto out_args;
 	}
 	ret = guest_request(MV_CMD_GUEST_GET, name, "guest load", 0, on_guest, &s);
 	if (ret)
-		return ret;
+		goto out_args;
 	img = mv_map_file(file, &len);
 	if (!img) {
 		fprintf(stderr, "Error: cannot read %s: %s.\n", file,
 			errno == ENODATA ? "empty file" : strerror(errno));
-		return -EINVAL;
+		ret = -EINVAL;
+		goto out_args;
+	}
+	if (!mv_elf_is_native(img, len)) {
+		ret = load_linux(name, file, img, len, s.mem, a, ctl->argc, ctl->argv);
+		goto out_unmap;
+	}
+	if (extra || ctl->argc) {
+		fprintf(stderr, "Error: %s is a migvisor guest image: it takes no arguments, files or environment.\n",
+			file);
+		ret = -EINVAL;
+		goto out_unmap;
 	}
 	ret = mv_elf_check(img, len, s.mem, MV_GPA_LOAD_MIN, &elf, &why);
 	if (ret) {
 		fprintf(stderr, "Error: %s: %s.\n", file, why);
 		goto out_unmap;
 	}
-	fd = open("/dev/" MV_DEVICE_NAME, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		fprintf(stderr, "Error: /dev/%s: %s.\n", MV_DEVICE_NAME, strerror(errno));
-		goto out_unmap;
-	}
-	snprintf(o.name, sizeof(o.name), "%s", name);
-	gfd = ioctl(fd, MV_IOC_GUEST_OPEN, &o);
-	close(fd);
+	gfd = open_guest_fd(name);
 	if (gfd < 0) {
-		ret = -errno;
-		fprintf(stderr, "Error: cannot open guest %s: %s.\n", name, strerror(errno));
+		ret = gfd;
 		goto out_unmap;
 	}
 	ret = mv_elf_load(gfd, img, &elf);
 	close(gfd);
 	if (ret)
-		fprintf(stderr, "Error: loading %s into %s: %s%s.\n", file, name,
-			strerror(-ret), ret == -EBUSY ? " (the guest was started already)" : "");
+		load_error(file, name, ret);
 	else
 		print_text("loaded %s into %s: %u segment(s), entry 0x%llx\n", file,
 			   name, elf.nseg, (unsigned long long)elf.entry);
 out_unmap:
 	munmap(img, len);
+out_args:
+	free_args(a);
+	free(a);
 	return ret;
 }
 
