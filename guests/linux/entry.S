@@ -7,6 +7,25 @@
 #define LX_UDATA	0x1b
 #define LX_UCODE	0x23
 
+/* The general registers, in struct lx_regs order (lx.h), last first. */
+.macro SAVE_REGS
+	pushq %rdi
+	pushq %rsi
+	pushq %rdx
+	pushq %rcx
+	pushq %rax
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %rbx
+	pushq %rbp
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+.endm
+
 	.section .text.start, "ax"
 	.globl _start
 _start:
@@ -32,21 +51,7 @@ lx_syscall_entry:
 	pushq %rcx
 	pushq $0		/* error */
 	pushq %rax		/* vector slot: the syscall number */
-	pushq %rdi
-	pushq %rsi
-	pushq %rdx
-	pushq %rcx
-	pushq %rax
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %rbx
-	pushq %rbp
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	SAVE_REGS
 	movq %rsp, %rdi
 	call lx_syscall
 	jmp lx_return
@@ -84,21 +89,7 @@ STUB 20,0
 STUB 21,1
 
 lx_exception_common:
-	pushq %rdi
-	pushq %rsi
-	pushq %rdx
-	pushq %rcx
-	pushq %rax
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %rbx
-	pushq %rbp
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	SAVE_REGS
 	cld
 	movq %rsp, %rdi
 	call lx_fault
