@@ -49,7 +49,9 @@ need-kdir:
 modules: need-kdir
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-tools:
+# mvctl carries the Linux personality, a guest image: under -j, guests/
+# is built once, before, and not by two makes at once.
+tools: guests
 	$(MAKE) -C userspace
 
 # The harness may come from KDIR's tree: the selftests look there first.
