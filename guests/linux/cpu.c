@@ -49,20 +49,14 @@ static struct gate idt[32] __aligned(16);
 uint64_t lx_xcr0;
 uint32_t lx_xsave_size = 512;
 
-void lx_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
-{
-	asm volatile("cpuid" : "=a" (r[0]), "=b" (r[1]), "=c" (r[2]), "=d" (r[3])
-		     : "a" (leaf), "c" (sub));
-}
-
 bool lx_cpu_has(uint32_t leaf, int reg, int bit)
 {
 	uint32_t r[4];
 
-	lx_cpuid(leaf & 0x80000000, 0, r);
+	mv_cpuid(leaf & 0x80000000, 0, r);
 	if (r[0] < leaf)
 		return false;
-	lx_cpuid(leaf, 0, r);
+	mv_cpuid(leaf, 0, r);
 	return (r[reg] >> bit) & 1;
 }
 
@@ -138,11 +132,11 @@ static void xsave_init(void)
 	asm volatile("mov %%cr4, %0" : "=r" (cr4));
 	cr4 |= CR4_OSXSAVE;
 	asm volatile("mov %0, %%cr4" : : "r" (cr4));
-	lx_cpuid(0xd, 0, r);
+	mv_cpuid(0xd, 0, r);
 	lx_xcr0 = ((uint64_t)r[3] << 32 | r[0]) & ~XFEATURE_AMX;
 	asm volatile("xsetbv" : : "c" (0), "a" ((uint32_t)lx_xcr0),
 		     "d" ((uint32_t)(lx_xcr0 >> 32)));
-	lx_cpuid(0xd, 0, r);
+	mv_cpuid(0xd, 0, r);
 	lx_xsave_size = r[1];	/* for the enabled features, now */
 }
 

@@ -12,7 +12,7 @@
 
 #define AUX(t, v) do { aux[naux++] = (t); aux[naux++] = (v); } while (0)
 
-static uint64_t ehdr_check_fail(const char *why)
+static __noreturn void ehdr_check_fail(const char *why)
 {
 	lx_panic("the program image in guest RAM is not what mvctl checked: %s", why);
 }
@@ -26,18 +26,17 @@ static uint32_t elf_prot(uint32_t f)
 static void load_segment(const uint8_t *img, const Elf64_Phdr *ph, uint64_t bias)
 {
 	uint64_t va = ph->p_vaddr + bias, start = va & PAGE_MASK;
-	uint64_t end = PAGE_UP(va + ph->p_memsz), p;
+	uint64_t end = PAGE_UP(va + ph->p_memsz);
 	uint32_t prot = elf_prot(ph->p_flags);
 
-	if (lx_map_range(start, end, prot, 0))
+	/*
+	 * Filled now, not on demand (the image may be overwritten later):
+	 * writable while it is filled, then the segment's own rights.
+	 */
+	if (lx_map_range(start, end, PROT_READ | PROT_WRITE, 0))
 		lx_panic("no room for the program's segment at 0x%lx", start);
-	/* Filled now, not on demand: the image may be overwritten later. */
-	for (p = start; p < end; p += PAGE_SIZE) {
-		if (!lx_user_ok(p, 1, false))
-			lx_panic("out of guest memory loading the program");
-	}
-	/* Writable while it is filled; then the segment's own rights. */
-	lx_protect_range(start, end, PROT_READ | PROT_WRITE);
+	if (!lx_user_ok(start, end - start, true))
+		lx_panic("out of guest memory loading the program");
 	if (ph->p_filesz)
 		memcpy((void *)va, img + ph->p_offset, ph->p_filesz);
 	lx_protect_range(start, end, prot);
@@ -56,11 +55,11 @@ static void random_bytes(uint8_t out[16])
 			while (!ok && tries--)
 				asm volatile("rdrand %0; setc %1" : "=r" (v[i]), "=qm" (ok));
 			if (!ok)
-				v[i] = lx_rdtsc() * 0x9e3779b97f4a7c15ULL;
+				v[i] = mv_rdtsc() * 0x9e3779b97f4a7c15ULL;
 		}
 	} else {
-		v[0] = lx_rdtsc() * 0x9e3779b97f4a7c15ULL;
-		v[1] = lx_hypercall(MV_HC_CLOCK_NS, 0, 0, 0) ^ (lx_rdtsc() << 17);
+		v[0] = mv_rdtsc() * 0x9e3779b97f4a7c15ULL;
+		v[1] = mv_hypercall(MV_HC_CLOCK_NS, 0, 0, 0) ^ (mv_rdtsc() << 17);
 	}
 	memcpy(out, v, 16);
 }
@@ -77,8 +76,8 @@ void lx_exec(const struct mv_lx_boot *b, struct lx_regs *r)
 {
 	const uint8_t *img = __va(b->prog_gpa);
 	const char *strings = __va(b->strings_gpa);
-	uint64_t bias = 0, lo = ~0ULL, hi = 0, phdr = 0, sp, execfn, platform;
-	uint64_t rnd, ptrs[MV_LX_MAX_ARGS + 2], aux[64];
+	uint64_t bias = 0, lo = ~0ULL, hi = 0, phdr = 0, sp, platform, rnd;
+	uint64_t ptrs[MV_LX_MAX_ARGS], aux[64], zero = 0, argc = b->argc;
 	bool exec_stack = false;
 	unsigned int i, n = b->argc + b->envc, naux = 0;
 	Elf64_Ehdr eh;
@@ -135,7 +134,6 @@ void lx_exec(const struct mv_lx_boot *b, struct lx_regs *r)
 
 	/* Strings at the top, as Linux puts them, then the pointers. */
 	sp = MV_LX_USER_END - 8;
-	execfn = push(&sp, strings, strlen(strings) + 1);
 	for (i = 0, s = strings; i < n; i++, s += strlen(s) + 1)
 		ptrs[i] = push(&sp, s, strlen(s) + 1);
 	platform = push(&sp, "x86_64", 7);
@@ -143,7 +141,7 @@ void lx_exec(const struct mv_lx_boot *b, struct lx_regs *r)
 	sp &= ~15ULL;
 	rnd = push(&sp, rbytes, 16);
 
-	lx_cpuid(1, 0, cpu);
+	mv_cpuid(1, 0, cpu);
 	/* No AT_SYSINFO_EHDR: without a vDSO, glibc makes real syscalls. */
 	AUX(AT_HWCAP, cpu[3]);
 	AUX(AT_PAGESZ, PAGE_SIZE);
@@ -161,7 +159,7 @@ void lx_exec(const struct mv_lx_boot *b, struct lx_regs *r)
 	AUX(AT_SECURE, 0);
 	AUX(AT_RANDOM, rnd);
 	AUX(AT_HWCAP2, 0);
-	AUX(AT_EXECFN, execfn);
+	AUX(AT_EXECFN, ptrs[0]);	/* argv[0] is the program's path */
 	AUX(AT_PLATFORM, platform);
 	/* Linux's sigframe size: the XSAVE area, its magic, the frame. */
 	AUX(AT_MINSIGSTKSZ, (lx_xsave_size + 4 + 440 + 64 + 15) & ~15U);
@@ -171,22 +169,11 @@ void lx_exec(const struct mv_lx_boot *b, struct lx_regs *r)
 	if (((naux + n + 3) * 8) & 15)
 		sp -= 8;
 	push(&sp, aux, naux * 8);
-	ptrs[0] = 0;
-	push(&sp, ptrs, 8);
-	for (i = n; i > b->argc; i--)
-		push(&sp, &ptrs[i - 1], 8);
-	push(&sp, ptrs, 8);
-	for (i = b->argc; i > 0; i--) {
-		uint64_t p = i == 1 ? execfn : 0;
-
-		/* ptrs[0] was reused as the NULL: argv[0] is execfn's copy. */
-		push(&sp, i == 1 ? &p : &ptrs[i - 1], 8);
-	}
-	{
-		uint64_t argc = b->argc;
-
-		push(&sp, &argc, 8);
-	}
+	push(&sp, &zero, 8);
+	push(&sp, &ptrs[b->argc], b->envc * 8);
+	push(&sp, &zero, 8);
+	push(&sp, ptrs, b->argc * 8);
+	push(&sp, &argc, 8);
 	memset(r, 0, sizeof(*r));
 	r->rip = eh.e_entry + bias;
 	r->rsp = sp;

@@ -304,10 +304,7 @@ void lx_fs_init(const struct mv_lx_boot *b)
 		nodes[n].size = f.size;
 		p += (f.size + 7) & ~7ULL;
 	}
-	for (i = 0; i < b->argc + b->envc; i++)
-		s += strlen(s) + 1;
-	/* The program's own path, for /proc/self/exe: after the strings. */
-	s = __va(b->strings_gpa);
+	/* argv[0], the program's own path, for /proc/self/exe */
 	if (normalise("/", s, exe_path))
 		strcpy(exe_path, "/");
 	if (stdin_node >= 0)

@@ -85,15 +85,6 @@ char *strcpy(char *d, const char *s)
 	return ret;
 }
 
-uint64_t lx_hypercall(uint64_t nr, uint64_t a, uint64_t b, uint64_t c)
-{
-	uint64_t ret;
-
-	asm volatile("vmcall" : "=a" (ret) : "a" (nr), "D" (a), "S" (b), "d" (c)
-		     : "memory");
-	return ret;
-}
-
 /*
  * The hypercall takes guest-physical addresses: kernel memory is copied
  * through a bounce buffer in the identity-mapped image, where VA == PA.
@@ -107,7 +98,7 @@ void lx_console(const void *p, size_t n)
 		size_t k = n < sizeof(bounce) ? n : sizeof(bounce);
 
 		memcpy(bounce, s, k);
-		lx_hypercall(MV_HC_CONSOLE_WRITE, (uint64_t)bounce, k, 0);
+		mv_hypercall(MV_HC_CONSOLE_WRITE, (uint64_t)bounce, k, 0);
 		s += k;
 		n -= k;
 	}
@@ -137,7 +128,7 @@ void lx_log(const char *fmt, ...)
 void lx_exit(int status)
 {
 	for (;;)
-		lx_hypercall(MV_HC_EXIT, (uint64_t)(status & 0xff), 0, 0);
+		mv_hypercall(MV_HC_EXIT, (uint64_t)(status & 0xff), 0, 0);
 }
 
 /* A fault of the personality itself: say so, and stop with 255. */
@@ -149,5 +140,5 @@ void lx_panic(const char *fmt, ...)
 	vlog(fmt, ap);
 	va_end(ap);
 	for (;;)
-		lx_hypercall(MV_HC_EXIT, 255, 0, 0);
+		mv_hypercall(MV_HC_EXIT, 255, 0, 0);
 }

@@ -15,7 +15,7 @@
 
 #include <linux/migvisor.h>
 
-#include "../lib/compiler.h"
+#include "../lib/mvguest.h"
 #include "../../common/lx_boot.h"
 
 /* Selectors: STAR makes SYSRET's SS 0x1b and CS 0x23 from base 0x10. */
@@ -92,22 +92,10 @@ size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strcpy(char *d, const char *s);
-int mv_vsnprintf(char *buf, unsigned long size, const char *fmt, va_list ap);
-int mv_snprintf(char *buf, unsigned long size, const char *fmt, ...)
-	__printf(3, 4);
 void lx_console(const void *p, size_t n);
 void lx_log(const char *fmt, ...) __printf(1, 2);
 __noreturn void lx_exit(int status);
 __noreturn void lx_panic(const char *fmt, ...) __printf(1, 2);
-uint64_t lx_hypercall(uint64_t nr, uint64_t a, uint64_t b, uint64_t c);
-void lx_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4]);
-static inline uint64_t lx_rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	asm volatile("rdtsc" : "=a" (lo), "=d" (hi));
-	return (uint64_t)hi << 32 | lo;
-}
 
 /* cpu.c */
 extern uint64_t lx_xcr0;

@@ -152,11 +152,11 @@ static long do_random(uint64_t u, uint64_t len, uint64_t flags)
 
 		/* xorshift* over the TSC: not for keys, for hash seeds. */
 		if (!state)
-			state = lx_rdtsc() | 1;
+			state = mv_rdtsc() | 1;
 		state ^= state >> 12;
 		state ^= state << 25;
 		state ^= state >> 27;
-		x = state * 0x2545f4914f6cdd1dULL ^ lx_rdtsc();
+		x = state * 0x2545f4914f6cdd1dULL ^ mv_rdtsc();
 		n = len - done < 8 ? len - done : 8;
 		memcpy((void *)(u + done), &x, n);
 		done += n;

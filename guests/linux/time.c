@@ -18,7 +18,7 @@ static uint64_t ticks_to_ns(uint64_t t)
 
 uint64_t lx_mono_ns(void)
 {
-	return ticks_to_ns(lx_rdtsc());
+	return ticks_to_ns(mv_rdtsc());
 }
 
 uint64_t lx_real_ns(void)
@@ -30,11 +30,11 @@ void lx_time_init(void)
 {
 	uint64_t real;
 
-	tsc_khz = lx_hypercall(MV_HC_TSC_KHZ, 0, 0, 0);
+	tsc_khz = mv_hypercall(MV_HC_TSC_KHZ, 0, 0, 0);
 	if (!tsc_khz || (int64_t)tsc_khz < 0)
 		lx_panic("no TSC rate from migvisor");
 	mult = (1000000ULL << 32) / tsc_khz;
-	real = lx_hypercall(MV_HC_REALTIME_NS, 0, 0, 0);
+	real = mv_hypercall(MV_HC_REALTIME_NS, 0, 0, 0);
 	/* A module without it: the epoch, as a machine without an RTC. */
 	if ((int64_t)real < 0)
 		real = 0;
