@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Guest entry: load the IDT, call main(), exit with its return value. */
+#include "vectors.h"
 	.section .text.start, "ax"
 	.globl _start
 _start:
@@ -20,29 +21,7 @@ mv_stub_\vec:
 	push $\vec
 	jmp mv_stub_common
 .endm
-
-STUB 0,0
-STUB 1,0
-STUB 2,0
-STUB 3,0
-STUB 4,0
-STUB 5,0
-STUB 6,0
-STUB 7,0
-STUB 8,1
-STUB 9,0
-STUB 10,1
-STUB 11,1
-STUB 12,1
-STUB 13,1
-STUB 14,1
-STUB 15,0
-STUB 16,0
-STUB 17,1
-STUB 18,0
-STUB 19,0
-STUB 20,0
-STUB 21,1
+MV_VECTORS STUB
 
 mv_stub_common:
 	push %rbx
@@ -76,11 +55,10 @@ mv_stub_common:
 	.section .rodata
 	.globl mv_stubs
 mv_stubs:
-	.quad mv_stub_0, mv_stub_1, mv_stub_2, mv_stub_3, mv_stub_4
-	.quad mv_stub_5, mv_stub_6, mv_stub_7, mv_stub_8, mv_stub_9
-	.quad mv_stub_10, mv_stub_11, mv_stub_12, mv_stub_13, mv_stub_14
-	.quad mv_stub_15, mv_stub_16, mv_stub_17, mv_stub_18, mv_stub_19
-	.quad mv_stub_20, mv_stub_21
+.macro STUB_ADDR vec, has_err
+	.quad mv_stub_\vec
+.endm
+	MV_VECTORS STUB_ADDR
 
 /*
  * The mark of a migvisor guest image: mvctl loads an ELF file without it

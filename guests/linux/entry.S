@@ -4,6 +4,7 @@
  * SYSCALL, the exception vectors, and the one way back to ring 3 (IRETQ,
  * which, unlike SYSRET, cannot fault in ring 0 on a non-canonical RIP).
  */
+#include "../lib/vectors.h"
 #define LX_UDATA	0x1b
 #define LX_UCODE	0x23
 
@@ -64,29 +65,7 @@ lx_stub_\vec:
 	pushq $\vec
 	jmp lx_exception_common
 .endm
-
-STUB 0,0
-STUB 1,0
-STUB 2,0
-STUB 3,0
-STUB 4,0
-STUB 5,0
-STUB 6,0
-STUB 7,0
-STUB 8,1
-STUB 9,0
-STUB 10,1
-STUB 11,1
-STUB 12,1
-STUB 13,1
-STUB 14,1
-STUB 15,0
-STUB 16,0
-STUB 17,1
-STUB 18,0
-STUB 19,0
-STUB 20,0
-STUB 21,1
+MV_VECTORS STUB
 
 lx_exception_common:
 	SAVE_REGS
@@ -124,11 +103,10 @@ lx_enter_user:
 	.section .rodata
 	.globl lx_stubs
 lx_stubs:
-	.quad lx_stub_0, lx_stub_1, lx_stub_2, lx_stub_3, lx_stub_4
-	.quad lx_stub_5, lx_stub_6, lx_stub_7, lx_stub_8, lx_stub_9
-	.quad lx_stub_10, lx_stub_11, lx_stub_12, lx_stub_13, lx_stub_14
-	.quad lx_stub_15, lx_stub_16, lx_stub_17, lx_stub_18, lx_stub_19
-	.quad lx_stub_20, lx_stub_21
+.macro STUB_ADDR vec, has_err
+	.quad lx_stub_\vec
+.endm
+	MV_VECTORS STUB_ADDR
 
 	.bss
 	.balign 16
