@@ -41,11 +41,17 @@ static long unknown(uint64_t nr)
 		else
 			lx_log("syscall %lu is not supported: -ENOSYS", nr);
 	} else if (nr >= LX_MAX_NR) {
-		static bool once;
+		/* A storm of random numbers must not flood the console. */
+		static uint64_t seen[8];
+		static unsigned int nseen;
+		unsigned int i;
 
-		if (!once)
+		for (i = 0; i < nseen && seen[i] != nr; i++)
+			;
+		if (i == nseen && nseen < ARRAY_SIZE(seen)) {
+			seen[nseen++] = nr;
 			lx_log("syscall %lu (out of range) is not supported: -ENOSYS", nr);
-		once = true;
+		}
 	}
 	return -LX_NOSYS;
 }
@@ -308,12 +314,17 @@ static long process_syscall(struct lx_regs *r, bool *handled)
 	case 150:	/* munlock */
 	case 26:	/* msync */
 		return 0;
+	case 334:	/* rseq: as a kernel without CONFIG_RSEQ */
+		return -LX_NOSYS;
 	case 56:	/* clone */
+	case 57:	/* fork */
+	case 58:	/* vfork */
 	case 435: {	/* clone3 */
 		static bool said;
 
 		if (!said)
-			lx_log("clone: threads and processes are not supported: -ENOSYS");
+			lx_log("%s: threads and processes are not supported: -ENOSYS",
+			       lx_syscall_name(r->vector) ?: "clone");
 		said = true;
 		reported[r->vector / 8] |= 1 << (r->vector % 8);
 		return -LX_NOSYS;

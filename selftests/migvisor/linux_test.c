@@ -1,0 +1,568 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unmodified static Linux programs as guests, under the Linux personality
+ * that mvctl loads with them (guests/linux): a gcc -static and a musl-gcc
+ * -static program (guests/programs/lxinfo.c) and Debian's busybox-static,
+ * whose applets must print byte for byte what they print when the host's
+ * Linux runs them. Also what a fault, an unknown system call and a program
+ * mvctl must refuse do. Runs after module_test, on every CPU model.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <linux/migvisor.h>
+
+#include "kselftest_harness.h"
+#include "../lib/mv_util.h"
+#include "../lib/mv_guest.h"
+
+#define DATA "/tmp/lx-data.txt"
+
+/* What the guest console held when the program stopped, and its status. */
+static char console[MV_CONSOLE_SIZE];
+static size_t console_len;
+
+static uint64_t fnv1a_buf(const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (n--) {
+		h ^= *c++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static uint64_t fnv1a_file(const char *path, long *size)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	unsigned char buf[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	*size = 0;
+	if (fd < 0)
+		return 0;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			h ^= buf[i];
+			h *= 0x100000001b3ULL;
+		}
+		*size += n;
+	}
+	close(fd);
+	return h;
+}
+
+/* A few hundred lines of text that sort, awk and gzip have work on. */
+static int make_data(void)
+{
+	FILE *f = fopen(DATA, "w");
+	unsigned int x = 12345;
+
+	if (!f)
+		return -1;
+	for (int i = 0; i < 600; i++) {
+		x = x * 1103515245 + 12345;
+		fprintf(f, "item%03u region%u %u.%02u\n", (x >> 8) % 997,
+			(x >> 4) % 7, (x >> 12) % 500, (x >> 3) % 100);
+	}
+	return fclose(f);
+}
+
+static int read_file(const char *path, char *buf, size_t len, size_t *got)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	*got = 0;
+	if (fd < 0)
+		return -1;
+	while (*got < len && (n = read(fd, buf + *got, len - *got)) > 0)
+		*got += n;
+	close(fd);
+	return 0;
+}
+
+/*
+ * guest add NAME memory 64M [baseline B], load "LOAD", start, wait until
+ * it stops; the console lands in console[] (binary: through a file) and
+ * the stop line in mv_out. 0, or -1 with the reason in mv_out.
+ */
+static int run_program(const char *name, const char *baseline, const char *load)
+{
+	char cmd[1024];
+	char path[64];
+
+	if (mv_mvctl("guest add %s memory 64M%s%s", name,
+		     baseline ? " baseline " : "", baseline ?: ""))
+		return -1;
+	if (mv_mvctl("guest load %s %s", name, load))
+		return -1;
+	if (mv_mvctl("guest start %s", name))
+		return -1;
+	if (!mv_wait_for(name, "state stopped", 120))
+		return -1;
+	snprintf(path, sizeof(path), "/tmp/lx-console-%s", name);
+	snprintf(cmd, sizeof(cmd), "mvctl guest console %s > %s", name, path);
+	if (system(cmd))
+		return -1;
+	if (read_file(path, console, sizeof(console) - 1, &console_len))
+		return -1;
+	console[console_len] = 0;
+	unlink(path);
+	return mv_mvctl("guest show %s", name);
+}
+
+/* The console without the personality's own "mvlinux: " lines. */
+static size_t program_output(char *dst, size_t len)
+{
+	const char *p = console, *end = console + console_len;
+	size_t n = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		size_t l = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+
+		if (!(l >= 9 && !memcmp(p, "mvlinux: ", 9)) && n + l <= len) {
+			memcpy(dst + n, p, l);
+			n += l;
+		}
+		p += l;
+	}
+	return n;
+}
+
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+FIXTURE(lx) {};
+FIXTURE_SETUP(lx)
+{
+	if (!mv_module_loaded())
+		ASSERT_EQ(0, mv_module_load());
+	mv_delete_all_guests();
+	ASSERT_EQ(0, make_data());
+}
+
+FIXTURE_TEARDOWN(lx)
+{
+	mv_delete_all_guests();
+	unlink(DATA);
+}
+
+FIXTURE_VARIANT(lx) {
+	const char *elf;
+};
+
+FIXTURE_VARIANT_ADD(lx, static_glibc) { .elf = "lxinfo-glibc" };
+FIXTURE_VARIANT_ADD(lx, static_musl) { .elf = "lxinfo-musl" };
+
+/* argv, the environment, the auxiliary vector, a packed file, a new file */
+TEST_F(lx, info)
+{
+	char load[512], want[256];
+	uint64_t h;
+	long size;
+
+	h = fnv1a_file(DATA, &size);
+	ASSERT_GT(size, 0);
+	snprintf(load, sizeof(load),
+		 "file %s:/data/sales.txt env LANG=C env MV_TEST=linux %s/%s.elf info /data/sales.txt",
+		 DATA, mv_guests_dir(), variant->elf);
+	ASSERT_EQ(0, run_program("lxi", NULL, load)) {
+		TH_LOG("%s\n%s", mv_out, console);
+	}
+	EXPECT_NE(NULL, strstr(mv_out, "stopped: exit info 0x0")) {
+		TH_LOG("%s\n%s", mv_out, console);
+	}
+	snprintf(want, sizeof(want), "argv[0] /bin/%s.elf\nargv[1] info\nargv[2] /data/sales.txt\n",
+		 variant->elf);
+	EXPECT_NE(NULL, strstr(console, want)) {
+		TH_LOG("%s", console);
+	}
+	EXPECT_NE(NULL, strstr(console, "env LANG=C\nenv MV_TEST=linux\nauxv"));
+	EXPECT_NE(NULL, strstr(console, "auxv pagesz 4096 clktck 100 secure 0 uid 0 gid 0\n"));
+	snprintf(want, sizeof(want), "platform x86_64 execfn /bin/%s.elf\n", variant->elf);
+	EXPECT_NE(NULL, strstr(console, want));
+	EXPECT_NE(NULL, strstr(console, "auxv minsigstksz ok random ok\n"));
+	EXPECT_NE(NULL, strstr(console, "uname Linux x86_64\n"));
+	EXPECT_NE(NULL, strstr(console, "cwd /\n"));
+	snprintf(want, sizeof(want), "file /data/sales.txt size %ld read %ld fnv %016llx\n",
+		 size, size, (unsigned long long)h);
+	EXPECT_NE(NULL, strstr(console, want)) {
+		TH_LOG("want %s in %s", want, console);
+	}
+	EXPECT_NE(NULL, strstr(console, "write-back ok\n"));
+	/* Nothing the program did needed a call the personality lacks. */
+	EXPECT_EQ(NULL, strstr(console, "is not supported")) {
+		TH_LOG("%s", console);
+	}
+}
+
+TEST_F(lx, clocks)
+{
+	char load[256];
+
+	snprintf(load, sizeof(load), "%s/%s.elf time", mv_guests_dir(), variant->elf);
+	ASSERT_EQ(0, run_program("lxt", NULL, load)) {
+		TH_LOG("%s\n%s", mv_out, console);
+	}
+	EXPECT_NE(NULL, strstr(mv_out, "stopped: exit info 0x0"));
+	EXPECT_NE(NULL, strstr(console, "slept ok")) {
+		TH_LOG("%s", console);
+	}
+	EXPECT_NE(NULL, strstr(console, "realtime ok\n"));
+	EXPECT_NE(NULL, strstr(console, "resolution ok\n"));
+}
+
+/* A handler the program set gets the fault; without one the program ends. */
+TEST_F(lx, faults)
+{
+	char load[256];
+
+	snprintf(load, sizeof(load), "%s/%s.elf segv-handled", mv_guests_dir(), variant->elf);
+	ASSERT_EQ(0, run_program("lxf1", NULL, load)) {
+		TH_LOG("%s\n%s", mv_out, console);
+	}
+	EXPECT_NE(NULL, strstr(console, "handler: SIGSEGV at the bad address\n")) {
+		TH_LOG("%s", console);
+	}
+	EXPECT_NE(NULL, strstr(console, "mvlinux: SIGSEGV")) {
+		TH_LOG("%s", console);
+	}
+	EXPECT_NE(NULL, strstr(console, "address 0x10, code: ")) {
+		TH_LOG("%s", console);
+	}
+	EXPECT_NE(NULL, strstr(mv_out, "stopped: exit info 0x2a")) {
+		TH_LOG("%s", mv_out);
+	}
+
+	snprintf(load, sizeof(load), "%s/%s.elf segv", mv_guests_dir(), variant->elf);
+	ASSERT_EQ(0, run_program("lxf2", NULL, load));
+	EXPECT_NE(NULL, strstr(console, "address 0x10, code: ")) {
+		TH_LOG("%s", console);
+	}
+	EXPECT_NE(NULL, strstr(console, "mvlinux: program ended by SIGSEGV")) {
+		TH_LOG("%s", console);
+	}
+	/* 128 + SIGSEGV, as a shell reports it */
+	EXPECT_NE(NULL, strstr(mv_out, "stopped: exit info 0x8b")) {
+		TH_LOG("%s", mv_out);
+	}
+
+	snprintf(load, sizeof(load), "%s/%s.elf ud", mv_guests_dir(), variant->elf);
+	ASSERT_EQ(0, run_program("lxf3", NULL, load));
+	/* the instruction's bytes: ud2 */
+	EXPECT_NE(NULL, strstr(console, "mvlinux: SIGILL")) {
+		TH_LOG("%s", console);
+	}
+	EXPECT_NE(NULL, strstr(console, "code: 0f 0b")) {
+		TH_LOG("%s", console);
+	}
+	EXPECT_NE(NULL, strstr(mv_out, "stopped: exit info 0x84")) {
+		TH_LOG("%s", mv_out);
+	}
+
+	snprintf(load, sizeof(load), "%s/%s.elf exit 7", mv_guests_dir(), variant->elf);
+	ASSERT_EQ(0, run_program("lxf4", NULL, load));
+	EXPECT_NE(NULL, strstr(mv_out, "stopped: exit info 0x7")) {
+		TH_LOG("%s", mv_out);
+	}
+}
+
+/* Unknown calls answer ENOSYS, and the console names each one once. */
+TEST_F(lx, unknown_syscalls)
+{
+	char load[256];
+
+	snprintf(load, sizeof(load), "%s/%s.elf nosys", mv_guests_dir(), variant->elf);
+	ASSERT_EQ(0, run_program("lxn", NULL, load)) {
+		TH_LOG("%s\n%s", mv_out, console);
+	}
+	EXPECT_NE(NULL, strstr(mv_out, "stopped: exit info 0x0"));
+	EXPECT_NE(NULL, strstr(console, "syscall 999: -1 Function not implemented\n")) {
+		TH_LOG("%s", console);
+	}
+	EXPECT_EQ(1, count(console, "mvlinux: syscall 999 ")) {
+		TH_LOG("%s", console);
+	}
+	EXPECT_NE(NULL, strstr(console, "fork: -1 Function not implemented\n")) {
+		TH_LOG("%s", console);
+	}
+	EXPECT_EQ(1, count(console, "threads and processes are not supported")) {
+		TH_LOG("%s", console);
+	}
+}
+
+FIXTURE(bb) {};
+FIXTURE_SETUP(bb)
+{
+	if (!mv_module_loaded())
+		ASSERT_EQ(0, mv_module_load());
+	mv_delete_all_guests();
+	ASSERT_EQ(0, make_data());
+	ASSERT_EQ(0, system("gzip -9 -c " DATA " > " DATA ".gz"));
+}
+
+FIXTURE_TEARDOWN(bb)
+{
+	mv_delete_all_guests();
+	unlink(DATA);
+	unlink(DATA ".gz");
+}
+
+FIXTURE_VARIANT(bb) {
+	const char *applet;	/* the command line, after "busybox" */
+	bool data_on_stdin;
+};
+
+FIXTURE_VARIANT_ADD(bb, sha256sum) { .applet = "sha256sum /data/sales.txt" };
+FIXTURE_VARIANT_ADD(bb, md5sum_stdin) { .applet = "md5sum", .data_on_stdin = true };
+FIXTURE_VARIANT_ADD(bb, wc) { .applet = "wc /data/sales.txt" };
+FIXTURE_VARIANT_ADD(bb, sort) { .applet = "sort -k3,3n -k1,1 /data/sales.txt" };
+FIXTURE_VARIANT_ADD(bb, awk) {
+	.applet = "awk '{ n[$2]++; s[$2] += $3 } END { for (r in n) printf \"%s %d %.2f\\n\", r, n[r], s[r] }' /data/sales.txt"
+};
+FIXTURE_VARIANT_ADD(bb, gzip) { .applet = "gzip -9 -c /data/sales.txt" };
+FIXTURE_VARIANT_ADD(bb, gunzip) { .applet = "gunzip -c /data/sales.txt.gz" };
+FIXTURE_VARIANT_ADD(bb, sed_tr) { .applet = "sed -n s/region/R/p /data/sales.txt" };
+
+/* The applet's output in the guest equals, byte for byte, the host's. */
+TEST_F(bb, busybox)
+{
+	static char native[MV_CONSOLE_SIZE], guest[MV_CONSOLE_SIZE];
+	char cmd[1024], load[1024];
+	size_t nn, gn;
+
+	/* Natively, in a directory laid out as the guest's tree */
+	ASSERT_EQ(0, system("rm -rf /tmp/lxroot && mkdir -p /tmp/lxroot/data && cp "
+			    DATA " " DATA ".gz /tmp/lxroot/data/ && "
+			    "mv /tmp/lxroot/data/lx-data.txt /tmp/lxroot/data/sales.txt && "
+			    "mv /tmp/lxroot/data/lx-data.txt.gz /tmp/lxroot/data/sales.txt.gz"));
+	snprintf(cmd, sizeof(cmd),
+		 "cd /tmp/lxroot && chroot . /busybox %s %s > /tmp/lx-native",
+		 variant->applet, variant->data_on_stdin ? "< data/sales.txt" : "");
+	ASSERT_EQ(0, system("cp /bin/busybox /tmp/lxroot/busybox"));
+	ASSERT_EQ(0, system(cmd)) {
+		TH_LOG("%s", cmd);
+	}
+	ASSERT_EQ(0, read_file("/tmp/lx-native", native, sizeof(native), &nn));
+	ASSERT_GT(nn, 0);
+
+	snprintf(load, sizeof(load),
+		 "file %s:/data/sales.txt file %s.gz:/data/sales.txt.gz %s/bin/busybox %s",
+		 DATA, DATA, variant->data_on_stdin ? "stdin " DATA " " : "",
+		 variant->applet);
+	ASSERT_EQ(0, run_program("bb", NULL, load)) {
+		TH_LOG("%s\n%s", mv_out, console);
+	}
+	EXPECT_NE(NULL, strstr(mv_out, "stopped: exit info 0x0")) {
+		TH_LOG("%s\n%s", mv_out, console);
+	}
+	gn = program_output(guest, sizeof(guest));
+	EXPECT_EQ(nn, gn) {
+		TH_LOG("native %zu bytes, guest %zu: %.400s", nn, gn, console);
+	}
+	EXPECT_EQ(0, memcmp(native, guest, nn < gn ? nn : gn));
+	system("rm -rf /tmp/lxroot /tmp/lx-native");
+}
+
+/*
+ * glibc's own view of the CPU: Debian's dynamic loader run as a program
+ * (ld.so --list-diagnostics). Under each baseline glibc must see the
+ * baseline's CPUID words, mark active only what they offer, and pick the
+ * baseline's ISA level; its whole output is logged as an MV-DIGEST, which
+ * scripts/check compares between the CPU models.
+ */
+FIXTURE(ld) {};
+FIXTURE_SETUP(ld)
+{
+	if (!mv_module_loaded())
+		ASSERT_EQ(0, mv_module_load());
+	mv_delete_all_guests();
+	mv_mvctl("baseline del lxb");
+}
+
+FIXTURE_TEARDOWN(ld)
+{
+	mv_delete_all_guests();
+	mv_mvctl("baseline del lxb");
+}
+
+FIXTURE_VARIANT(ld) {
+	const char *model;
+	unsigned int isa_1;	/* x86-64 baseline, v2, v3, v4: bits 0-3 */
+};
+
+FIXTURE_VARIANT_ADD(ld, nehalem) { .model = "nehalem", .isa_1 = 0x3 };
+FIXTURE_VARIANT_ADD(ld, x86_64_v2) { .model = "x86-64-v2", .isa_1 = 0x3 };
+FIXTURE_VARIANT_ADD(ld, x86_64_v3) { .model = "x86-64-v3", .isa_1 = 0x7 };
+FIXTURE_VARIANT_ADD(ld, skylake_server) { .model = "skylake-server", .isa_1 = 0xf };
+
+/* glibc's cpu_features index: which CPUID (leaf, subleaf) each word holds */
+static const struct { uint32_t leaf, sub, mask[4]; } glibc_words[] = {
+	/* leaf 1: the APIC ID and CR4.OSXSAVE's bit are the vCPU's own */
+	{ 1, 0, { ~0u, 0x00ffffff, ~(1u << 27), ~0u } },
+	{ 7, 0, { ~0u, ~0u, ~(1u << 4), ~0u } },	/* OSPKE: CR4 */
+	{ 0x80000001, 0, { ~0u, ~0u, ~0u, ~0u } },
+	{ 0xd, 1, { ~0u, 0, ~0u, ~0u } },		/* EBX: XCR0's size */
+	{ 0x80000007, 0, { ~0u, ~0u, ~0u, ~0u } },
+	{ 0x80000008, 0, { ~0u, ~0u, ~0u, ~0u } },
+	{ 7, 1, { ~0u, ~0u, ~0u, ~0u } },
+	{ 0x19, 0, { ~0u, ~0u, ~0u, ~0u } },
+	{ 0x14, 0, { ~0u, ~0u, ~0u, ~0u } },
+};
+
+/* The baseline's answer for (leaf, sub), from "mvctl baseline cpuid". */
+static bool baseline_leaf(const char *dump, uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	char key[32];
+	const char *p;
+
+	snprintf(key, sizeof(key), "cpuid %08x.%x: ", leaf, sub);
+	p = strstr(dump, key);
+	return p && sscanf(p + strlen(key), "%x %x %x %x", &r[0], &r[1], &r[2], &r[3]) == 4;
+}
+
+static bool diag_value(const char *out, const char *key, unsigned long long *v)
+{
+	char k[96];
+	const char *p;
+
+	snprintf(k, sizeof(k), "\n%s=", key);
+	p = strstr(out, k);
+	return p && sscanf(p + strlen(k), "%llx", v) == 1;
+}
+
+TEST_F(ld, list_diagnostics)
+{
+	static char out[MV_CONSOLE_SIZE], dump[sizeof(mv_out)];
+	uint32_t max_basic, max_ext, b[4], r0[4];
+	unsigned long long v, cpuid, active;
+	size_t n;
+
+	if (mv_mvctl("baseline add lxb model %s", variant->model))
+		SKIP(return, "this host cannot offer %s: %.300s", variant->model, mv_out);
+	ASSERT_EQ(0, mv_mvctl("baseline cpuid lxb"));
+	snprintf(dump, sizeof(dump), "%s", mv_out);
+	ASSERT_TRUE(baseline_leaf(dump, 0, 0, r0));
+	max_basic = r0[0];
+	ASSERT_TRUE(baseline_leaf(dump, 0x80000000, 0, r0));
+	max_ext = r0[0];
+
+	ASSERT_EQ(0, run_program("lxd", "lxb", "/lib64/ld-linux-x86-64.so.2 --list-diagnostics")) {
+		TH_LOG("%s\n%s", mv_out, console);
+	}
+	EXPECT_NE(NULL, strstr(mv_out, "stopped: exit info 0x0")) {
+		TH_LOG("%s\n%.2000s", mv_out, console);
+	}
+	out[0] = '\n';
+	n = program_output(out + 1, sizeof(out) - 2);
+	out[n + 1] = 0;
+
+	ASSERT_TRUE(diag_value(out, "x86.cpu_features.isa_1", &v)) {
+		TH_LOG("%.2000s", console);
+	}
+	EXPECT_EQ(variant->isa_1, v);
+	TH_LOG("%s: glibc's isa_1 %#llx", variant->model, v);
+	for (size_t i = 0; i < sizeof(glibc_words) / sizeof(glibc_words[0]); i++) {
+		uint32_t leaf = glibc_words[i].leaf;
+		bool in_range = leaf >= 0x80000000 ? leaf <= max_ext : leaf <= max_basic;
+
+		if (!in_range || !baseline_leaf(dump, leaf, glibc_words[i].sub, b))
+			memset(b, 0, sizeof(b));
+		for (int reg = 0; reg < 4; reg++) {
+			char key[96];
+
+			/* glibc prints 0 as 0x0, which %#x would not */
+			snprintf(key, sizeof(key), "x86.cpu_features.features[0x%zx].cpuid[0x%x]",
+				 i, reg);
+			ASSERT_TRUE(diag_value(out, key, &cpuid)) {
+				TH_LOG("no %s", key);
+			}
+			snprintf(key, sizeof(key), "x86.cpu_features.features[0x%zx].active[0x%x]",
+				 i, reg);
+			ASSERT_TRUE(diag_value(out, key, &active)) {
+				TH_LOG("no %s", key);
+			}
+			/* glibc saw the baseline's word... */
+			EXPECT_EQ(b[reg] & glibc_words[i].mask[reg],
+				  cpuid & glibc_words[i].mask[reg]) {
+				TH_LOG("%s: leaf %#x.%u reg %d: glibc %#llx, baseline %#x",
+				       variant->model, leaf, glibc_words[i].sub, reg, cpuid, b[reg]);
+			}
+			/*
+			 * ...and uses nothing it does not offer. glibc sets
+			 * RTM_ALWAYS_ABORT (7.0:EDX[11]) itself on the
+			 * Skylake-SP steppings whose TSX it turns off.
+			 */
+			if (leaf == 7 && glibc_words[i].sub == 0 && reg == 3)
+				active &= ~(1ull << 11);
+			EXPECT_EQ(0, active & ~cpuid) {
+				TH_LOG("%s: leaf %#x.%u reg %d: active %#llx beyond %#llx",
+				       variant->model, leaf, glibc_words[i].sub, reg, active, cpuid);
+			}
+		}
+	}
+	EXPECT_EQ(NULL, strstr(console, "is not supported")) {
+		TH_LOG("%s", console);
+	}
+	TH_LOG("MV-DIGEST list-diagnostics/%s %016llx", variant->model,
+	       (unsigned long long)fnv1a_buf(out + 1, n));
+}
+
+/* mvctl refuses, with the reason, what it cannot run; the guest is unchanged. */
+TEST(refused)
+{
+	ASSERT_EQ(0, mv_module_loaded() ? 0 : mv_module_load());
+	mv_delete_all_guests();
+	ASSERT_EQ(0, mv_mvctl("guest add lxr memory 64M"));
+
+	/* mvctl itself is linked dynamically */
+	EXPECT_NE(0, mv_mvctl("guest load lxr /rig/bin/mvctl"));
+	EXPECT_NE(NULL, strstr(mv_out, "needs an interpreter (PT_INTERP)")) {
+		TH_LOG("%s", mv_out);
+	}
+	ASSERT_EQ(0, system("head -c 3000 /bin/busybox > /tmp/lx-trunc"));
+	EXPECT_NE(0, mv_mvctl("guest load lxr /tmp/lx-trunc"));
+	EXPECT_NE(NULL, strstr(mv_out, "truncated")) {
+		TH_LOG("%s", mv_out);
+	}
+	unlink("/tmp/lx-trunc");
+	EXPECT_NE(0, mv_mvctl("guest load lxr file %s/hello.elf:relative /bin/busybox true",
+			      mv_guests_dir()));
+	EXPECT_NE(NULL, strstr(mv_out, "relative")) {
+		TH_LOG("%s", mv_out);
+	}
+	/* Too big for its RAM */
+	ASSERT_EQ(0, mv_mvctl("guest add lxs memory 4M"));
+	EXPECT_NE(0, mv_mvctl("guest load lxs /bin/busybox true"));
+	EXPECT_NE(NULL, strstr(mv_out, "of guest memory; the guest has 4096 KiB")) {
+		TH_LOG("%s", mv_out);
+	}
+	/* Nothing was loaded: it still loads and runs. */
+	ASSERT_EQ(0, mv_mvctl("guest load lxr /bin/busybox true")) {
+		TH_LOG("%s", mv_out);
+	}
+	ASSERT_EQ(0, mv_mvctl("guest start lxr"));
+	EXPECT_TRUE(mv_wait_for("lxr", "stopped: exit info 0x0", 60)) {
+		TH_LOG("%s", mv_out);
+	}
+	mv_delete_all_guests();
+}
+
+TEST_HARNESS_MAIN
