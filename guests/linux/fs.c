@@ -16,6 +16,9 @@
 #define AT_FDCWD	-100
 #define AT_EMPTY_PATH	0x1000
 #define AT_REMOVEDIR	0x200
+#define AT_SYMLINK_NOFOLLOW 0x100
+/* node_at(): an fd without a node (the console, a pipe) */
+#define NO_NODE		INT32_MAX
 #define O_ACCMODE	3
 #define O_WRONLY	1
 #define O_RDWR		2
@@ -662,6 +665,56 @@ static int stat_target(long dirfd, uint64_t upath, uint64_t flags,
 	return 0;
 }
 
+/*
+ * The node a path or an fd names, for chmod and chown: -errno if none.
+ * The console and pipes have no node; they answer as their fd exists.
+ */
+static int node_at(long dirfd, uint64_t upath, uint64_t flags, bool by_fd)
+{
+	char path[MV_LX_PATH_MAX];
+	struct ofd *o;
+	int ret, n;
+
+	if (by_fd) {
+		o = get(dirfd);
+		if (!o)
+			return -EBADF;
+		return o->kind == K_FILE || o->kind == K_DIR ? o->node : NO_NODE;
+	}
+	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	ret = resolve(dirfd, upath, path, false);
+	if (ret)
+		return ret;
+	n = lookup(path);
+	return n < 0 ? -ENOENT : n;
+}
+
+static long do_chmod(int n, uint64_t mode)
+{
+	if (n < 0)
+		return n;
+	if (n != NO_NODE)
+		nodes[n].mode = (nodes[n].mode & S_IFMT) | (mode & 07777);
+	return 0;
+}
+
+/*
+ * Every file belongs to root, the program's only user: a change of owner
+ * to root (or -1, no change) succeeds, any other is refused rather than
+ * pretended. SQLite, running as root, hands its journal to the
+ * database's owner this way.
+ */
+static long do_chown(int n, uint64_t uid, uint64_t gid)
+{
+	if (n < 0)
+		return n;
+	if (((uint32_t)uid && (uint32_t)uid != UINT32_MAX) ||
+	    ((uint32_t)gid && (uint32_t)gid != UINT32_MAX))
+		return -EPERM;
+	return 0;
+}
+
 static long do_fstat(long fd, uint64_t ubuf)
 {
 	struct ofd *o = get(fd);
@@ -1231,6 +1284,19 @@ long lx_fs_syscall(struct lx_regs *r, bool *handled)
 		return do_readlink(AT_FDCWD, a0, a1, a2);
 	case 267:	/* readlinkat */
 		return do_readlink(a0, a1, a2, a3);
+	case 90:	/* chmod */
+		return do_chmod(node_at(AT_FDCWD, a0, 0, false), a1);
+	case 91:	/* fchmod */
+		return do_chmod(node_at(a0, 0, 0, true), a1);
+	case 268:	/* fchmodat */
+		return do_chmod(node_at(a0, a1, a3, false), a2);
+	case 92:	/* chown */
+	case 94:	/* lchown */
+		return do_chown(node_at(AT_FDCWD, a0, 0, false), a1, a2);
+	case 93:	/* fchown */
+		return do_chown(node_at(a0, 0, 0, true), a1, a2);
+	case 260:	/* fchownat */
+		return do_chown(node_at(a0, a1, r->r8, false), a2, a3);
 	case 95:	/* umask */
 		ret = umask_bits;
 		umask_bits = a0 & 0777;
