@@ -35,10 +35,11 @@
 #define AT_MINSIGSTKSZ 51
 #endif
 
-extern char **environ;
-
-/* volatile: the compiler must not see that the store faults */
-static int *volatile bad_ptr = (int *)0x10;
+/* From a string, so that the compiler cannot see the store fault. */
+static int *bad_ptr(void)
+{
+	return (int *)strtoul("0x10", NULL, 16);
+}
 
 static uint64_t fnv1a(const unsigned char *p, size_t n, uint64_t h)
 {
@@ -185,11 +186,11 @@ int main(int argc, char **argv)
 		return clocks();
 	if (!strcmp(mode, "segv-handled")) {
 		sigaction(SIGSEGV, &sa, NULL);
-		*bad_ptr = 1;
+		*bad_ptr() = 1;
 		return 1;
 	}
 	if (!strcmp(mode, "segv")) {
-		*bad_ptr = 1;
+		*bad_ptr() = 1;
 		return 1;
 	}
 	if (!strcmp(mode, "ud")) {

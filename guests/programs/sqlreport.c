@@ -20,7 +20,10 @@
 #include <time.h>
 #include <sqlite3.h>
 
-static sqlite3 *db;
+/* struct: checkpatch does not know SQLite's typedef */
+static struct sqlite3 *db;
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static void die(const char *what)
 {
@@ -166,7 +169,7 @@ int main(int argc, char **argv)
 		snprintf(sql, sizeof(sql), "UPDATE progress SET day = %d", day);
 		exec(sql);
 		exec("COMMIT");
-		for (size_t q = 0; q < sizeof(reports) / sizeof(reports[0]); q++)
+		for (size_t q = 0; q < ARRAY_SIZE(reports); q++)
 			h = query_sum(reports[q], h);
 		printf("iteration %d checksum %016" PRIx64 "\n", day, h);
 		if (pause.tv_sec || pause.tv_nsec)

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <zstd.h>
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 static uint64_t fnv(const void *p, size_t n)
 {
 	const unsigned char *c = p;
@@ -38,7 +40,7 @@ static int round_trip(const char *name, const void *src, size_t n)
 		printf("%s: out of memory\n", name);
 		return 1;
 	}
-	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(levels); i++) {
 		size_t zn = ZSTD_compress(z, cap, src, n, levels[i]), bn;
 
 		if (ZSTD_isError(zn)) {
