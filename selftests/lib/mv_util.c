@@ -627,14 +627,29 @@ int mv_reap(pid_t pid, double secs)
 	return -1;
 }
 
-void mv_slurp(const char *path, char *buf, size_t len)
+ssize_t mv_slurp(const char *path, char *buf, size_t len)
 {
 	int fd = open(path, O_RDONLY);
-	ssize_t n = fd < 0 ? 0 : read(fd, buf, len - 1);
+	size_t got = 0;
+	ssize_t n;
 
-	buf[n > 0 ? n : 0] = 0;
-	if (fd >= 0)
-		close(fd);
+	buf[0] = 0;
+	if (fd < 0)
+		return -1;
+	while (got < len - 1 && (n = read(fd, buf + got, len - 1 - got)) > 0)
+		got += n;
+	buf[got] = 0;
+	close(fd);
+	return got;
+}
+
+uint64_t mv_fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	while (n--)
+		h = (h ^ *c++) * 0x100000001b3ULL;
+	return h;
 }
 
 int mv_timeout_scale(void)

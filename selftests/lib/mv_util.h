@@ -103,8 +103,19 @@ double mv_now(void);
 pid_t mv_spawn(const char *log, const char *fmt, ...);
 /* Exit status, or -1 if it did not end within @secs (then it is killed). */
 int mv_reap(pid_t pid, double secs);
-/* @path's first @len - 1 bytes, NUL-terminated ("" if unreadable) */
-void mv_slurp(const char *path, char *buf, size_t len);
+/*
+ * @path's first @len - 1 bytes, NUL-terminated: how many (the file may
+ * hold NULs), or -1 and "" if it cannot be opened.
+ */
+ssize_t mv_slurp(const char *path, char *buf, size_t len);
+
+/*
+ * 64-bit FNV-1a over @n bytes, continuing from @h: MV_FNV1A_INIT for a
+ * fresh hash, or the last result for the next chunk of a stream. The
+ * digests the tests print are compared across hosts and with guests'.
+ */
+#define MV_FNV1A_INIT 0xcbf29ce484222325ULL
+uint64_t mv_fnv1a(uint64_t h, const void *p, size_t n);
 
 
 /*

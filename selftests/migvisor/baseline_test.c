@@ -81,15 +81,6 @@ static void cpuid_lines(const char *in, char *outbuf, size_t len)
 	}
 }
 
-static uint64_t fnv(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 0x100000001b3ull;
-	return h;
-}
-
 static void first_difference(struct __test_metadata *_metadata,
 			     const char *a, const char *b)
 {
@@ -262,7 +253,7 @@ static void conformance(struct __test_metadata *_metadata, const char *bl,
 		first_difference(_metadata, guest, tools);
 	EXPECT_STREQ(guest, tools);
 	TH_LOG("MV-DIGEST cpuid-dump/%s %016llx", bl,
-	       (unsigned long long)fnv(guest));
+	       (unsigned long long)mv_fnv1a(MV_FNV1A_INIT, guest, strlen(guest)));
 }
 
 TEST_F(b, conformance_nehalem)

@@ -29,21 +29,9 @@
 static char console[MV_CONSOLE_SIZE];
 static size_t console_len;
 
-static uint64_t fnv1a_buf(const void *p, size_t n)
-{
-	const unsigned char *c = p;
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	while (n--) {
-		h ^= *c++;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 static uint64_t fnv1a_file(const char *path, long *size)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = MV_FNV1A_INIT;
 	unsigned char buf[4096];
 	ssize_t n;
 	int fd = open(path, O_RDONLY);
@@ -52,10 +40,7 @@ static uint64_t fnv1a_file(const char *path, long *size)
 	if (fd < 0)
 		return 0;
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		for (ssize_t i = 0; i < n; i++) {
-			h ^= buf[i];
-			h *= 0x100000001b3ULL;
-		}
+		h = mv_fnv1a(h, buf, n);
 		*size += n;
 	}
 	close(fd);
@@ -80,20 +65,6 @@ static int make_data(void)
 	return system("gzip -9 -c " DATA " > " DATA ".gz");
 }
 
-static int read_file(const char *path, char *buf, size_t len, size_t *got)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	*got = 0;
-	if (fd < 0)
-		return -1;
-	while (*got < len && (n = read(fd, buf + *got, len - *got)) > 0)
-		*got += n;
-	close(fd);
-	return 0;
-}
-
 /*
  * guest add NAME memory 64M [baseline B], load "LOAD", start, wait until
  * it stops; the console lands in console[] (binary: through a file) and
@@ -103,6 +74,7 @@ static int run_program(const char *name, const char *baseline, const char *load)
 {
 	char cmd[1024];
 	char path[64];
+	ssize_t n;
 
 	if (mv_mvctl("guest add %s memory 64M%s%s", name,
 		     baseline ? " baseline " : "", baseline ?: ""))
@@ -117,10 +89,11 @@ static int run_program(const char *name, const char *baseline, const char *load)
 	snprintf(cmd, sizeof(cmd), "mvctl guest console %s > %s", name, path);
 	if (system(cmd))
 		return -1;
-	if (read_file(path, console, sizeof(console) - 1, &console_len))
-		return -1;
-	console[console_len] = 0;
+	n = mv_slurp(path, console, sizeof(console));
 	unlink(path);
+	if (n < 0)
+		return -1;
+	console_len = n;
 	return mv_mvctl("guest show %s", name);
 }
 
@@ -134,6 +107,7 @@ static int run_native(const char *exe, const char *args, bool data_on_stdin,
 {
 	const char *base = strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe;
 	char cmd[1024];
+	ssize_t n;
 
 	if (system("rm -rf /tmp/lxroot && mkdir -p /tmp/lxroot/data /tmp/lxroot/bin /tmp/lxroot/tmp"))
 		return -1;
@@ -145,8 +119,10 @@ static int run_native(const char *exe, const char *args, bool data_on_stdin,
 		 exe, base, args, data_on_stdin ? "< data/sales.txt" : "");
 	if (system(cmd))
 		return -1;
-	if (read_file("/tmp/lx-native", out, len, got))
+	n = mv_slurp("/tmp/lx-native", out, len);
+	if (n < 0)
 		return -1;
+	*got = n;
 	return system("rm -rf /tmp/lxroot /tmp/lx-native");
 }
 
@@ -187,6 +163,36 @@ static bool program_built(const char *elf)
 	return !access(path, R_OK) || mv_in_rig();
 }
 
+/*
+ * Every fixture starts and ends with no guests and without the baseline
+ * it defines (@baseline, or NULL); @data also writes DATA and DATA.gz for
+ * the program to read. 0, or -1 with the reason on stderr.
+ */
+static int lx_begin(const char *baseline, bool data)
+{
+	if (!mv_module_loaded() && mv_module_load()) {
+		fprintf(stderr, "# migvisor did not load (tried %s)\n", mv_module_tried());
+		return -1;
+	}
+	mv_delete_all_guests();
+	if (baseline)
+		mv_mvctl("baseline del %s", baseline);
+	if (data && make_data()) {
+		fprintf(stderr, "# cannot write %s and %s.gz\n", DATA, DATA);
+		return -1;
+	}
+	return 0;
+}
+
+static void lx_end(const char *baseline)
+{
+	mv_delete_all_guests();
+	if (baseline)
+		mv_mvctl("baseline del %s", baseline);
+	unlink(DATA);
+	unlink(DATA ".gz");
+}
+
 FIXTURE(lx) {};
 
 FIXTURE_VARIANT(lx) {
@@ -197,17 +203,12 @@ FIXTURE_SETUP(lx)
 {
 	if (!program_built(variant->elf))
 		SKIP(return, "%s.elf was not built: apt install musl-tools", variant->elf);
-	if (!mv_module_loaded())
-		ASSERT_EQ(0, mv_module_load());
-	mv_delete_all_guests();
-	ASSERT_EQ(0, make_data());
+	ASSERT_EQ(0, lx_begin(NULL, true));
 }
 
 FIXTURE_TEARDOWN(lx)
 {
-	mv_delete_all_guests();
-	unlink(DATA);
-	unlink(DATA ".gz");
+	lx_end(NULL);
 }
 
 FIXTURE_VARIANT_ADD(lx, static_glibc) { .elf = "lxinfo-glibc" };
@@ -356,17 +357,12 @@ FIXTURE_SETUP(bb)
 	/* The rig has it; a server may not */
 	if (access("/bin/busybox", X_OK) && !mv_in_rig())
 		SKIP(return, "no /bin/busybox: apt install busybox-static");
-	if (!mv_module_loaded())
-		ASSERT_EQ(0, mv_module_load());
-	mv_delete_all_guests();
-	ASSERT_EQ(0, make_data());
+	ASSERT_EQ(0, lx_begin(NULL, true));
 }
 
 FIXTURE_TEARDOWN(bb)
 {
-	mv_delete_all_guests();
-	unlink(DATA);
-	unlink(DATA ".gz");
+	lx_end(NULL);
 }
 
 FIXTURE_VARIANT(bb) {
@@ -430,19 +426,12 @@ FIXTURE_SETUP(prog)
 	if (!program_built(variant->elf))
 		SKIP(return, "%s.elf was not built: apt install libsqlite3-dev libzstd-dev",
 		     variant->elf);
-	if (!mv_module_loaded())
-		ASSERT_EQ(0, mv_module_load());
-	mv_delete_all_guests();
-	mv_mvctl("baseline del lxp");
-	ASSERT_EQ(0, make_data());
+	ASSERT_EQ(0, lx_begin("lxp", true));
 }
 
 FIXTURE_TEARDOWN(prog)
 {
-	mv_delete_all_guests();
-	mv_mvctl("baseline del lxp");
-	unlink(DATA);
-	unlink(DATA ".gz");
+	lx_end("lxp");
 }
 
 FIXTURE_VARIANT_ADD(prog, sqlite_host) {
@@ -497,16 +486,12 @@ TEST_F(prog, same_as_native)
 FIXTURE(ld) {};
 FIXTURE_SETUP(ld)
 {
-	if (!mv_module_loaded())
-		ASSERT_EQ(0, mv_module_load());
-	mv_delete_all_guests();
-	mv_mvctl("baseline del lxb");
+	ASSERT_EQ(0, lx_begin("lxb", false));
 }
 
 FIXTURE_TEARDOWN(ld)
 {
-	mv_delete_all_guests();
-	mv_mvctl("baseline del lxb");
+	lx_end("lxb");
 }
 
 FIXTURE_VARIANT(ld) {
@@ -655,14 +640,13 @@ TEST_F(ld, list_diagnostics)
 		TH_LOG("%s", console);
 	}
 	TH_LOG("MV-DIGEST list-diagnostics/%s %016llx", variant->model,
-	       (unsigned long long)fnv1a_buf(out + 1, n));
+	       (unsigned long long)mv_fnv1a(MV_FNV1A_INIT, out + 1, n));
 }
 
 /* mvctl refuses, with the reason, what it cannot run; the guest is unchanged. */
 TEST(refused)
 {
-	ASSERT_EQ(0, mv_module_loaded() ? 0 : mv_module_load());
-	mv_delete_all_guests();
+	ASSERT_EQ(0, lx_begin(NULL, false));
 	ASSERT_EQ(0, mv_mvctl("guest add lxr memory 64M"));
 
 	/* This test is linked dynamically */

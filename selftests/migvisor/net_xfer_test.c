@@ -79,13 +79,6 @@ static void fill(uint64_t *state, unsigned char *buf, size_t n)
 	}
 }
 
-static uint64_t fnv(uint64_t h, const unsigned char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
-	return h;
-}
-
 /* Milliseconds to wait in one poll(): capped, so no int overflow. */
 static int wait_ms(double deadline)
 {
@@ -154,7 +147,7 @@ static int connect_timeout(int fd, const struct sockaddr_in *to,
 static int send_stream(int fd, uint32_t seed, uint64_t len, double deadline)
 {
 	static unsigned char buf[65536];
-	uint64_t state = seed | 1ULL << 40, hash = 0xcbf29ce484222325ULL;
+	uint64_t state = seed | 1ULL << 40, hash = MV_FNV1A_INIT;
 	struct hdr h = { HDR_MAGIC, seed, len };
 	struct ack a;
 	uint64_t left = len;
@@ -165,7 +158,7 @@ static int send_stream(int fd, uint32_t seed, uint64_t len, double deadline)
 		size_t n = left < sizeof(buf) ? left : sizeof(buf);
 
 		fill(&state, buf, n);
-		hash = fnv(hash, buf, n);
+		hash = mv_fnv1a(hash, buf, n);
 		ret = io_full(fd, buf, n, true, deadline);
 		left -= n;
 	}
@@ -274,7 +267,7 @@ static int do_recv(int lfd, double deadline)
 	static unsigned char buf[65536], want[65536];
 
 	while (now() < deadline) {
-		uint64_t state, hash = 0xcbf29ce484222325ULL, got = 0;
+		uint64_t state, hash = MV_FNV1A_INIT, got = 0;
 		struct ack a = { ACK_MAGIC, 1, 0, 0 };
 		struct pollfd p = { .fd = lfd, .events = POLLIN };
 		struct hdr h;
@@ -300,7 +293,7 @@ static int do_recv(int lfd, double deadline)
 			fill(&state, want, n);
 			if (memcmp(buf, want, n))
 				a.ok = 0;
-			hash = fnv(hash, buf, n);
+			hash = mv_fnv1a(hash, buf, n);
 			got += n;
 		}
 		if (ret) {
