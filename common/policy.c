@@ -84,6 +84,36 @@ int mv_cpuid_word_index(__u32 leaf, __u32 subleaf, __u32 reg)
 	return -1;
 }
 
+int mv_feature_at(__u32 leaf, __u32 subleaf, __u32 reg, __u32 bit)
+{
+	int f;
+
+	for (f = 0; f < MV_F_COUNT; f++)
+		if (mv_cpuid_features[f].leaf == leaf &&
+		    mv_cpuid_features[f].subleaf == subleaf &&
+		    mv_cpuid_features[f].reg == reg &&
+		    mv_cpuid_features[f].bit == bit)
+			return f;
+	return -1;
+}
+
+bool mv_cpuid_leaf_indexed(__u32 leaf)
+{
+	/*
+	 * Every leaf whose answer the SDM defines per ECX, including those
+	 * no baseline shows: the audit is of what the guest asked, and a
+	 * program probing leaf 0x14 or 0x1d for its subleaves is telling.
+	 */
+	switch (leaf) {
+	case 0x4: case 0x7: case 0xb: case 0xd: case 0xf: case 0x10:
+	case 0x12: case 0x14: case 0x17: case 0x18: case 0x1b: case 0x1d:
+	case 0x1e: case 0x1f: case 0x20: case 0x23: case 0x24:
+	case 0x8000001d: case 0x80000020: case 0x80000026:
+		return true;
+	}
+	return false;
+}
+
 int mv_feature_word(unsigned int f)
 {
 	const struct mv_cpuid_feature_desc *d = &mv_cpuid_features[f];

@@ -99,6 +99,10 @@ int mv_feature_word(unsigned int f);
 bool mv_policy_has(const struct mv_policy *p, unsigned int f);
 void mv_policy_set(struct mv_policy *p, unsigned int f, bool on);
 int mv_feature_lookup(const char *name);
+/* The feature at (leaf, subleaf, register, bit), or -1 */
+int mv_feature_at(__u32 leaf, __u32 subleaf, __u32 reg, __u32 bit);
+/* Does CPUID @leaf answer by subleaf (ECX)? Intel SDM 2A, CPUID. */
+bool mv_cpuid_leaf_indexed(__u32 leaf);
 bool mv_feature_offered(unsigned int f);
 void mv_policy_known(struct mv_policy *k);
 void mv_policy_normalise(struct mv_policy *p);

@@ -108,12 +108,72 @@ int mv_rec_baseline_get(const void *payload, size_t len,
 	return 0;
 }
 
+/* Entries are copied out: a stream's payload need not be aligned. */
+int mv_rec_audit_check(const void *payload, size_t len, const char **why)
+{
+	const unsigned char *q = (const unsigned char *)payload +
+				 sizeof(struct mv_rec_audit);
+	const unsigned char *f;
+	struct mv_rec_audit a;
+	struct mv_rec_audit_query qi, qj;
+	struct mv_rec_audit_feature fi, fj;
+	__u32 i, j;
+
+	*why = "AUDIT record is too short";
+	if (len < sizeof(a))
+		return -1;
+	memcpy(&a, payload, sizeof(a));
+	*why = "AUDIT record has more entries than this version keeps";
+	if (a.queries > MV_CPUID_AUDIT_MAX || a.features > MV_F_COUNT)
+		return -1;
+	*why = "AUDIT record length does not match its entry counts";
+	if (len != mv_rec_audit_len(a.queries, a.features))
+		return -1;
+	*why = "AUDIT record's reserved field is not zero (a newer writer?)";
+	if (a.reserved)
+		return -1;
+	for (i = 0; i < a.queries; i++) {
+		memcpy(&qi, q + i * sizeof(qi), sizeof(qi));
+		*why = "AUDIT record has a CPUID query counted zero times";
+		if (!qi.count)
+			return -1;
+		*why = "AUDIT record has a subleaf for a leaf without subleaves";
+		if (qi.subleaf && !mv_cpuid_leaf_indexed(qi.leaf))
+			return -1;
+		*why = "AUDIT record repeats a CPUID query";
+		for (j = 0; j < i; j++) {
+			memcpy(&qj, q + j * sizeof(qj), sizeof(qj));
+			if (qj.leaf == qi.leaf && qj.subleaf == qi.subleaf)
+				return -1;
+		}
+	}
+	f = q + a.queries * sizeof(qi);
+	for (i = 0; i < a.features; i++) {
+		memcpy(&fi, f + i * sizeof(fi), sizeof(fi));
+		*why = "AUDIT record has a feature used zero times";
+		if (!fi.count)
+			return -1;
+		*why = "AUDIT record names a feature this version does not know";
+		if (mv_feature_at(fi.leaf, fi.subleaf, fi.reg, fi.bit) < 0)
+			return -1;
+		*why = "AUDIT record repeats a feature";
+		for (j = 0; j < i; j++) {
+			memcpy(&fj, f + j * sizeof(fj), sizeof(fj));
+			if (fj.leaf == fi.leaf && fj.subleaf == fi.subleaf &&
+			    fj.reg == fi.reg && fj.bit == fi.bit)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 const char *mv_rec_type_name(__u32 type)
 {
 	static const char *const names[] = {
 		[MV_REC_HEADER] = "HEADER", [MV_REC_BASELINE] = "BASELINE",
 		[MV_REC_CONFIG] = "CONFIG", [MV_REC_PAGES] = "PAGES",
 		[MV_REC_VCPU] = "VCPU", [MV_REC_END] = "END",
+		[MV_REC_AUDIT] = "AUDIT",
 	};
 	static const char *const wire[] = {
 		"HELLO", "ACCEPT", "REFUSE", "ROUND", "ACK", "ABORT",

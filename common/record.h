@@ -46,6 +46,27 @@ void mv_rec_baseline_put(void *payload, const struct mv_policy *p,
 int mv_rec_baseline_get(const void *payload, size_t len,
 			struct mv_policy *p, char *name, const char **why);
 
+/* Payload bytes of an AUDIT record with @queries and @features entries. */
+static inline size_t mv_rec_audit_len(__u32 queries, __u32 features)
+{
+	return sizeof(struct mv_rec_audit) +
+	       (size_t)queries * sizeof(struct mv_rec_audit_query) +
+	       (size_t)features * sizeof(struct mv_rec_audit_feature);
+}
+
+/* The largest AUDIT payload a writer of this version can send. */
+static inline size_t mv_rec_audit_len_max(void)
+{
+	return mv_rec_audit_len(MV_CPUID_AUDIT_MAX, MV_F_COUNT);
+}
+
+/*
+ * Check an AUDIT payload: 0, or -1 with the reason in @why. Every count
+ * is non-zero, no pair or feature repeats, and every feature is one this
+ * version knows (so that none is dropped on the way in).
+ */
+int mv_rec_audit_check(const void *payload, size_t len, const char **why);
+
 /* Human name of a record type, for errors and traces. */
 const char *mv_rec_type_name(__u32 type);
 

@@ -18,6 +18,7 @@
 #include "../common/policy.h"
 #include "console.h"
 #include "memory.h"
+#include "cpuid/audit.h"
 #include "migrate/dirty.h"
 #include "vmx/vcpu.h"
 
@@ -52,6 +53,7 @@ struct mv_guest {
 	struct mv_policy policy;	/* what CPUID answers; fixed */
 	u64 violations[MV_F_COUNT];	/* hidden-feature uses, by feature */
 	u64 xcr0_reserved_violations;	/* XSETBV with bits no feature names */
+	struct mv_cpuid_audit audit;	/* CPUID queries: cpuid/audit.h */
 	struct mv_dirty dirty;		/* under @lock; EPT side: vCPU thread */
 	bool session;			/* a snapshot or restore session is open */
 	bool snap_paused;		/* paused by a snapshot session: only it resumes */

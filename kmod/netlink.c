@@ -342,7 +342,36 @@ static struct mv_guest *lookup(struct genl_info *info)
 	return g;
 }
 
-static int put_guest(struct sk_buff *skb, struct mv_guest *g)
+/* The CPUID audit (cpuid/audit.h): for GET only, events leave it out. */
+static int put_audit(struct sk_buff *skb, const struct mv_cpuid_audit *a)
+{
+	u32 i, n = mv_audit_used(a);
+	struct nlattr *nest;
+
+	for (i = 0; i < n; i++) {
+		nest = nla_nest_start(skb, MV_A_GUEST_CPUID_QUERY);
+		if (!nest ||
+		    nla_put_u32(skb, MV_A_QUERY_LEAF, a->q[i].leaf) ||
+		    nla_put_u32(skb, MV_A_QUERY_SUBLEAF, a->q[i].subleaf) ||
+		    nla_put_u64_64bit(skb, MV_A_QUERY_COUNT,
+				      READ_ONCE(a->q[i].count), MV_A_QUERY_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	if (READ_ONCE(a->unrecorded) &&
+	    nla_put_u64_64bit(skb, MV_A_GUEST_CPUID_UNRECORDED,
+			      READ_ONCE(a->unrecorded), MV_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Room put_audit() may need, beyond NLMSG_GOODSIZE for the rest. */
+#define MV_AUDIT_NL_SIZE \
+	(MV_CPUID_AUDIT_MAX * nla_total_size(2 * nla_total_size(4) +	\
+					     nla_total_size_64bit(8)) + \
+	 nla_total_size_64bit(8))
+
+static int put_guest(struct sk_buff *skb, struct mv_guest *g, bool audit)
 {
 	struct nlattr *nest;
 	u32 state = READ_ONCE(g->state);
@@ -414,18 +443,19 @@ static int put_guest(struct sk_buff *skb, struct mv_guest *g)
 			return -EMSGSIZE;
 		nla_nest_end(skb, nest);
 	}
-	return 0;
+	return audit ? put_audit(skb, &g->audit) : 0;
 }
 
 static int reply_guest(struct genl_info *info, struct mv_guest *g, u8 cmd)
 {
-	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE + MV_AUDIT_NL_SIZE,
+					  GFP_KERNEL);
 	void *hdr;
 
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &mv_genl_family, 0, cmd);
-	if (!hdr || put_guest(msg, g)) {
+	if (!hdr || put_guest(msg, g, cmd == MV_CMD_GUEST_GET)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -521,6 +551,13 @@ static int mv_nl_guest_do(struct sk_buff *skb, struct genl_info *info)
  * cb->args[0]: the id of the last guest put. cb->seq: the registry's
  * generation, so that a dump across a change carries NLM_F_DUMP_INTR.
  */
+/* Every dump skb has room for one guest with a full CPUID audit. */
+static int mv_nl_guest_dump_start(struct netlink_callback *cb)
+{
+	cb->min_dump_alloc = NLMSG_GOODSIZE + MV_AUDIT_NL_SIZE;
+	return 0;
+}
+
 static int mv_nl_guest_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct mv_guest *g;
@@ -532,11 +569,12 @@ static int mv_nl_guest_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &mv_genl_family,
 				  NLM_F_MULTI, MV_CMD_GUEST_GET);
-		if (!hdr || put_guest(skb, g)) {
+		if (!hdr || put_guest(skb, g, true)) {
 			if (hdr)
 				genlmsg_cancel(skb, hdr);
 			mv_guest_put(g);
-			break;
+			/* Alone it does not fit: an error, not a short list */
+			return skb->len ?: -EMSGSIZE;
 		}
 		genl_dump_check_consistent(cb, hdr);
 		genlmsg_end(skb, hdr);
@@ -603,7 +641,7 @@ static int fill_guest_event(struct sk_buff *msg, const void *arg)
 	const struct guest_event *e = arg;
 
 	return nla_put_u32(msg, MV_A_GUEST_EVENT, e->event) ||
-	       put_guest(msg, e->g);
+	       put_guest(msg, e->g, false);
 }
 
 void mv_nl_event(struct mv_guest *g, u32 event)
@@ -650,6 +688,7 @@ static const struct genl_ops mv_genl_ops_impl[] = {
 	{
 		.cmd = MV_CMD_GUEST_GET,
 		.doit = mv_nl_guest_do,
+		.start = mv_nl_guest_dump_start,
 		.dumpit = mv_nl_guest_dump,
 		.policy = mv_guest_name_policy,
 		.maxattr = MV_A_MAX,

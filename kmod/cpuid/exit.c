@@ -11,6 +11,7 @@
 #include "../vmx/exit.h"
 #include "../vmx/vcpu.h"
 #include "../vmx/vmx_ops.h"
+#include "audit.h"
 #include "exit.h"
 
 void mv_exit_cpuid(struct mv_vcpu *v, struct mv_exit *e)
@@ -22,6 +23,7 @@ void mv_exit_cpuid(struct mv_vcpu *v, struct mv_exit *e)
 	};
 	u32 r[4];
 
+	mv_audit_cpuid(&v->guest->audit, v->regs.rax, v->regs.rcx);
 	mv_policy_cpuid(&v->guest->policy, v->regs.rax, v->regs.rcx, &dyn, r);
 	v->regs.rax = r[0];
 	v->regs.rbx = r[1];

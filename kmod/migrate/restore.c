@@ -24,6 +24,7 @@
 #include "../vmx/exit.h"
 #include "../vmx/tsc.h"
 #include "../vmx/vmx.h"
+#include "audit.h"
 #include "record.h"
 #include "session.h"
 #include "state.h"
@@ -34,6 +35,7 @@ enum {
 	SEEN_CONFIG	= BIT(2),
 	SEEN_VCPU	= BIT(3),
 	SEEN_END	= BIT(4),
+	SEEN_AUDIT	= BIT(5),
 };
 
 struct mv_restore {
@@ -89,6 +91,9 @@ static bool len_ok(struct mv_restore *r, const struct mv_rec *h)
 		return h->len == sizeof(struct mv_rec_vcpu) + xs;
 	case MV_REC_END:
 		return h->len == sizeof(struct mv_rec_end);
+	case MV_REC_AUDIT:
+		return h->len >= sizeof(struct mv_rec_audit) &&
+		       h->len <= mv_rec_audit_len_max();
 	}
 	return false;
 }
@@ -102,7 +107,7 @@ static int check_header(struct mv_restore *r)
 	if (h->seq != r->seq)
 		return bad(r, -EINVAL, "expected record number %u: a record is missing or repeated",
 			   r->seq);
-	if (h->type < MV_REC_HEADER || h->type > MV_REC_END)
+	if (h->type < MV_REC_HEADER || h->type > MV_REC_AUDIT)
 		return bad(r, -EINVAL, "type %u is not a stream record", h->type);
 	if (!len_ok(r, h))
 		return bad(r, -EINVAL, "length %u is wrong for this type", h->len);
@@ -270,6 +275,21 @@ static int do_vcpu(struct mv_restore *r)
 	return 0;
 }
 
+static int do_audit(struct mv_restore *r)
+{
+	const char *why;
+
+	if (!(r->seen & SEEN_VCPU) || (r->seen & SEEN_AUDIT))
+		return bad(r, -EINVAL, "AUDIT must come once, after VCPU");
+	if (mv_rec_audit_check(r->rec, r->hdr.len, &why))
+		return bad(r, -EINVAL, "%s", why);
+	mutex_lock(&r->g->lock);
+	mv_audit_rec_apply(r->g, r->rec);
+	mutex_unlock(&r->g->lock);
+	r->seen |= SEEN_AUDIT;
+	return 0;
+}
+
 static int do_end(struct mv_restore *r)
 {
 	const struct mv_rec_end *e = (const void *)r->rec;
@@ -309,6 +329,8 @@ static int apply(struct mv_restore *r)
 		return do_pages(r);
 	case MV_REC_VCPU:
 		return do_vcpu(r);
+	case MV_REC_AUDIT:
+		return do_audit(r);
 	default:
 		return do_end(r);
 	}

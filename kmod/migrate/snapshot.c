@@ -24,6 +24,7 @@
 #include "../baseline.h"
 #include "../guest.h"
 #include "../netlink.h"
+#include "audit.h"
 #include "record.h"
 #include "session.h"
 #include "state.h"
@@ -50,6 +51,8 @@ struct mv_snap {
 	struct mv_rec_vcpu *vcpu;	/* captured at FINISH */
 	u64 captured_ns;		/* ktime of the capture */
 	void *xsave;
+	void *audit;			/* AUDIT payload, captured with the vCPU */
+	size_t audit_len;
 	struct mv_sess_error err;
 };
 
@@ -103,6 +106,7 @@ static void queue_tail(struct mv_snap *s)
 
 	queue(s, MV_REC_VCPU, s->vcpu, sizeof(*s->vcpu), s->xsave,
 	      s->vcpu->xsave_size);
+	queue(s, MV_REC_AUDIT, s->audit, s->audit_len, NULL, 0);
 	end.records = s->seq;
 	queue(s, MV_REC_END, &end, sizeof(end), NULL, 0);
 }
@@ -296,6 +300,7 @@ static long snap_round(struct mv_snap *s, struct mv_snap_round __user *uarg,
 	if (!ret && finish) {
 		ret = mv_state_capture(g, s->vcpu, s->xsave);
 		s->captured_ns = ktime_get_ns();
+		s->audit_len = mv_audit_rec_fill(g, s->audit);
 	}
 	r.flags = (g->dirty.on ? (g->dirty.pml ? MV_SNAP_PML : MV_SNAP_WP) : 0) |
 		  (s->paused ? MV_SNAP_PAUSED : 0);
@@ -407,6 +412,7 @@ static void snap_free(struct mv_snap *s)
 	kfree(s->gfns);
 	free_page((unsigned long)s->bounce);
 	kfree(s->vcpu);
+	kfree(s->audit);
 	free_page((unsigned long)s->xsave);
 	kfree(s);
 }
@@ -465,12 +471,14 @@ int mv_snap_open(struct mv_guest *g, unsigned long flags,
 	s->bounce = (void *)__get_free_page(GFP_KERNEL_ACCOUNT);
 	s->xsave = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	s->vcpu = kzalloc(sizeof(*s->vcpu), GFP_KERNEL_ACCOUNT);
-	/* The largest queue: VCPU (XSAVE area at most a page) and END. */
+	s->audit = kmalloc(mv_rec_audit_len_max(), GFP_KERNEL_ACCOUNT);
+	/* The largest queue: VCPU (XSAVE area at most a page), AUDIT, END. */
 	s->buf_size = 4 * sizeof(struct mv_rec) + sizeof(struct mv_rec_vcpu) +
-		      PAGE_SIZE + sizeof(struct mv_rec_end) + 1024;
+		      PAGE_SIZE + mv_rec_audit_len_max() +
+		      sizeof(struct mv_rec_end) + 1024;
 	s->buf = kvmalloc(s->buf_size, MV_GFP_BIG);
 	if (!s->send || !s->gfns || !s->bounce || !s->xsave || !s->vcpu ||
-	    !s->buf) {
+	    !s->audit || !s->buf) {
 		snap_free(s);
 		NL_SET_ERR_MSG(extack, "out of memory for the snapshot session");
 		return -ENOMEM;

@@ -233,6 +233,76 @@ TEST_F(b, bad_policy_words_refused)
 	free(res);
 }
 
+/*
+ * The CPUID audit of a cpuid-dump run counts exactly what the guest
+ * asked: each dumped (leaf, subleaf) once, each range's first leaf once
+ * more, and leaf 1 a thousand times more (the exit-cost loop), first
+ * asked first; beyond MV_CPUID_AUDIT_MAX pairs, in the unrecorded count.
+ */
+static void check_audit(struct __test_metadata *_metadata, const char *name,
+			const char *dump)
+{
+	static struct { unsigned int leaf, sub; unsigned long long n; } want[512];
+	unsigned long long unrecorded = 0, got_unrec = 0, n;
+	unsigned int leaf, sub, i, nwant = 0, ngot = 0;
+	const char *p;
+	int fields;
+
+	for (p = dump; (p = strstr(p, "cpuid ")); p++) {
+		if (sscanf(p, "cpuid %x.%u:", &leaf, &sub) != 2)
+			continue;
+		for (i = 0; i < nwant; i++)
+			if (want[i].leaf == leaf && want[i].sub == sub)
+				break;
+		if (i == nwant) {
+			ASSERT_LT(nwant, ARRAY_SIZE(want));
+			want[nwant].leaf = leaf;
+			want[nwant].sub = sub;
+			want[nwant++].n = 0;
+		}
+		want[i].n += 1 + ((leaf == 0 || leaf == 0x40000000 ||
+				   leaf == 0x80000000) && !sub) +
+			     (leaf == 1 ? 1000 : 0);
+	}
+	ASSERT_GT(nwant, 20);
+	for (i = MV_CPUID_AUDIT_MAX; i < nwant; i++)
+		unrecorded += want[i].n;
+
+	ASSERT_EQ(0, mv_mvctl("guest show %s -d", name));
+	for (p = mv_out; (p = strstr(p, "\n  cpuid 0x")); p++) {
+		int got = sscanf(p, "\n  cpuid 0x%x.%x x %llu", &leaf, &sub, &n);
+
+		ASSERT_EQ(3, got);
+		ASSERT_LT(ngot, nwant);
+		EXPECT_EQ(want[ngot].leaf, leaf);
+		EXPECT_EQ(want[ngot].sub, sub);
+		EXPECT_EQ(want[ngot].n, n) {
+			TH_LOG("cpuid 0x%x.%x", leaf, sub);
+		}
+		ngot++;
+	}
+	EXPECT_EQ(nwant < MV_CPUID_AUDIT_MAX ? nwant : MV_CPUID_AUDIT_MAX, ngot);
+	/* The summary: queries and pairs recorded, then any beyond */
+	p = strstr(mv_out, "\n  cpuid: ");
+	ASSERT_NE(NULL, p);
+	fields = sscanf(p, "\n  cpuid: %llu queries of %u (leaf, subleaf) pairs, %llu more",
+			&n, &i, &got_unrec);
+	EXPECT_LE(2, fields);
+	EXPECT_EQ(ngot, i);
+	for (i = 0; i < ngot; i++)
+		n -= want[i].n;
+	EXPECT_EQ(0, n);
+	EXPECT_EQ(unrecorded, got_unrec) {
+		TH_LOG("%s", mv_out);
+	}
+	/* JSON has the same list without -d */
+	ASSERT_EQ(0, mv_mvctl("-j guest show %s", name));
+	EXPECT_EQ(0, mv_json_validate(mv_out));
+	EXPECT_NE(NULL, strstr(mv_out, "\"cpuid\":[{\"leaf\":\"0x0\",\"subleaf\":\"0x0\",\"count\":")) {
+		TH_LOG("%.300s", mv_out);
+	}
+}
+
 /* The guest's CPUID equals what the tools compute for the same policy. */
 static void conformance(struct __test_metadata *_metadata, const char *bl,
 			const char *src)
@@ -252,6 +322,7 @@ static void conformance(struct __test_metadata *_metadata, const char *bl,
 	if (strcmp(guest, tools))
 		first_difference(_metadata, guest, tools);
 	EXPECT_STREQ(guest, tools);
+	check_audit(_metadata, name, saved);
 	TH_LOG("MV-DIGEST cpuid-dump/%s %016llx", bl,
 	       (unsigned long long)mv_fnv1a(MV_FNV1A_INIT, guest, strlen(guest)));
 }

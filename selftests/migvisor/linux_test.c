@@ -254,6 +254,27 @@ TEST_F(lx, info)
 	EXPECT_EQ(NULL, strstr(console, "is not supported")) {
 		TH_LOG("%s", console);
 	}
+	/*
+	 * The CPUID audit tells the two C libraries apart: glibc reads the
+	 * leaves its string functions and cache tuning are chosen by (7.1,
+	 * 0xd.1, the leaf-2 descriptors), musl reads none. The personality
+	 * itself asks for neither of those.
+	 */
+	ASSERT_EQ(0, mv_mvctl("guest show lxi -d"));
+	if (strstr(variant->elf, "glibc")) {
+		EXPECT_NE(NULL, strstr(mv_out, "\n  cpuid 0x7.1 x ")) {
+			TH_LOG("%s", mv_out);
+		}
+		EXPECT_NE(NULL, strstr(mv_out, "\n  cpuid 0xd.1 x "));
+		EXPECT_NE(NULL, strstr(mv_out, "\n  cpuid 0x2.0 x "));
+	} else {
+		EXPECT_EQ(NULL, strstr(mv_out, "\n  cpuid 0x7.1 x ")) {
+			TH_LOG("%s", mv_out);
+		}
+		EXPECT_EQ(NULL, strstr(mv_out, "\n  cpuid 0xd.1 x "));
+		EXPECT_EQ(NULL, strstr(mv_out, "\n  cpuid 0x2.0 x "));
+	}
+	TH_LOG("%s", strstr(mv_out, "\n  cpuid: ") ?: mv_out);
 }
 
 TEST_F(lx, clocks)

@@ -479,10 +479,54 @@ TEST_F_TIMEOUT(m, zero_pages_left_out, 600)
 	EXPECT_EQ(0, json_num(rounds, "\"zero_pages\":"));
 }
 
+static long find_rec(const uint8_t *s, size_t len, uint32_t type);
+
+/*
+ * The restored guest's CPUID audit is the saved one (the file's AUDIT
+ * record), plus one query of each pair per writer digest taken since:
+ * the writer re-reads all of its leaves after each gap it reports.
+ */
+static void check_restored_audit(struct __test_metadata *_metadata,
+				 const uint8_t *img, size_t len, const char *name)
+{
+	long at = find_rec(img, len, MV_REC_AUDIT);
+	struct mv_rec_audit a;
+	struct mv_rec_audit_query q;
+	unsigned long long n;
+	unsigned int leaf, sub, i = 0, resumes = 0;
+	const char *p;
+
+	ASSERT_GE(at, 0);
+	memcpy(&a, img + at + 16, sizeof(a));
+	/* The writer's eleven digest leaves, nothing hidden used */
+	EXPECT_EQ(11, a.queries);
+	EXPECT_EQ(0, a.features);
+	ASSERT_EQ(0, mv_mvctl("guest console %s", name));
+	for (p = mv_out; (p = strstr(p, "writer: resumed after a gap")); p++)
+		resumes++;
+	ASSERT_EQ(0, mv_mvctl("guest show %s -d", name));
+	for (p = mv_out; (p = strstr(p, "\n  cpuid 0x")); p++, i++) {
+		int got = sscanf(p, "\n  cpuid 0x%x.%x x %llu", &leaf, &sub, &n);
+
+		ASSERT_EQ(3, got);
+		ASSERT_LT(i, a.queries);
+		memcpy(&q, img + at + 16 + sizeof(a) + i * sizeof(q), sizeof(q));
+		EXPECT_EQ(q.leaf, leaf);
+		EXPECT_EQ(q.subleaf, sub);
+		EXPECT_EQ(q.count + resumes, n) {
+			TH_LOG("cpuid 0x%x.%x: saved %llu, %u resumes since", leaf,
+			       sub, (unsigned long long)q.count, resumes);
+		}
+	}
+	EXPECT_EQ(a.queries, i);
+}
+
 TEST_F_TIMEOUT(m, save_restore, 600)
 {
+	static uint8_t img[16 << 20];
 	struct writer_state ws, wd;
 	char out[8192];
+	ssize_t len;
 
 	unlink("/tmp/g.mvsnap");
 	ASSERT_EQ(0, mv_start_writer("src", "8M", 20000));
@@ -490,6 +534,8 @@ TEST_F_TIMEOUT(m, save_restore, 600)
 	ASSERT_EQ(0, mv_writer_state("src", &ws));
 	ASSERT_EQ(0, system("mvmig save src /tmp/g.mvsnap -j >/tmp/save.log 2>&1"));
 	EXPECT_STREQ("absent", mv_state_of("src"));
+	len = mv_slurp("/tmp/g.mvsnap", (char *)img, sizeof(img));
+	ASSERT_GT(len, 0);
 	/* Restoring needs a free name and a blank guest; a file is single-use. */
 	ASSERT_EQ(0, system("mvmig restore /tmp/g.mvsnap back -j >/tmp/restore.log 2>&1"));
 	mv_slurp("/tmp/restore.log", out, sizeof(out));
@@ -499,6 +545,7 @@ TEST_F_TIMEOUT(m, save_restore, 600)
 	ASSERT_EQ(0, mv_writer_state("back", &wd));
 	EXPECT_GT(wd.counter, ws.counter);
 	EXPECT_EQ(0, wd.verify_failures);
+	check_restored_audit(_metadata, img, len, "back");
 	/* The same name twice: refused, and the first one is untouched. */
 	EXPECT_NE(0, system("mvmig restore /tmp/g.mvsnap back >/tmp/r2.log 2>&1"));
 	mv_slurp("/tmp/r2.log", out, sizeof(out));

@@ -154,6 +154,8 @@ enum mv_attr {
 	MV_A_GUEST_TSC_SCALED,		/* u8: 1 if by the VMCS multiplier */
 	MV_A_HOST_TSC_KHZ,		/* u32, this host's TSC rate, kHz */
 	MV_A_HOST_TSC_SCALING,		/* u8: 1 if VMX can scale the TSC */
+	MV_A_GUEST_CPUID_QUERY,		/* nest (multi-attr): mv_query_attr */
+	MV_A_GUEST_CPUID_UNRECORDED,	/* u64: queries beyond the audit table */
 
 	__MV_A_MAX,
 	MV_A_MAX = __MV_A_MAX - 1
@@ -361,6 +363,26 @@ enum mv_violation_attr {
 	MV_A_VIOLATION_MAX = __MV_A_VIOLATION_MAX - 1
 };
 
+/*
+ * The CPUID audit: each (leaf, subleaf) a guest asked for, with how often,
+ * over its whole life (a migrated guest brings its audit along). The
+ * subleaf is the guest's ECX for a leaf that has subleaves (common/
+ * policy.c: mv_cpuid_leaf_indexed()), else 0. At most MV_CPUID_AUDIT_MAX
+ * pairs are kept, first asked first; MV_A_GUEST_CPUID_UNRECORDED counts
+ * the queries of pairs that found the table full.
+ */
+#define MV_CPUID_AUDIT_MAX	128
+
+enum mv_query_attr {
+	MV_A_QUERY_LEAF = 1,		/* u32: the guest's EAX */
+	MV_A_QUERY_SUBLEAF,		/* u32 */
+	MV_A_QUERY_COUNT,		/* u64 */
+	MV_A_QUERY_PAD,
+
+	__MV_A_QUERY_MAX,
+	MV_A_QUERY_MAX = __MV_A_QUERY_MAX - 1
+};
+
 /* --- character device --- */
 
 #define MV_DEVICE_NAME		"migvisor"
@@ -460,6 +482,7 @@ enum mv_rec_type {
 	MV_REC_PAGES,			/* struct mv_rec_pages + pages */
 	MV_REC_VCPU,			/* struct mv_rec_vcpu + XSAVE area */
 	MV_REC_END,			/* struct mv_rec_end */
+	MV_REC_AUDIT,			/* struct mv_rec_audit + entries */
 	/* Wire-only (mvmig), never given to or by the module: */
 	MV_REC_HELLO = 32,		/* text: the sender's host and tool */
 	MV_REC_ACCEPT,			/* text: the receiver's host */
@@ -648,6 +671,42 @@ struct mv_rec_end {
 };
 
 #define MV_REC_MAX_AGE_NS	(3600ULL * 1000000000ULL)
+
+/**
+ * struct mv_rec_audit - MV_REC_AUDIT: the guest's CPUID audit (at most
+ *	once, after VCPU and before END; a writer that predates it sends
+ *	none, and the guest's audit then starts empty on the reader)
+ * @queries: struct mv_rec_audit_query that follow, at most
+ *	MV_CPUID_AUDIT_MAX, each pair once
+ * @features: struct mv_rec_audit_feature that follow those, each a
+ *	feature the reader knows, once
+ * @unrecorded: as MV_A_GUEST_CPUID_UNRECORDED
+ * @xcr0_reserved: XSETBV attempts with bits that name no feature
+ * @reserved: zero
+ */
+struct mv_rec_audit {
+	__u32 queries;
+	__u32 features;
+	__u64 unrecorded;
+	__u64 xcr0_reserved;
+	__u64 reserved;
+};
+
+/* A (leaf, subleaf) the guest asked CPUID for, and how often (not 0). */
+struct mv_rec_audit_query {
+	__u32 leaf;
+	__u32 subleaf;
+	__u64 count;
+};
+
+/* Uses of a feature the baseline hides (MV_A_GUEST_VIOLATION), not 0. */
+struct mv_rec_audit_feature {
+	__u32 leaf;
+	__u32 subleaf;
+	__u32 reg;			/* 0 EAX, 1 EBX, 2 ECX, 3 EDX */
+	__u32 bit;
+	__u64 count;
+};
 
 /* MV_REC_ROUND (wire-only): a pre-copy round, or the final one, begins. */
 #define MV_ROUND_FINAL		0x1

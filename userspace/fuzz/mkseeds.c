@@ -71,6 +71,11 @@ static void stream(const char *name, bool wire, unsigned int data_pages)
 	struct mv_rec_vcpu *v = (void *)vcpu;
 	struct mv_rec_pages ph = { .count = 1 + data_pages };
 	struct mv_rec_end end = { 0 };
+	/* CPUID leaf 0 twice, leaf 7.0 once; no hidden feature used */
+	struct {
+		struct mv_rec_audit h;
+		struct mv_rec_audit_query q[2];
+	} audit = { { .queries = 2 }, { { 0, 0, 2 }, { 7, 0, 1 } } };
 	uint8_t bl[1024];
 	struct mv_policy pol;
 	uint32_t seq = 0, o = sizeof(ph), i;
@@ -103,6 +108,7 @@ static void stream(const char *name, bool wire, unsigned int data_pages)
 	v->rip = 0x100000;
 	v->rflags = 2;
 	put(f, &seq, MV_REC_VCPU, vcpu, sizeof(vcpu));
+	put(f, &seq, MV_REC_AUDIT, &audit, sizeof(audit));
 	end.records = seq;
 	end.pages = ph.count;
 	put(f, &seq, MV_REC_END, &end, sizeof(end));

@@ -241,6 +241,8 @@ size_t mv_rec_len_max(uint32_t type)
 		return MV_REC_MIN_READ;
 	case MV_REC_END:
 		return sizeof(struct mv_rec_end);
+	case MV_REC_AUDIT:
+		return mv_rec_audit_len_max();
 	case MV_REC_HELLO:
 	case MV_REC_ACCEPT:
 	case MV_REC_REFUSE:
@@ -274,6 +276,9 @@ bool mv_rec_len_ok(const struct mv_rec *h)
 		break;
 	case MV_REC_VCPU:
 		min = sizeof(struct mv_rec_vcpu);
+		break;
+	case MV_REC_AUDIT:
+		min = sizeof(struct mv_rec_audit);
 		break;
 	}
 	return h->len >= min && h->len <= mv_rec_len_max(h->type);
@@ -467,7 +472,7 @@ int mv_rec_check(struct mv_rec_check *c, const struct mv_rec *h,
 		*why = "a record is missing or repeated (sequence)";
 		return -EPROTO;
 	}
-	if (h->type < MV_REC_HEADER || h->type > MV_REC_END) {
+	if (h->type < MV_REC_HEADER || h->type > MV_REC_AUDIT) {
 		*why = "a record of unknown type";
 		return -EPROTO;
 	}
@@ -496,6 +501,8 @@ int mv_rec_check(struct mv_rec_check *c, const struct mv_rec *h,
 			return -EPROTO;
 		}
 	}
+	if (h->type == MV_REC_AUDIT && mv_rec_audit_check(p, h->len, why))
+		return -EPROTO;
 	if (h->type == MV_REC_END) {
 		memcpy(&end, p, sizeof(end));
 		if (end.records != h->seq || end.pages != c->pages) {

@@ -31,7 +31,7 @@ static void usage(FILE *f)
 		"       mvctl guest load NAME [ file HOST[:GUEST] | stdin FILE | env NAME=VALUE ]...\n"
 		"                        PROGRAM [ ARGS... ]   (a static Linux program)\n"
 		"       mvctl guest { start | pause | resume | del } NAME\n"
-		"       mvctl guest show [ NAME ]\n"
+		"       mvctl [ -d ] guest show [ NAME ] [ -d ]   (-d: the CPUID audit)\n"
 		"       mvctl guest console NAME [ -f ]\n"
 		"       mvctl monitor\n"
 		"SIZE := NUMBER[K|M|G]   (1M to 1G, a multiple of 64K)\n");
@@ -202,21 +202,112 @@ struct shown {
 	uint32_t state;
 };
 
-static int on_guest(struct nlattr **tb, struct nlattr *head, int len, void *arg)
+static int on_guest_found(struct nlattr **tb, struct nlattr *head, int len,
+			  void *arg)
 {
 	struct shown *s = arg;
+
+	if (!tb[MV_A_GUEST_NAME])
+		return -EPROTO;
+	snprintf(s->name, sizeof(s->name), "%s", nla_get_string(tb[MV_A_GUEST_NAME]));
+	s->mem = tb[MV_A_GUEST_MEMORY] ? nla_get_u64(tb[MV_A_GUEST_MEMORY]) : 0;
+	s->state = tb[MV_A_GUEST_STATE] ? nla_get_u32(tb[MV_A_GUEST_STATE]) : 0;
+	return 0;
+}
+
+/* What a CPUID leaf tells (Intel SDM 2A, CPUID), for the audit's table. */
+static const char *leaf_name(uint32_t leaf)
+{
+	static const struct { uint32_t leaf; const char *what; } names[] = {
+		{ 0x0, "vendor, highest leaf" }, { 0x1, "signature, features" },
+		{ 0x2, "cache descriptors" }, { 0x3, "serial number" },
+		{ 0x4, "cache parameters" }, { 0x5, "monitor/mwait" },
+		{ 0x6, "power management" }, { 0x7, "extended features" },
+		{ 0x9, "direct cache access" }, { 0xa, "performance monitoring" },
+		{ 0xb, "topology" }, { 0xd, "xsave components" },
+		{ 0xf, "RDT monitoring" }, { 0x10, "RDT allocation" },
+		{ 0x12, "SGX" }, { 0x14, "processor trace" },
+		{ 0x15, "TSC/crystal ratio" }, { 0x16, "frequencies" },
+		{ 0x17, "SoC vendor" }, { 0x18, "TLB parameters" },
+		{ 0x19, "key locker" }, { 0x1a, "hybrid core type" },
+		{ 0x1d, "AMX palette" }, { 0x1e, "AMX TMUL" },
+		{ 0x1f, "v2 topology" }, { 0x24, "AVX10" },
+		{ 0x40000000, "hypervisor" }, { 0x40000010, "hypervisor timing" },
+		{ 0x80000000, "highest extended leaf" },
+		{ 0x80000001, "extended features" }, { 0x80000002, "brand string" },
+		{ 0x80000003, "brand string" }, { 0x80000004, "brand string" },
+		{ 0x80000006, "L2 cache" }, { 0x80000007, "invariant TSC" },
+		{ 0x80000008, "address sizes" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].leaf == leaf)
+			return names[i].what;
+	return NULL;
+}
+
+/*
+ * The CPUID audit: a count of pairs, and with -d one line per pair. JSON
+ * always has the list: scripts compare workloads by it.
+ */
+static void print_audit(struct nlattr **tb, struct nlattr *head, int len,
+			bool details)
+{
+	unsigned long long total = 0, n = 0;
+	struct nlattr *a;
+	int rem;
+
+	open_json_array("cpuid");
+	nla_for_each_attr(a, head, len, rem) {
+		struct nlattr *e[MV_A_QUERY_MAX + 1];
+		uint32_t leaf, sub;
+		uint64_t count;
+
+		if (nla_type(a) != MV_A_GUEST_CPUID_QUERY ||
+		    nla_parse_nested(e, MV_A_QUERY_MAX, a, NULL) < 0 ||
+		    !e[MV_A_QUERY_LEAF] || !e[MV_A_QUERY_SUBLEAF] ||
+		    !e[MV_A_QUERY_COUNT])
+			continue;
+		leaf = nla_get_u32(e[MV_A_QUERY_LEAF]);
+		sub = nla_get_u32(e[MV_A_QUERY_SUBLEAF]);
+		count = nla_get_u64(e[MV_A_QUERY_COUNT]);
+		n++;
+		total += count;
+		open_json_object(NULL);
+		print_hex(details ? PRINT_ANY : PRINT_JSON, "leaf",
+			  "  cpuid 0x%llx", leaf);
+		print_hex(details ? PRINT_ANY : PRINT_JSON, "subleaf", ".%llx", sub);
+		print_uint(details ? PRINT_ANY : PRINT_JSON, "count", " x %llu", count);
+		if (details && leaf_name(leaf))
+			print_text(" (%s)", leaf_name(leaf));
+		if (details)
+			print_text("\n");
+		close_json_object();
+	}
+	close_json_array();
+	if (tb[MV_A_GUEST_CPUID_UNRECORDED])
+		print_uint(PRINT_JSON, "cpuid_unrecorded", NULL,
+			   nla_get_u64(tb[MV_A_GUEST_CPUID_UNRECORDED]));
+	if (!n)
+		return;
+	print_text("  cpuid: %llu queries of %llu (leaf, subleaf) pairs", total, n);
+	if (tb[MV_A_GUEST_CPUID_UNRECORDED])
+		print_text(", %llu more of pairs beyond the audit's %d",
+			   (unsigned long long)nla_get_u64(tb[MV_A_GUEST_CPUID_UNRECORDED]),
+			   MV_CPUID_AUDIT_MAX);
+	print_text("%s\n", details ? "" : " (-d lists them)");
+}
+
+static int on_guest(struct nlattr **tb, struct nlattr *head, int len, void *arg)
+{
+	const bool *details = arg;
 	struct nlattr *a;
 	uint32_t state = tb[MV_A_GUEST_STATE] ? nla_get_u32(tb[MV_A_GUEST_STATE]) : 0;
 	int rem;
 
 	if (!tb[MV_A_GUEST_NAME])
 		return -EPROTO;
-	if (s) {
-		snprintf(s->name, sizeof(s->name), "%s", nla_get_string(tb[MV_A_GUEST_NAME]));
-		s->mem = tb[MV_A_GUEST_MEMORY] ? nla_get_u64(tb[MV_A_GUEST_MEMORY]) : 0;
-		s->state = state;
-		return 0;
-	}
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "name", "guest %s", nla_get_string(tb[MV_A_GUEST_NAME]));
 	print_string(PRINT_ANY, "state", " state %s", NAME_OF(state_names, state));
@@ -315,15 +406,29 @@ static int on_guest(struct nlattr **tb, struct nlattr *head, int len, void *arg)
 	}
 	print_text("\n");
 	close_json_object();
+	print_audit(tb, head, len, *details);
 	close_json_object();
 	return 0;
 }
 
 static int guest_show(struct mvctl *ctl)
 {
-	const char *name = argv_next(ctl);
+	const char *name = NULL, *w;
 	struct nl_msg *msg;
 	int ret;
+
+	/* -d goes before the object in iproute2; after the name reads as well */
+	while ((w = argv_next(ctl))) {
+		if (!strcmp(w, "-d") || !strcmp(w, "--details") ||
+		    !strcmp(w, "details")) {
+			ctl->details = true;
+		} else if (!name) {
+			name = w;
+		} else {
+			fprintf(stderr, "Error: unexpected argument \"%s\".\n", w);
+			return -EINVAL;
+		}
+	}
 
 	msg = mvctl_msg(MV_CMD_GUEST_GET, name ? 0 : NLM_F_DUMP, false);
 	if (!msg)
@@ -333,7 +438,7 @@ static int guest_show(struct mvctl *ctl)
 		return mvnl_too_big("guest show");
 	}
 	open_json_array(NULL);
-	ret = mvctl_send(msg, on_guest, NULL, "guest show");
+	ret = mvctl_send(msg, on_guest, &ctl->details, "guest show");
 	close_json_array();
 	return ret;
 }
@@ -553,7 +658,7 @@ static int guest_load(struct mvctl *ctl)
 		ret = -EINVAL;
 		goto out_args;
 	}
-	ret = guest_request(MV_CMD_GUEST_GET, name, "guest load", 0, on_guest, &s);
+	ret = guest_request(MV_CMD_GUEST_GET, name, "guest load", 0, on_guest_found, &s);
 	if (ret)
 		goto out_args;
 	img = mv_map_file(file, &len);

@@ -210,6 +210,92 @@ TEST(file_sink_checks)
 }
 
 /*
+ * The AUDIT record: what the module writes it checks, and everything that
+ * could lose or invent a count is refused with its reason. Entries sit at
+ * an odd offset, as in a stream buffer.
+ */
+TEST(audit_record)
+{
+	static uint8_t raw[1 + 32 + 3 * 16 + 2 * 24];
+	uint8_t *buf = raw + 1;
+	struct mv_rec_audit a = { .queries = 3, .features = 2, .unrecorded = 5 };
+	struct mv_rec_audit_query q[3] = {
+		{ 0x0, 0, 2 }, { 0x7, 1, 9 }, { 0x7, 0, 9 },
+	};
+	const struct mv_cpuid_feature_desc *avx2 = &mv_cpuid_features[MV_F_avx2];
+	struct mv_rec_audit_feature f[2] = {
+		{ avx2->leaf, avx2->subleaf, avx2->reg, avx2->bit, 3 },
+		{ 1, 0, MV_ECX, 30, 1 },	/* rdrand */
+	};
+	size_t len = mv_rec_audit_len(3, 2);
+	const char *why;
+
+#define PUT() do {							\
+		memcpy(buf, &a, sizeof(a));				\
+		memcpy(buf + sizeof(a), q, sizeof(q));			\
+		memcpy(buf + sizeof(a) + sizeof(q), f, sizeof(f));	\
+	} while (0)
+#define REFUSED(word) do {						\
+		PUT();							\
+		EXPECT_EQ(-1, mv_rec_audit_check(buf, len, &why));	\
+		EXPECT_NE(NULL, strstr(why, word)) {			\
+			TH_LOG("%s", why);				\
+		}							\
+	} while (0)
+
+	ASSERT_EQ(sizeof(raw) - 1, len);
+	EXPECT_EQ(MV_F_rdrand, mv_feature_at(1, 0, MV_ECX, 30));
+	EXPECT_EQ(-1, mv_feature_at(0x1234, 0, MV_EAX, 0));
+	EXPECT_TRUE(mv_cpuid_leaf_indexed(0xd));
+	EXPECT_FALSE(mv_cpuid_leaf_indexed(0x1));
+	EXPECT_FALSE(mv_cpuid_leaf_indexed(0x80000001));
+	PUT();
+	EXPECT_EQ(0, mv_rec_audit_check(buf, len, &why)) {
+		TH_LOG("%s", why);
+	}
+	EXPECT_EQ(-1, mv_rec_audit_check(buf, len - 1, &why));
+	EXPECT_EQ(-1, mv_rec_audit_check(buf, 31, &why));
+	EXPECT_NE(NULL, strstr(why, "short"));
+	a.reserved = 1;
+	REFUSED("reserved");
+	a.reserved = 0;
+	a.queries = MV_CPUID_AUDIT_MAX + 1;
+	REFUSED("more entries");
+	a.queries = 3;
+	q[1].subleaf = 0;
+	REFUSED("repeats a CPUID query");
+	q[1].subleaf = 1;
+	q[0].subleaf = 4;		/* leaf 0 has none */
+	REFUSED("without subleaves");
+	q[0].subleaf = 0;
+	q[2].count = 0;
+	REFUSED("zero times");
+	q[2].count = 9;
+	f[1].leaf = 0x1234;
+	REFUSED("does not know");
+	f[1] = f[0];
+	REFUSED("repeats a feature");
+	f[1].bit = 30;
+	f[1].leaf = 1;
+	f[1].subleaf = 0;
+	f[1].reg = MV_ECX;
+	f[1].count = 0;
+	REFUSED("used zero times");
+	f[1].count = 1;
+	PUT();
+	EXPECT_EQ(0, mv_rec_audit_check(buf, len, &why));
+	/* Neither counts nor length may be out of step */
+	a.features = 1;
+	REFUSED("length");
+	a.features = 2;
+	/* The stream checker takes it between VCPU and END, at any length allowed */
+	EXPECT_EQ(mv_rec_audit_len_max(), mv_rec_len_max(MV_REC_AUDIT));
+	EXPECT_STREQ("AUDIT", mv_rec_type_name(MV_REC_AUDIT));
+#undef PUT
+#undef REFUSED
+}
+
+/*
  * A length is only as good as its record type allows: the reader refuses
  * a record longer than that before it waits for (or sizes anything by)
  * its payload, and a CONFIG's RAM size is bounded before page maps are
