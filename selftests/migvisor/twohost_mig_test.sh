@@ -9,11 +9,16 @@
 #  a (Skylake-X, a TSC 20 % faster than b's, with VMX TSC scaling): a
 #    skylake-server guest is refused by b before any page moves and keeps
 #    running here; a nehalem writer guest migrates live to b; later it
-#    comes back and runs here again. Then a evacuates: four guests move,
-#    one stays for its features and one for its TSC rate.
+#    comes back and runs here again. A SQLite reporting workload (a static
+#    Linux program, guests/programs/sqlreport.c) under nehalem then moves
+#    to b mid-run and back, and finishes here. Then a evacuates: four
+#    guests move, one stays for its features and one for its TSC rate.
 #  b (Nehalem, no TSC scaling): receives the writer, checks it goes on
-#    (counter, page stamps, CPUID digest), sends it back to a; takes the
-#    evacuees, and checks that the clock guest's TSC kept its rate.
+#    (counter, page stamps, CPUID digest), sends it back to a; does the
+#    same with the SQLite workload; takes the evacuees, and checks that
+#    the clock guest's TSC kept its rate.
+# Every SQLite checksum either host sees must be the one an unmigrated
+# run printed (sqlreport.ref, which twohost-check made natively).
 # Prints TAP-style ok/not ok lines; "# " lines carry the figures.
 role=$1
 # Bochs counts time in instructions, and a halted CPU skips ahead to its
@@ -71,6 +76,25 @@ wait_rate() {	# NAME SECONDS
 	while ! tsc_rate "$1" >/dev/null && [ $i -lt "$2" ]; do sleep 1; i=$((i + 1)); done
 	tsc_rate "$1"
 }
+# The SQLite workload: 1000 rows, 30 iterations 1.5 s apart, its database
+# in the guest's own file tree (so in guest memory, migrated with it).
+SQ_ARGS="/tmp/sales.db 1000 30"
+SQ_REF=/rig/bin/sqlreport.ref
+sq_lines() { mvctl guest console sq | grep -a '^iteration [0-9]* checksum '; }
+# sq_check WHERE: every iteration line printed here is the reference's
+sq_check() {
+	sq_lines >/tmp/sq-$1.txt
+	sed "s/^/# sq $1: /" /tmp/sq-$1.txt | tail -n 3
+	check sqlite-$1-checksums-match "[ -s /tmp/sq-$1.txt ] && [ -s $SQ_REF ] && ! grep -qvxF -f $SQ_REF /tmp/sq-$1.txt" \
+		"$(grep -vxF -f $SQ_REF /tmp/sq-$1.txt | head -n 2)"
+}
+wait_lines() {	# COUNT SECONDS: until sq printed COUNT iteration lines here
+	i=0
+	while [ "$(sq_lines | wc -l)" -lt "$1" ] && [ $i -lt "$2" ]; do sleep 1; i=$((i + 1)); done
+	[ "$(sq_lines | wc -l)" -ge "$1" ]
+}
+first_iter() { head -n1 "$1" | cut -d' ' -f2; }
+last_iter() { tail -n1 "$1" | cut -d' ' -f2; }
 within() { awk -v g="$1" -v w="$2" -v f="$3" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(g != "" && d / w < f) }'; }
 
 # Host-a's TSC runs 20 % faster than host-b's (twohost-check gives it
@@ -87,6 +111,17 @@ if [ "$role" = a ]; then
 	check refused-names-features "grep -q 'lacks' /tmp/refuse.log"
 	check refused-guest-keeps-running "[ \"\$(state big)\" = running ]"
 	mvctl guest del big
+
+	# The SQLite workload on this host's full offer: b names what it lacks.
+	mvctl guest add sqh memory 64M >/dev/null &&
+		mvctl guest load sqh /rig/bin/sqlreport.elf $SQ_ARGS 1500 >/dev/null &&
+		mvctl guest start sqh
+	mvmig send sqh --listen 0.0.0.0:5555 --wait $WAIT --timeout $WAIT >/tmp/sqh.log 2>&1
+	rc=$?
+	sed 's/^/# sq refuse: /' /tmp/sqh.log
+	check sqlite-host-offer-refused "[ $rc = 1 ] && grep -q 'refused the guest' /tmp/sqh.log && grep -q 'total: 0 pages' /tmp/sqh.log && grep -q 'this host lacks .*avx2' /tmp/sqh.log" "exit $rc"
+	check sqlite-refused-keeps-running "[ \"\$(state sqh)\" = running ]"
+	mvctl guest del sqh
 
 	writer wa nehalem
 	sleep 5
@@ -109,6 +144,33 @@ if [ "$role" = a ]; then
 	echo "MV-DIGEST writer/a-after $(field "$p" cpuid)"
 	check round-trip-pages-verify "[ -n \"$p\" ] && [ \"$(field "$p" failures)\" = 0 ]" "$p"
 	sed 's/^/# back: /' /tmp/back.log
+
+	# SQLite under nehalem: three iterations here, some on b, the rest here.
+	mvctl guest add sq memory 64M baseline nehalem >/dev/null &&
+		mvctl guest load sq /rig/bin/sqlreport.elf $SQ_ARGS 1500 >/dev/null &&
+		mvctl guest start sq
+	wait_lines 3 $WAIT
+	mvmig send sq --listen 0.0.0.0:5555 --wait $WAIT --timeout $WAIT --keep-source --max-rounds 5 >/tmp/sq-send.log 2>&1
+	rc=$?
+	sed 's/^/# sq send: /' /tmp/sq-send.log | tail -n 4
+	check sqlite-migrated-a-to-b "[ $rc = 0 ] && [ \"\$(state sq)\" = paused ]" "exit $rc"
+	sq_check a-before
+	cp /tmp/sq-a-before.txt /tmp/sq-before.txt
+	mvctl guest del sq
+	mvmig recv --listen 0.0.0.0:5555 --timeout $RECYCLE --once -q >/tmp/sq-back.log 2>&1 &
+	wait_state sq running $WAIT
+	check sqlite-came-back-from-b "[ \"\$(state sq)\" != \"\" ]"
+	wait_state sq stopped $WAIT
+	mvctl guest show sq | sed 's/^/# sq: /'
+	check sqlite-finished-here "mvctl guest show sq | grep -q 'stopped: exit info 0x0'"
+	sq_check a-after
+	# This host saw 1..k before and m..30 after; b saw what lies between.
+	check sqlite-resumed-where-it-left "[ \"\$(first_iter /tmp/sq-a-after.txt)\" -gt \"\$(last_iter /tmp/sq-before.txt)\" ] && [ \"\$(last_iter /tmp/sq-a-after.txt)\" = 30 ]" \
+		"before: $(last_iter /tmp/sq-before.txt), after: $(first_iter /tmp/sq-a-after.txt)..$(last_iter /tmp/sq-a-after.txt)"
+	mvctl guest console sq | grep -a '^sqlreport: integrity' | sed 's/^/# sq a-after: /'
+	check sqlite-database-intact "mvctl guest console sq | grep -q '^sqlreport: integrity ok'"
+	echo "MV-DIGEST sqlite/a-range $(first_iter /tmp/sq-before.txt)-$(last_iter /tmp/sq-before.txt) $(first_iter /tmp/sq-a-after.txt)-$(last_iter /tmp/sq-a-after.txt)"
+	mvctl guest del sq
 
 	# The guest's TSC at the pool's rate: clk measures it against this
 	# host's clock (MV_HC_CLOCK_NS), here scaled, and on b after the move.
@@ -161,6 +223,22 @@ else
 	rc=$?
 	sed 's/^/# sendback: /' /tmp/sendback.log
 	check migrated-b-to-a "[ $rc = 0 ] && [ -z \"\$(state wa)\" ]" "exit $rc"
+
+	# The SQLite workload arrives mid-run, prints two iterations, goes back.
+	mvmig recv --listen 0.0.0.0:5555 --timeout $RECYCLE >/tmp/sq-recv.log 2>&1 &
+	recv=$!
+	wait_state sq running $WAIT
+	check sqlite-received-from-a "[ \"\$(state sq)\" = running ]"
+	wait_lines 2 $WAIT
+	kill $recv
+	sed 's/^/# sq recv: /' /tmp/sq-recv.log | tail -n 4
+	mvmig send sq --listen 0.0.0.0:5555 --wait $WAIT --timeout $WAIT --keep-source --max-rounds 5 >/tmp/sq-sendback.log 2>&1
+	rc=$?
+	sed 's/^/# sq sendback: /' /tmp/sq-sendback.log | tail -n 4
+	check sqlite-migrated-b-to-a "[ $rc = 0 ]" "exit $rc"
+	sq_check b
+	echo "MV-DIGEST sqlite/b-range $(first_iter /tmp/sq-b.txt)-$(last_iter /tmp/sq-b.txt)"
+	mvctl guest del sq
 
 	# a's evacuation: four guests arrive, two are refused here.
 	mvmig recv --listen 0.0.0.0:5555 --timeout $RECYCLE >/tmp/evac-recv.log 2>&1 &

@@ -133,6 +133,8 @@ int mvmig_baseline_new(const char *name, const struct mv_policy *p,
 		       char *err, size_t errlen);
 int mvmig_baseline_del(const char *name);
 void mvmig_host_name(char *buf, size_t len);
+/* What this host can offer a guest (MV_A_HOST_OFFER); 0 or -errno. */
+int mvmig_host_offer(struct mv_policy *p, char *err, size_t errlen);
 
 /* /dev/migvisor */
 int mvmig_guest_fd(const char *name, char *err, size_t errlen);

@@ -179,6 +179,21 @@ void mvmig_host_name(char *buf, size_t len)
 	snprintf(buf, len, "%s (%s)", host, name);
 }
 
+static int on_offer(struct nlattr **tb, struct nlattr *head, int len, void *arg)
+{
+	if (!tb[MV_A_HOST_OFFER])
+		return -EPROTO;
+	return mv_policy_from_nlattr(arg, tb[MV_A_HOST_OFFER]);
+}
+
+int mvmig_host_offer(struct mv_policy *p, char *err, size_t errlen)
+{
+	struct req r;
+	int ret = req_start(&r, MV_CMD_HOST_GET, NULL, 0, err, errlen);
+
+	return ret ? ret : req_run(&r, on_offer, p, err, errlen);
+}
+
 int mvmig_guest_fd(const char *name, char *err, size_t errlen)
 {
 	struct mv_guest_open o = { 0 };

@@ -191,6 +191,34 @@ static const char *hello_value(const char *hello, size_t len, const char *key,
 	return NULL;
 }
 
+/*
+ * A guest on its source host's own offer: no pool vouches for it, so it
+ * is refused; the reason names what of the offer this host lacks, which
+ * is what it would have found missing.
+ */
+static void refuse_host_offer(struct dst *d, const char *guest,
+			      const struct mv_policy *pol)
+{
+	struct mv_policy offer;
+	struct mv_policy_diff diff;
+	char lacks[512] = "";
+	size_t n = 0;
+	unsigned int f;
+
+	if (!mvmig_host_offer(&offer, NULL, 0)) {
+		mv_policy_diff(pol, &offer, &diff);
+		for (f = 0; f < MV_F_COUNT && n < sizeof(lacks) - 1; f++)
+			if (mv_diff_has(diff.missing, f))
+				n += snprintf(lacks + n, sizeof(lacks) - n, "%s%s",
+					      n ? " " : "", mv_cpuid_features[f].name);
+		if (diff.xcr0_missing && n < sizeof(lacks) - 1)
+			snprintf(lacks + n, sizeof(lacks) - n, "%sXCR0 %#llx",
+				 n ? " " : "", (unsigned long long)diff.xcr0_missing);
+	}
+	snprintf(d->err, sizeof(d->err), "guest %s has no baseline (it sees its host's own CPUID), so no other host can take it%s%s; give it one with mvctl guest add ... baseline NAME",
+		 guest, lacks[0] ? "; this host lacks " : "", lacks);
+}
+
 /* HEADER, BASELINE, CONFIG: the baseline and the guest, or why not. */
 /*
  * The guest and its restore session in one step (MV_IOC_RESTORE_NEW): if
@@ -299,8 +327,7 @@ static int prepare(struct dst *d, const char *want_name)
 		goto head;
 	}
 	if (!d->baseline[0]) {
-		snprintf(d->err, sizeof(d->err), "guest %s has no baseline (it sees its host's own CPUID), so no other host can take it; give it one with mvctl guest add ... baseline NAME",
-			 cfg.name);
+		refuse_host_offer(d, cfg.name, &pol);
 		goto out;
 	}
 	/* The same baseline here, or a new one from the stream. */
