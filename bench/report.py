@@ -111,6 +111,32 @@ def sharing(rows):
     return res
 
 
+def linux(rows):
+    """Section 5: Linux programs as guests against the same binary natively."""
+    out = {}
+    for r in rows:
+        if r["section"] == "linux":
+            k = "cycles" if "cycles" in r else "ns"
+            out.setdefault(r["test"], {}).setdefault(r["where"], []).append(r[k])
+            out[r["test"]]["unit"] = k
+        elif r["section"] == "linux-memory":
+            out["memory"] = {k: r[k] for k in ("program", "peak_kib", "page_table_kib", "images_kib", "ok")}
+    res = {}
+    for t, v in out.items():
+        if t == "memory":
+            res[t] = v
+            continue
+        e = {"unit": v["unit"]}
+        for w in ("guest", "native"):
+            e[w] = med(v.get(w, []))
+        if e["guest"] and e["native"]:
+            e["guest_over_native"] = e["guest"]["median"] / e["native"]["median"]
+        res[t] = e
+    if "getpid" in res and res["getpid"].get("guest_over_native") is not None:
+        res["targets"] = {"getpid_guest_over_native_at_most_0.5": res["getpid"]["guest_over_native"] <= 0.5}
+    return res
+
+
 def progress_lost(r, s):
     if r["percent"] == 0 or "src_progress" not in r or not s.get("total_usec"):
         return None
@@ -224,12 +250,14 @@ def main():
            "cpuid": cpuid(emu),
            "sharing": sharing(load_jsonl(f"{d}/sharing.jsonl") if os.path.exists(f"{d}/sharing.jsonl") else []),
            "migration": migrations(emu, load_jsonl(f"{d}/qemu.jsonl")),
-           "stream": stream(load_jsonl(f"{d}/stream-runs.jsonl"), memj)}
+           "stream": stream(load_jsonl(f"{d}/stream-runs.jsonl"), memj),
+           "linux": linux(emu)}
     # A run of some sections (MV_BENCH_SECTIONS) keeps the others' last figures.
     empty = {"cpuid": lambda v: not any(k not in ("leaves", "baselines") for k in v),
              "migration": lambda v: not v,
              "stream": lambda v: v.get("stream_bytes") is None,
-             "sharing": lambda v: all(k == "ratios" for k in v)}
+             "sharing": lambda v: all(k == "ratios" for k in v),
+             "linux": lambda v: not v}
     try:
         with open(f"{top}/bench/results.json") as f:
             old = json.load(f)
@@ -328,6 +356,26 @@ def main():
         f"{s['mvmig_over_memcpy']:.2f}" if s.get("mvmig_over_memcpy") else "-"))
     print("   zero-page scan >= 10 GB/s per core: {}".format(
         "met" if s["targets"]["zero_scan_at_least_10_gbps"] else "MISSED"))
+
+    lx = res.get("linux") or {}
+    print("\n== 5. Linux programs as guests (lxbench, static glibc), baseline nehalem, against the same")
+    print("   binary run natively by the emulated host's Linux; median [min-max]")
+    names = {"getpid": "getpid round trip, TSC cycles", "write": "4 KiB write, TSC cycles (guest: console; native: /dev/null)",
+             "startup": "command to main, ns", "whole-run": "whole run of a static program, ns"}
+    for t, label in names.items():
+        e = lx.get(t)
+        if not e:
+            continue
+        r = e.get("guest_over_native")
+        print("   {:58s} guest {:>24s}  native {:>24s}  guest/native {}".format(
+            label, fmt(e.get("guest")), fmt(e.get("native")), f"{r:.2f}" if r is not None else "-"))
+    if "targets" in lx:
+        print("   getpid guest <= 0.5x native: {}".format(
+            "met" if lx["targets"]["getpid_guest_over_native_at_most_0.5"] else "MISSED"))
+    m = lx.get("memory")
+    if m:
+        print("   {}: at most {} KiB of guest RAM in use, {} KiB of it page tables; images and files {} KiB; database {}".format(
+            m["program"], m["peak_kib"], m["page_table_kib"], m["images_kib"], "intact" if m["ok"] else "NOT intact"))
     sh = res["sharing"]
     if any(k != "ratios" for k in sh):
         print("\n== 4. Sharing VMX root with kvm_intel (Bochs corei7_skylake_x, Debian 6.12), median [p25-p75]")

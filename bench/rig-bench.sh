@@ -7,10 +7,10 @@
 # scripts/bench takes them from the host's serial log.
 #
 #   rig-bench.sh [REPS] [SECTIONS] [MEMS] [PERCENTS]
-#   SECTIONS "cpuid migrate" (or "sharing", on a 6.12 host), MEMS "32M 128M",
+#   SECTIONS "cpuid migrate linux" (or "sharing", on a 6.12 host), MEMS "32M 128M",
 #   PERCENTS "0 1 10 50" (defaults)
 reps=${1:-3}
-sections=${2:-cpuid migrate}
+sections=${2:-cpuid migrate linux}
 mems=${3:-32M 128M}
 pcts=${4:-0 1 10 50}
 elf=/rig/bin/cpuid-bench.elf
@@ -38,6 +38,59 @@ case " $sections " in *" cpuid "*)
 	else
 		echo "MV-BENCH {\"section\": \"error\", \"what\": \"kvm_intel did not load\"}"
 	fi
+	;;
+esac
+case " $sections " in *" linux "*)
+	# Unmodified Linux programs as guests (guests/programs/lxbench.c),
+	# against the same static binary run natively by this host's Linux:
+	# a getpid round trip and a 4 KiB write (to the console in the guest,
+	# to /dev/null natively), in TSC cycles; start-up from the command to
+	# main and a whole run, in ns (lxbench's own CLOCK_REALTIME stamps,
+	# which the guest's personality takes from this host's clock); and the
+	# memory the SQLite workload needed (the personality's exit report).
+	lx=/rig/bin/lxbench.elf
+	stamp() { $lx startup 2>&1 | sed -n 's/.*realtime \([0-9]*\) ns/\1/p'; }
+	cyc() { sed -n 's/^lxbench: .*, \([0-9.]*\) tsc cycles per call/\1/p' "$1"; }
+	# NAME ARGS...: a guest under nehalem, its start stamp in /tmp/NAME.t0,
+	# the stamp after it stopped in /tmp/NAME.t1, its console in /tmp/NAME.con
+	lxguest() {
+		g=$1
+		shift
+		mvctl guest add "$g" memory 64M baseline nehalem >/dev/null &&
+			mvctl guest load "$g" "$@" >/dev/null || return 1
+		stamp >/tmp/$g.t0
+		mvctl guest start "$g" && mvctl guest console "$g" -f >/tmp/$g.con 2>&1
+		stamp >/tmp/$g.t1
+		mvctl guest del "$g"
+	}
+	emit() { echo "MV-BENCH {\"section\": \"linux\", \"test\": \"$1\", \"where\": \"$2\", \"$3\": ${4:-null}}"; }
+	for i in $(seq "$reps"); do
+		for t in "getpid 100000" "write 2000"; do
+			# shellcheck disable=SC2086
+			$lx $t 2>/tmp/lxn.err >/dev/null
+			emit "${t% *}" native cycles "$(cyc /tmp/lxn.err)"
+			# shellcheck disable=SC2086
+			lxguest lb $lx $t
+			emit "${t% *}" guest cycles "$(cyc /tmp/lb.con)"
+		done
+		t0=$(stamp)
+		m=$($lx startup 2>&1 | sed -n 's/.*realtime \([0-9]*\) ns/\1/p')
+		t1=$(stamp)
+		emit startup native ns $((m - t0))
+		emit whole-run native ns $((t1 - t0))
+		lxguest lh $lx startup
+		m=$(sed -n 's/.*realtime \([0-9]*\) ns/\1/p' /tmp/lh.con)
+		emit startup guest ns $((m - $(cat /tmp/lh.t0)))
+		emit whole-run guest ns $(($(cat /tmp/lh.t1) - $(cat /tmp/lh.t0)))
+	done
+	lxguest lsq /rig/bin/sqlreport.elf /tmp/sales.db 3000 8
+	r=$(grep -a 'mvlinux: exit ' /tmp/lsq.con)
+	echo "# $r"
+	kib() { echo "$r" | sed -n "s/.* \([0-9]*\) KiB $1.*/\1/p"; }
+	peak=$(kib 'at most in use') pt=$(kib 'of it page tables') img=$(kib 'of images')
+	ok=false
+	grep -qa '^sqlreport: integrity ok' /tmp/lsq.con && ok=true
+	echo "MV-BENCH {\"section\": \"linux-memory\", \"program\": \"sqlreport 3000 8\", \"peak_kib\": ${peak:-null}, \"page_table_kib\": ${pt:-null}, \"images_kib\": ${img:-null}, \"ok\": $ok}"
 	;;
 esac
 case " $sections " in *" sharing "*)

@@ -125,8 +125,15 @@ void lx_log(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* What guest RAM the run needed, so that the user can size the next one. */
 void lx_exit(int status)
 {
+	struct lx_mm_stats st;
+
+	lx_mm_stats(&st);
+	lx_log("exit %d; memory: %lu KiB at most in use, %lu KiB of it page tables, of %lu KiB free after %lu KiB of images and files",
+	       status & 0xff, st.peak >> 10, st.page_tables >> 10, st.managed >> 10,
+	       st.below >> 10);
 	for (;;)
 		mv_hypercall(MV_HC_EXIT, (uint64_t)(status & 0xff), 0, 0);
 }

@@ -121,6 +121,15 @@ void lx_mm_init(const struct mv_lx_boot *b);
 uint64_t lx_page_alloc(void);		/* a zeroed page's PA, or 0 */
 void lx_page_free(uint64_t pa);
 uint64_t lx_pages_free(void);
+/*
+ * Guest RAM the personality manages (all of it above the loaded images
+ * and the packed files, which lie @below), the most of it ever in use,
+ * and the page tables among that, in bytes: the exit report.
+ */
+struct lx_mm_stats {
+	uint64_t managed, peak, page_tables, below;
+};
+void lx_mm_stats(struct lx_mm_stats *st);
 int lx_map_range(uint64_t start, uint64_t end, uint32_t prot, uint32_t flags);
 int lx_unmap_range(uint64_t start, uint64_t end);
 int lx_protect_range(uint64_t start, uint64_t end, uint32_t prot);

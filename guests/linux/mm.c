@@ -25,6 +25,8 @@ uint64_t lx_dmap;
 uint64_t lx_brk_start, lx_brk;
 static uint64_t *pml4;
 static uint64_t next_pa, end_pa, free_list, nfree;
+/* Pages handed out now and at most, and how many hold page tables. */
+static uint64_t first_pa, in_use, peak_use, pt_pages;
 static uint64_t nx_bit;
 static uint64_t kheap_next = LX_KHEAP;
 static struct lx_vma vmas[LX_MAX_VMAS];
@@ -45,6 +47,8 @@ uint64_t lx_page_alloc(void)
 		return 0;
 	}
 	memset(__va(pa), 0, PAGE_SIZE);
+	if (++in_use > peak_use)
+		peak_use = in_use;
 	return pa;
 }
 
@@ -53,6 +57,25 @@ void lx_page_free(uint64_t pa)
 	*(uint64_t *)__va(pa) = free_list;
 	free_list = pa;
 	nfree++;
+	in_use--;
+}
+
+void lx_mm_stats(struct lx_mm_stats *st)
+{
+	st->managed = end_pa - first_pa;
+	st->peak = peak_use * PAGE_SIZE;
+	st->page_tables = pt_pages * PAGE_SIZE;
+	st->below = first_pa;
+}
+
+/* A page for a page table: counted apart, for the exit report. */
+static uint64_t pt_alloc(void)
+{
+	uint64_t pa = lx_page_alloc();
+
+	if (pa)
+		pt_pages++;
+	return pa;
 }
 
 uint64_t lx_pages_free(void)
@@ -79,7 +102,7 @@ static uint64_t *walk(uint64_t va, bool alloc)
 
 			if (!alloc)
 				return NULL;
-			pa = lx_page_alloc();
+			pa = pt_alloc();
 			if (!pa)
 				return NULL;
 			*e = pa | PTE_P | PTE_RW | us;
@@ -111,6 +134,7 @@ void lx_mm_init(const struct mv_lx_boot *b)
 	unsigned int i;
 
 	next_pa = PAGE_UP(b->free_gpa);
+	first_pa = next_pa;
 	end_pa = b->mem & PAGE_MASK;
 	if (lx_cpu_has(0x80000001, 3, 20)) {
 		uint32_t lo, hi;
@@ -120,18 +144,18 @@ void lx_mm_init(const struct mv_lx_boot *b)
 			nx_bit = PTE_NX;
 	}
 	/* Still on migvisor's identity map: __va() is the identity. */
-	pml4 = __va(lx_page_alloc());
-	pdpt = __va(lx_page_alloc());
-	pd = __va(lx_page_alloc());
+	pml4 = __va(pt_alloc());
+	pdpt = __va(pt_alloc());
+	pd = __va(pt_alloc());
 	pml4[0] = __pa(pdpt) | PTE_P | PTE_RW | PTE_US;
 	pdpt[0] = __pa(pd) | PTE_P | PTE_RW | PTE_US;
 	for (i = 0; i < MV_LX_KERNEL_END >> 21; i++)
 		pd[i] = ((uint64_t)i << 21) | PTE_P | PTE_RW | PTE_PS;
-	pdpt = __va(lx_page_alloc());
+	pdpt = __va(pt_alloc());
 	pml4[256] = __pa(pdpt) | PTE_P | PTE_RW;
 	for (pa = 0; pa < b->mem; pa += 1ULL << 21) {
 		if (!(pa & ((1ULL << 30) - 1))) {
-			pd = __va(lx_page_alloc());
+			pd = __va(pt_alloc());
 			pdpt[pa >> 30] = __pa(pd) | PTE_P | PTE_RW;
 		}
 		pd[(pa >> 21) & 511] = pa | PTE_P | PTE_RW | PTE_PS | nx_bit;
