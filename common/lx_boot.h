@@ -68,7 +68,49 @@ struct mv_lx_boot {
 	__u32 nfiles;
 	__u32 reserved0;
 	__u64 free_gpa;		/* the first page nothing above uses */
-	__u64 reserved[4];
+	__u64 out_gpa;		/* 0 from mvctl; the exit table (below) */
+	__u64 reserved[3];
+};
+
+/*
+ * The exit table: when the program ends, the personality lists its
+ * regular files, those it was given and those it wrote, for `mvctl guest
+ * copy`. boot.out_gpa names one page, a struct mv_lx_out_dir, that lists
+ * the pages of the table in order; the table is a struct mv_lx_out, then
+ * @nfiles entries, each a struct mv_lx_out_file, the path (path_len
+ * bytes, no NUL, padded to 8) and @nextents struct mv_lx_extent that
+ * hold the data in order. Written by the guest: mvctl checks every field.
+ */
+#define MV_LX_OUT_MAGIC		0x74756f786c766dULL	/* "mvlxout" */
+#define MV_LX_OUT_DIR_PAGES	500
+#define MV_LX_OUT_MAX		(MV_LX_OUT_DIR_PAGES * 4096ULL)
+
+struct mv_lx_out_dir {
+	__u64 magic;
+	__u32 npages;		/* pages of the table, 1..MV_LX_OUT_DIR_PAGES */
+	__u32 reserved;
+	__u64 len;		/* bytes of the table */
+	__u64 gpa[MV_LX_OUT_DIR_PAGES];
+};
+
+struct mv_lx_out {
+	__u64 magic;
+	__u32 nfiles;
+	__u32 reserved;
+};
+
+struct mv_lx_out_file {
+	__u64 size;
+	__u32 path_len;
+	__u16 mode;		/* permission bits */
+	__u16 reserved;
+	__u64 mtime_ns;		/* CLOCK_REALTIME of the last change */
+	__u64 nextents;
+};
+
+struct mv_lx_extent {
+	__u64 gpa;
+	__u64 len;
 };
 
 #endif

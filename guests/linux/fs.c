@@ -319,6 +319,93 @@ void lx_fs_init(const struct mv_lx_boot *b)
 	ofds[fds[1].ofd].refs++;
 }
 
+static bool exported(const struct node *n)
+{
+	return n->used && (n->mode & S_IFMT) == S_IFREG &&
+	       strcmp(n->path, "/dev/stdin");
+}
+
+/*
+ * @n's data as guest-physical extents, at @out when not NULL: one per run
+ * of pages that lie next to each other physically. The count.
+ */
+static uint64_t extents(const struct node *n, struct mv_lx_extent *out)
+{
+	uint64_t off = 0, count = 0, last_end = ~0ULL;
+
+	while (off < n->size) {
+		uint64_t va = (uint64_t)n->data + off;
+		uint64_t len = PAGE_SIZE - (va & ~PAGE_MASK);
+		uint64_t pa = lx_virt_to_phys((void *)va);
+
+		if (len > n->size - off)
+			len = n->size - off;
+		if (pa == last_end && count) {
+			if (out)
+				out[count - 1].len += len;
+		} else {
+			if (out) {
+				out[count].gpa = pa;
+				out[count].len = len;
+			}
+			count++;
+		}
+		last_end = pa + len;
+		off += len;
+	}
+	return count;
+}
+
+void lx_fs_export(void)
+{
+	struct mv_lx_boot *boot = __va(MV_LX_BOOT_GPA);
+	struct mv_lx_out_dir *dir;
+	struct mv_lx_out *h;
+	uint64_t len = sizeof(*h), off, i;
+	uint8_t *t;
+	int k;
+
+	for (k = 0; k < LX_MAX_NODES; k++)
+		if (exported(&nodes[k]))
+			len += sizeof(struct mv_lx_out_file) +
+			       ((strlen(nodes[k].path) + 7) & ~7ULL) +
+			       extents(&nodes[k], NULL) * sizeof(struct mv_lx_extent);
+	if (len > MV_LX_OUT_MAX) {
+		lx_log("the files are in too many pieces to list for mvctl guest copy");
+		return;
+	}
+	dir = lx_kalloc(sizeof(*dir));
+	t = lx_kalloc(len);
+	if (!dir || !t) {
+		lx_log("no memory left to list the files for mvctl guest copy");
+		return;
+	}
+	h = (struct mv_lx_out *)t;
+	h->magic = MV_LX_OUT_MAGIC;
+	off = sizeof(*h);
+	for (k = 0; k < LX_MAX_NODES; k++) {
+		struct mv_lx_out_file *f = (void *)(t + off);
+
+		if (!exported(&nodes[k]))
+			continue;
+		f->size = nodes[k].size;
+		f->path_len = strlen(nodes[k].path);
+		f->mode = nodes[k].mode & 07777;
+		f->mtime_ns = nodes[k].mtime;
+		memcpy(f + 1, nodes[k].path, f->path_len);
+		off += sizeof(*f) + ((f->path_len + 7) & ~7ULL);
+		f->nextents = extents(&nodes[k], (void *)(t + off));
+		off += f->nextents * sizeof(struct mv_lx_extent);
+		h->nfiles++;
+	}
+	dir->magic = MV_LX_OUT_MAGIC;
+	dir->len = off;
+	dir->npages = PAGE_UP(off) / PAGE_SIZE;
+	for (i = 0; i < dir->npages; i++)
+		dir->gpa[i] = lx_virt_to_phys(t + i * PAGE_SIZE);
+	boot->out_gpa = lx_virt_to_phys(dir);
+}
+
 const void *lx_fs_data(int fd, uint64_t *size)
 {
 	struct ofd *o = get(fd);

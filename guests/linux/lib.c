@@ -128,9 +128,16 @@ void lx_log(const char *fmt, ...)
 /* What guest RAM the run needed, so that the user can size the next one. */
 void lx_exit(int status)
 {
+	static bool exiting;
 	struct lx_mm_stats st;
 
+	/* The program's own need, before the table below takes its pages */
 	lx_mm_stats(&st);
+	/* A fault while the files are listed must not list them again. */
+	if (!exiting) {
+		exiting = true;
+		lx_fs_export();
+	}
 	lx_log("exit %d; memory: %lu KiB at most in use, %lu KiB of it page tables, of %lu KiB free after %lu KiB of images and files",
 	       status & 0xff, st.peak >> 10, st.page_tables >> 10, st.managed >> 10,
 	       st.below >> 10);

@@ -130,6 +130,8 @@ struct lx_mm_stats {
 	uint64_t managed, peak, page_tables, below;
 };
 void lx_mm_stats(struct lx_mm_stats *st);
+/* The guest-physical address of a mapped byte, or ~0 */
+uint64_t lx_virt_to_phys(const void *p);
 int lx_map_range(uint64_t start, uint64_t end, uint32_t prot, uint32_t flags);
 int lx_unmap_range(uint64_t start, uint64_t end);
 int lx_protect_range(uint64_t start, uint64_t end, uint32_t prot);
@@ -157,6 +159,8 @@ void lx_kfree(void *p, uint64_t bytes);
 
 /* fs.c */
 void lx_fs_init(const struct mv_lx_boot *b);
+/* At exit: the table of files for mvctl guest copy (lx_boot.h) */
+void lx_fs_export(void);
 /* The file at @path, whole, for mmap and exec: NULL or its data and size. */
 const void *lx_fs_data(int fd, uint64_t *size);
 long lx_fs_syscall(struct lx_regs *r, bool *handled);

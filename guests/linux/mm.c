@@ -114,6 +114,18 @@ static uint64_t *walk(uint64_t va, bool alloc)
 	return &t[(va >> 12) & 511];
 }
 
+uint64_t lx_virt_to_phys(const void *p)
+{
+	uint64_t va = (uint64_t)p, *pte;
+
+	if (va >= LX_DMAP)
+		return va - LX_DMAP;
+	pte = walk(va, false);
+	if (!pte || !(*pte & PTE_P))
+		return ~0ULL;
+	return (*pte & PTE_ADDR) | (va & ~PAGE_MASK);
+}
+
 static uint64_t prot_bits(uint32_t prot)
 {
 	uint64_t b = PTE_US;

@@ -215,6 +215,45 @@ FIXTURE_VARIANT_ADD(lx, static_glibc) { .elf = "lxinfo-glibc" };
 FIXTURE_VARIANT_ADD(lx, static_musl) { .elf = "lxinfo-musl" };
 
 /* argv, the environment, the auxiliary vector, a packed file, a new file */
+/*
+ * What the program left, out through mvctl guest files and copy: the file
+ * it wrote (and renamed) and the one it was given, byte for byte; a path
+ * it never had is refused and leaves nothing behind.
+ */
+static void check_copy_out(struct __test_metadata *_metadata, const char *name,
+			   uint64_t data_fnv, long data_size)
+{
+	char want[128];
+	long size;
+
+	ASSERT_EQ(0, mv_mvctl("guest files %s", name)) {
+		TH_LOG("%s", mv_out);
+	}
+	EXPECT_NE(NULL, strstr(mv_out, "/tmp/new.txt size 21 mode 0644\n")) {
+		TH_LOG("%s", mv_out);
+	}
+	snprintf(want, sizeof(want), "/data/sales.txt size %ld ", data_size);
+	EXPECT_NE(NULL, strstr(mv_out, want));
+	EXPECT_EQ(NULL, strstr(mv_out, "/tmp/out.txt"));
+	unlink("/tmp/lx-copied");
+	ASSERT_EQ(0, mv_mvctl("guest copy %s /tmp/new.txt /tmp/lx-copied", name)) {
+		TH_LOG("%s", mv_out);
+	}
+	mv_slurp("/tmp/lx-copied", want, sizeof(want));
+	EXPECT_STREQ("written in the guest\n", want);
+	ASSERT_EQ(0, mv_mvctl("guest copy %s /data/sales.txt /tmp/lx-copied", name));
+	EXPECT_EQ(data_fnv, fnv1a_file("/tmp/lx-copied", &size));
+	EXPECT_EQ(data_size, size);
+	unlink("/tmp/lx-copied");
+	EXPECT_NE(0, mv_mvctl("guest copy %s /tmp/nope /tmp/lx-copied", name));
+	EXPECT_NE(NULL, strstr(mv_out, "the guest has no file /tmp/nope")) {
+		TH_LOG("%s", mv_out);
+	}
+	EXPECT_NE(0, access("/tmp/lx-copied", F_OK));
+	ASSERT_EQ(0, mv_mvctl("-j guest files %s", name));
+	EXPECT_EQ(0, mv_json_validate(mv_out));
+}
+
 TEST_F(lx, info)
 {
 	char load[512], want[256];
@@ -250,6 +289,7 @@ TEST_F(lx, info)
 		TH_LOG("want %s in %s", want, console);
 	}
 	EXPECT_NE(NULL, strstr(console, "write-back ok\n"));
+	check_copy_out(_metadata, "lxi", h, size);
 	/* Nothing the program did needed a call the personality lacks. */
 	EXPECT_EQ(NULL, strstr(console, "is not supported")) {
 		TH_LOG("%s", console);
@@ -670,6 +710,11 @@ TEST(refused)
 	ASSERT_EQ(0, lx_begin(NULL, false));
 	ASSERT_EQ(0, mv_mvctl("guest add lxr memory 64M"));
 
+	/* Nothing to copy out of a guest that never ran a program */
+	EXPECT_NE(0, mv_mvctl("guest copy lxr /tmp/x /tmp/lx-copied"));
+	EXPECT_NE(NULL, strstr(mv_out, "can be copied once it ended")) {
+		TH_LOG("%s", mv_out);
+	}
 	/* This test is linked dynamically */
 	EXPECT_NE(0, mv_mvctl("guest load lxr %s/linux_test", mv_self_dir()));
 	EXPECT_NE(NULL, strstr(mv_out, "needs an interpreter (PT_INTERP)")) {

@@ -169,6 +169,10 @@ if [ "$role" = a ]; then
 		"before: $(last_iter /tmp/sq-before.txt), after: $(first_iter /tmp/sq-a-after.txt)..$(last_iter /tmp/sq-a-after.txt)"
 	mvctl guest console sq | grep -a '^sqlreport: integrity' | sed 's/^/# sq a-after: /'
 	check sqlite-database-intact "mvctl guest console sq | grep -q '^sqlreport: integrity ok'"
+	# Its database file, copied out of the guest, is the unmigrated run's.
+	mvctl guest copy sq /tmp/sales.db /tmp/sq-copy.db
+	check sqlite-database-file-identical "cmp -s /tmp/sq-copy.db /rig/bin/sq-ref.db" \
+		"$(ls -l /tmp/sq-copy.db /rig/bin/sq-ref.db 2>&1 | tr '\n' ' ')"
 	echo "MV-DIGEST sqlite/a-range $(first_iter /tmp/sq-before.txt)-$(last_iter /tmp/sq-before.txt) $(first_iter /tmp/sq-a-after.txt)-$(last_iter /tmp/sq-a-after.txt)"
 	mvctl guest del sq
 

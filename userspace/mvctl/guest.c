@@ -18,6 +18,7 @@
 
 #include "mvctl.h"
 #include "../lib/elf_load.h"
+#include "../lib/lx_copy.h"
 #include "../lib/lx_load.h"
 #include "../lib/mapfile.h"
 #include "../lib/json_print.h"
@@ -33,6 +34,8 @@ static void usage(FILE *f)
 		"       mvctl guest { start | pause | resume | del } NAME\n"
 		"       mvctl [ -d ] guest show [ NAME ] [ -d ]   (-d: the CPUID audit)\n"
 		"       mvctl guest console NAME [ -f ]\n"
+		"       mvctl guest files NAME\n"
+		"       mvctl guest copy NAME GUEST_PATH { HOST_PATH | - }\n"
 		"       mvctl monitor\n"
 		"SIZE := NUMBER[K|M|G]   (1M to 1G, a multiple of 64K)\n");
 }
@@ -463,6 +466,121 @@ static int open_guest_fd(const char *name)
 	return gfd;
 }
 
+/* A stopped Linux guest's fd and its exit table, or -errno (said). */
+static int open_table(const char *name, struct mv_lx_table *t, const char *what)
+{
+	struct shown s = {};
+	char err[256];
+	int ret, gfd;
+
+	ret = guest_request(MV_CMD_GUEST_GET, name, what, 0, on_guest_found, &s);
+	if (ret)
+		return ret;
+	if (s.state != MV_GUEST_STOPPED) {
+		fprintf(stderr, "Error: guest %s is %s: a program's files can be copied once it ended and the guest stopped.\n",
+			name, NAME_OF(state_names, s.state));
+		return -EBUSY;
+	}
+	gfd = open_guest_fd(name);
+	if (gfd < 0)
+		return gfd;
+	ret = mv_lx_table_read(gfd, s.mem, t, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "Error: guest %s: %s.\n", name, err);
+		close(gfd);
+		return ret;
+	}
+	return gfd;
+}
+
+/* "guest files NAME": what a Linux program left, given and written */
+static int guest_files(struct mvctl *ctl)
+{
+	const char *name = argv_next(ctl);
+	struct mv_lx_table t;
+	uint32_t i;
+	int gfd;
+
+	if (!name || ctl->argc) {
+		fprintf(stderr, "Error: usage: mvctl guest files NAME\n");
+		return -EINVAL;
+	}
+	gfd = open_table(name, &t, "guest files");
+	if (gfd < 0)
+		return gfd;
+	open_json_array(NULL);
+	for (i = 0; i < t.nfiles; i++) {
+		struct mv_lx_out_entry e;
+
+		mv_lx_table_entry(&t, i, &e);
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "path", "%s", e.path);
+		print_uint(PRINT_ANY, "size", " size %llu", e.size);
+		print_uint(PRINT_JSON, "mode", NULL, e.mode);
+		print_text(" mode 0%o", e.mode);
+		print_uint(PRINT_JSON, "mtime_ns", NULL, e.mtime_ns);
+		print_text("\n");
+		close_json_object();
+	}
+	close_json_array();
+	mv_lx_table_free(&t);
+	close(gfd);
+	return 0;
+}
+
+/*
+ * "guest copy NAME GUEST_PATH HOST_PATH|-": the file as the program left
+ * it. The copy appears whole under its name or not at all.
+ */
+static int guest_copy(struct mvctl *ctl)
+{
+	const char *name = argv_next(ctl), *gpath = argv_next(ctl);
+	const char *hpath = argv_next(ctl);
+	struct mv_lx_table t;
+	char err[256], tmp[4096];
+	int gfd, out, ret;
+
+	if (!name || !gpath || !hpath || ctl->argc) {
+		fprintf(stderr, "Error: usage: mvctl guest copy NAME GUEST_PATH HOST_PATH (- for stdout)\n");
+		return -EINVAL;
+	}
+	gfd = open_table(name, &t, "guest copy");
+	if (gfd < 0)
+		return gfd;
+	if (!strcmp(hpath, "-")) {
+		out = STDOUT_FILENO;
+	} else {
+		snprintf(tmp, sizeof(tmp), "%s.mvctl-XXXXXX", hpath);
+		mode_t mask = umask(0);
+
+		umask(mask);
+		out = mkstemp(tmp);
+		if (out < 0) {
+			ret = -errno;
+			fprintf(stderr, "Error: cannot create %s: %s.\n", tmp, strerror(errno));
+			goto out;
+		}
+		/* As a file the user made, not mkstemp's 0600 */
+		fchmod(out, 0666 & ~mask);
+	}
+	ret = mv_lx_copy_file(gfd, &t, gpath, out, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "Error: guest %s: %s.\n", name, err);
+	if (out != STDOUT_FILENO) {
+		if (!ret && (fsync(out) || rename(tmp, hpath))) {
+			ret = -errno;
+			fprintf(stderr, "Error: cannot write %s: %s.\n", hpath, strerror(errno));
+		}
+		close(out);
+		if (ret)
+			unlink(tmp);
+	}
+out:
+	mv_lx_table_free(&t);
+	close(gfd);
+	return ret;
+}
+
 static void load_error(const char *file, const char *name, int ret)
 {
 	fprintf(stderr, "Error: loading %s into %s: %s%s.\n", file, name,
@@ -888,6 +1006,8 @@ int cmd_guest(struct mvctl *ctl)
 		{ "add", guest_add },
 		{ "load", guest_load },
 		{ "console", guest_console },
+		{ "files", guest_files },
+		{ "copy", guest_copy },
 		{ "start", guest_start },
 		{ "pause", guest_pause },
 		{ "resume", guest_resume },
