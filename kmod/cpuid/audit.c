@@ -30,5 +30,6 @@ void mv_audit_cpuid(struct mv_cpuid_audit *a, u32 leaf, u32 sub)
 	a->q[n].leaf = leaf;
 	a->q[n].subleaf = sub;
 	a->q[n].count = 1;
+	/* Pairs with mv_audit_used(): an entry is whole before it counts */
 	smp_store_release(&a->used, n + 1);
 }

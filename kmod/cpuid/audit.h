@@ -3,6 +3,7 @@
 #define _MV_CPUID_AUDIT_H
 
 #include <linux/types.h>
+#include <asm/barrier.h>
 #include <linux/migvisor.h>
 
 struct mv_cpuid_query {
@@ -30,6 +31,7 @@ void mv_audit_cpuid(struct mv_cpuid_audit *a, u32 leaf, u32 sub);
 /* The number of entries a reader may look at. */
 static inline u32 mv_audit_used(const struct mv_cpuid_audit *a)
 {
+	/* Pairs with the stores that publish entries (audit.c, migrate/) */
 	return smp_load_acquire(&a->used);
 }
 

@@ -63,5 +63,6 @@ void mv_audit_rec_apply(struct mv_guest *g, const void *payload)
 		WRITE_ONCE(g->violations[mv_feature_at(f[i].leaf, f[i].subleaf,
 						       f[i].reg, f[i].bit)],
 			   f[i].count);
+	/* Pairs with mv_audit_used(): entries before their count */
 	smp_store_release(&a->used, h->queries);
 }

@@ -17,19 +17,11 @@
 			   X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE | \
 			   X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
 
-/* CR4 bits that exist only with a feature (SDM Vol. 3A, 2.5) */
+/* CR4 bits that exist only with a feature (common/cr4_features.h) */
 static const struct { u64 bit; u16 feature; } cr4_features[] = {
-	{ X86_CR4_VME | X86_CR4_PVI, MV_F_vme },
-	{ X86_CR4_FSGSBASE, MV_F_fsgsbase },
-	{ X86_CR4_PCIDE, MV_F_pcid },
-	{ X86_CR4_OSXSAVE, MV_F_xsave },
-	{ X86_CR4_SMEP, MV_F_smep },
-	{ X86_CR4_SMAP, MV_F_smap },
-	{ X86_CR4_UMIP, MV_F_umip },
-	{ X86_CR4_PKE, MV_F_pku },
-	{ X86_CR4_LA57, MV_F_la57 },
-	{ X86_CR4_VMXE, MV_F_vmx },
-	{ X86_CR4_SMXE, MV_F_smx },
+#define MV_CR4_FEATURE(b, f) { BIT_ULL(b), MV_F_##f },
+#include "../../common/cr4_features.h"
+#undef MV_CR4_FEATURE
 };
 
 /*

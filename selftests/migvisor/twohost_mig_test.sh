@@ -11,7 +11,9 @@
 #    running here; a nehalem writer guest migrates live to b; later it
 #    comes back and runs here again. A SQLite reporting workload (a static
 #    Linux program, guests/programs/sqlreport.c) under nehalem then moves
-#    to b mid-run and back, and finishes here. Then a evacuates: four
+#    to b mid-run and back, and finishes here; under skylake-server it
+#    goes to b only with --unsafe-skip-cpu-check, and dies there, as EVC
+#    would have prevented. Then a evacuates: four
 #    guests move, one stays for its features and one for its TSC rate.
 #  b (Nehalem, no TSC scaling): receives the writer, checks it goes on
 #    (counter, page stamps, CPUID digest), sends it back to a; does the
@@ -80,7 +82,7 @@ wait_rate() {	# NAME SECONDS
 # in the guest's own file tree (so in guest memory, migrated with it).
 SQ_ARGS="/tmp/sales.db 1000 30"
 SQ_REF=/rig/bin/sqlreport.ref
-sq_lines() { mvctl guest console sq | grep -a '^iteration [0-9]* checksum '; }
+sq_lines() { mvctl guest console "${SQ:-sq}" | grep -a '^iteration [0-9]* checksum '; }
 # sq_check WHERE: every iteration line printed here is the reference's
 sq_check() {
 	sq_lines >/tmp/sq-$1.txt
@@ -176,6 +178,19 @@ if [ "$role" = a ]; then
 	echo "MV-DIGEST sqlite/a-range $(first_iter /tmp/sq-before.txt)-$(last_iter /tmp/sq-before.txt) $(first_iter /tmp/sq-a-after.txt)-$(last_iter /tmp/sq-a-after.txt)"
 	mvctl guest del sq
 
+	# What EVC prevents, shown: the override sends the workload under
+	# skylake-server to b anyway. glibc chose its string functions here.
+	mvctl baseline add skyp model skylake-server ${MV_PEER_TSC_KHZ:+tsc-khz $MV_PEER_TSC_KHZ} >/dev/null
+	mvctl guest add sqx memory 64M baseline skyp >/dev/null &&
+		mvctl guest load sqx /rig/bin/sqlreport.elf $SQ_ARGS 1500 >/dev/null &&
+		mvctl guest start sqx
+	SQ=sqx wait_lines 2 $WAIT
+	mvmig send sqx --listen 0.0.0.0:5555 --wait $WAIT --timeout $WAIT --unsafe-skip-cpu-check >/tmp/sqx.log 2>&1
+	rc=$?
+	sed 's/^/# unsafe send: /' /tmp/sqx.log | tr '\r' '\n' | grep -v '^# unsafe send: *$' | tail -n 6
+	check unsafe-override-moved "[ $rc = 0 ] && grep -q 'WARNING: --unsafe-skip-cpu-check' /tmp/sqx.log" "exit $rc"
+	mvctl baseline del skyp >/dev/null 2>&1
+
 	# The guest's TSC at the pool's rate: clk measures it against this
 	# host's clock (MV_HC_CLOCK_NS), here scaled, and on b after the move.
 	mvctl guest add clk memory 2M baseline nehalem >/dev/null &&
@@ -243,6 +258,22 @@ else
 	sq_check b
 	echo "MV-DIGEST sqlite/b-range $(first_iter /tmp/sq-b.txt)-$(last_iter /tmp/sq-b.txt)"
 	mvctl guest del sq
+
+	# The override: the skylake-server workload arrives anyway, under the
+	# meet of its baseline and this host, and dies at its first use of
+	# what this Nehalem lacks.
+	mvmig recv --listen 0.0.0.0:5555 --timeout $RECYCLE --once >/tmp/sqx-recv.log 2>&1 &
+	wait_state sqx stopped $WAIT
+	sed 's/^/# unsafe recv: /' /tmp/sqx-recv.log | grep -a 'WARNING' | head -n 3
+	mvctl guest console sqx | grep -a '^mvlinux: ' | sed 's/^/# unsafe: /'
+	mvctl guest show sqx | grep -a 'stopped\|cpuid' | sed 's/^/# unsafe: /'
+	mvctl guest show sqx -d | grep -a '^  cpuid 0x7\.\|^  cpuid 0xd\.' | sed 's/^/# unsafe: /'
+	check unsafe-received-with-warning "grep -q 'WARNING: --unsafe-skip-cpu-check: guest sqx comes under baseline unsafe-sqx; this host lacks .*avx2' /tmp/sqx-recv.log"
+	check unsafe-program-dies-here "mvctl guest show sqx | grep -q 'stopped: exit info 0x84'" "$(mvctl guest show sqx | grep stopped)"
+	check unsafe-console-names-instruction "mvctl guest console sqx | grep -q '^mvlinux: SIGILL .* code: [0-9a-f][0-9a-f] '"
+	check unsafe-audit-shows-what-glibc-asked "mvctl guest show sqx -d | grep -q '^  cpuid 0x7\.0 x ' && mvctl guest show sqx -d | grep -q '^  cpuid 0xd\.1 x '"
+	mvctl guest del sqx
+	mvctl baseline del unsafe-sqx >/dev/null 2>&1
 
 	# a's evacuation: four guests arrive, two are refused here.
 	mvmig recv --listen 0.0.0.0:5555 --timeout $RECYCLE >/tmp/evac-recv.log 2>&1 &

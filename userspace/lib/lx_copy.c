@@ -18,7 +18,7 @@
 #define PAGE	4096ULL
 
 static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+	__printf(4, 5);
 
 static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
 {

@@ -56,6 +56,11 @@ static void print_help(FILE *f)
 		"  --wait SEC           keep trying to reach the receiver (0)\n"
 		"  --timeout SEC        longest wait for the peer at any step (120)\n"
 		"  --write-protect      track dirty pages by EPT write protection, not PML\n"
+		"  --unsafe-skip-cpu-check\n"
+		"                       send: let a destination that lacks CPU features of\n"
+		"                       the guest's baseline take it anyway; its programs\n"
+		"                       fault there where they use them (a demonstration of\n"
+		"                       what EVC prevents, never for a guest you need)\n"
 		"  --from FILE          send a saved snapshot instead of a running guest\n"
 		"  --to FILE            receive into a new snapshot file, not a guest\n"
 		"  -j, --json           print the figures as JSON\n"
@@ -134,6 +139,7 @@ int main(int argc, char **argv)
 		{ "wait", required_argument, NULL, 'w' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "write-protect", no_argument, NULL, 'W' },
+		{ "unsafe-skip-cpu-check", no_argument, NULL, 'U' },
 		{ "from", required_argument, NULL, 'F' },
 		{ "to", required_argument, NULL, 'T' },
 		{ "json", no_argument, NULL, 'j' },
@@ -217,6 +223,9 @@ int main(int argc, char **argv)
 		case 'W':
 			o.force_wp = true;
 			break;
+		case 'U':
+			o.unsafe_skip_cpu_check = true;
+			break;
 		case 'F':
 			o.from = optarg;
 			break;
@@ -267,6 +276,13 @@ int main(int argc, char **argv)
 	if ((o.from && strcmp(cmd, "send")) || (o.to && strcmp(cmd, "recv"))) {
 		fprintf(stderr, "Error: --from goes with send, --to with recv.\n");
 		return MVMIG_EXIT_USAGE;
+	}
+	if (o.unsafe_skip_cpu_check) {
+		if (strcmp(cmd, "send")) {
+			fprintf(stderr, "Error: --unsafe-skip-cpu-check goes with send.\n");
+			return MVMIG_EXIT_USAGE;
+		}
+		fprintf(stderr, "mvmig: WARNING: --unsafe-skip-cpu-check: the destination may take this guest without CPU features it saw; its programs will fault there where they use them.\n");
 	}
 	if (o.from) {
 		if (npos != 1) {

@@ -49,6 +49,8 @@ struct mvmig_opts {
 	bool progress;			/* a progress line even without a terminal */
 	bool force_wp;			/* write-protection dirty tracking */
 	bool auto_converge;		/* throttle a guest that outruns the link */
+	/* send: let a destination take a guest whose CPU it lacks (unsafe) */
+	bool unsafe_skip_cpu_check;
 	/* send: fill this, and print neither figures nor errors */
 	struct mvmig_outcome *out;
 	unsigned int parallel;		/* evacuate: moves at a time */

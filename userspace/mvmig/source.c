@@ -550,8 +550,9 @@ static int negotiate(struct src *s, size_t head_len)
 	int ret;
 
 	mvmig_host_name(me, sizeof(me));
-	snprintf(hello, sizeof(hello), "tool=mvmig %s\nhost=%s\nguest=%s\ntarget=%s\nack-times=1\n",
-		 MV_VERSION, me, s->m->guest, s->m->target);
+	snprintf(hello, sizeof(hello), "tool=mvmig %s\nhost=%s\nguest=%s\ntarget=%s\nack-times=1\n%s",
+		 MV_VERSION, me, s->m->guest, s->m->target,
+		 s->o->unsafe_skip_cpu_check ? "unsafe-skip-cpu-check=1\n" : "");
 	ret = mv_rec_send(s->out, MV_REC_HELLO, hello, strlen(hello),
 			  mvmig_timeout_ms(s->o));
 	if (ret) {

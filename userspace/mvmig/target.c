@@ -27,6 +27,7 @@
 #include <linux/migvisor.h>
 
 #include "../../common/record.h"
+#include "../lib/vcpu_clip.h"
 #include "mvmig.h"
 
 struct dst {
@@ -43,6 +44,9 @@ struct dst {
 	struct mv_rec_check chk;	/* --to FILE: no module checks the stream */
 	bool sink_is_file;		/* not a pipe or a device */
 	bool ack_times;			/* the sender asked for them (HELLO) */
+	bool unsafe;			/* HELLO: unsafe-skip-cpu-check=1 */
+	bool clip;			/* taken under @clip_to: cut the VCPU */
+	struct mv_policy clip_to;
 	uint64_t t_end_read;		/* END came off the wire */
 	char err[1024];
 };
@@ -219,6 +223,50 @@ static void refuse_host_offer(struct dst *d, const char *guest,
 		 guest, lacks[0] ? "; this host lacks " : "", lacks);
 }
 
+/*
+ * The sender said --unsafe-skip-cpu-check. A baseline this host satisfies
+ * is taken as always. Otherwise the guest comes under "unsafe-GUEST": the
+ * meet of its baseline and this host's offer, which the BASELINE record
+ * (@rec, @h) now names, and its VCPU record will be cut to it on the way
+ * in (transfer()). Loud on both ends: its programs keep what they chose
+ * by the CPUID they saw, and what this host lacks faults here.
+ */
+static int take_unsafe(struct dst *d, struct mv_policy *pol, uint8_t *rec,
+		       struct mv_rec *h)
+{
+	struct mv_policy offer, meet;
+	struct mv_policy_diff diff;
+	char lacks[512] = "";
+	size_t n = 0;
+	unsigned int f;
+
+	if (mvmig_host_offer(&offer, d->err, sizeof(d->err)))
+		return -EIO;
+	mv_policy_diff(pol, &offer, &diff);
+	if (!diff.missing_count && d->baseline[0])
+		return 0;
+	for (f = 0; f < MV_F_COUNT && n < sizeof(lacks) - 1; f++)
+		if (mv_diff_has(diff.missing, f))
+			n += snprintf(lacks + n, sizeof(lacks) - n, "%s%s",
+				      n ? " " : "", mv_cpuid_features[f].name);
+	mv_policy_meet(&meet, pol, &offer);
+	/* The record's size is the canonical one: mv_rec_baseline_get() checked it */
+	if (h->len != mv_rec_baseline_len()) {
+		snprintf(d->err, sizeof(d->err), "the BASELINE record has words this version does not write");
+		return -EPROTO;
+	}
+	snprintf(d->baseline, sizeof(d->baseline), "unsafe-%.24s", d->source);
+	mv_rec_baseline_put(rec, &meet, d->baseline);
+	h->crc = mv_rec_crc_of(h, rec);
+	*pol = meet;
+	d->clip = true;
+	d->clip_to = meet;
+	fprintf(stderr, "mvmig: WARNING: --unsafe-skip-cpu-check: guest %s comes under baseline %s; this host lacks %s%s: its programs fault where they use them\n",
+		d->source, d->baseline, lacks[0] ? lacks : "nothing of its features",
+		diff.xcr0_missing ? " and XCR0 state" : "");
+	return 0;
+}
+
 /* HEADER, BASELINE, CONFIG: the baseline and the guest, or why not. */
 /*
  * The guest and its restore session in one step (MV_IOC_RESTORE_NEW): if
@@ -278,6 +326,9 @@ static int prepare(struct dst *d, const char *want_name)
 		d->ack_times = hello_value((char *)p, h[0].len, "ack-times",
 					   flag, sizeof(flag)) &&
 			       !strcmp(flag, "1");
+		d->unsafe = hello_value((char *)p, h[0].len, "unsafe-skip-cpu-check",
+					flag, sizeof(flag)) &&
+			    !strcmp(flag, "1");
 	}
 	for (i = 0; i < 3; i++) {
 		ret = next(d, &h[i], &p, "stream head");
@@ -325,6 +376,12 @@ static int prepare(struct dst *d, const char *want_name)
 	if (d->o->to) {
 		ret = open_sink(d, cfg.memory);
 		goto head;
+	}
+	d->clip = false;
+	if (d->unsafe) {
+		ret = take_unsafe(d, &pol, copy[1], &h[1]);
+		if (ret)
+			goto out;
 	}
 	if (!d->baseline[0]) {
 		refuse_host_offer(d, cfg.name, &pol);
@@ -376,6 +433,38 @@ out:
 	return ret;
 }
 
+/* The VCPU record of an unsafe move, cut to what this host can hold */
+static int to_session_clipped(struct dst *d, const struct mv_rec *h,
+			      const uint8_t *p)
+{
+	struct mv_rec nh = *h;
+	uint64_t lost_xcr0, lost_cr4;
+	const char *why;
+	uint8_t *np;
+	size_t nlen;
+	int ret;
+
+	if (mv_rec_crc_of(h, p) != h->crc) {
+		snprintf(d->err, sizeof(d->err), "record %u (VCPU) is corrupted (CRC)", h->seq);
+		return -EBADMSG;
+	}
+	ret = mv_vcpu_clip(&d->clip_to, p, h->len, &np, &nlen, &lost_xcr0,
+			   &lost_cr4, &why);
+	if (ret) {
+		snprintf(d->err, sizeof(d->err), "record %u (VCPU): %s", h->seq, why);
+		return ret;
+	}
+	nh.len = nlen;
+	nh.crc = mv_rec_crc_of(&nh, np);
+	if (lost_xcr0 || lost_cr4)
+		fprintf(stderr, "mvmig: WARNING: guest %s loses XCR0 state %#llx and CR4 bits %#llx here\n",
+			d->source, (unsigned long long)lost_xcr0,
+			(unsigned long long)lost_cr4);
+	ret = to_session(d, &nh, np);
+	free(np);
+	return ret;
+}
+
 /* Records up to END into the session; rounds and progress on the way. */
 static int transfer(struct dst *d)
 {
@@ -417,7 +506,10 @@ static int transfer(struct dst *d)
 				 mv_rec_type_name(h.type));
 			return -EPROTO;
 		}
-		ret = to_session(d, &h, p);
+		if (d->clip && h.type == MV_REC_VCPU)
+			ret = to_session_clipped(d, &h, p);
+		else
+			ret = to_session(d, &h, p);
 		if (ret)
 			return ret;
 		r->bytes += sizeof(h) + h.len;

@@ -24,7 +24,7 @@ struct table {
 	struct mv_lx_out_file f;
 	char path[16];			/* "/tmp/out.txt", padded to 16 */
 	struct mv_lx_extent x[2];
-} __attribute__((packed));
+} __packed;
 
 /* RAM with one file of 5000 bytes in two extents, and its table */
 static void build(struct table *t, struct mv_lx_out_dir *d, struct mv_lx_boot *b)
@@ -116,6 +116,29 @@ TEST(good_table_lists_and_copies)
 	close(fd);
 }
 
+static void damage(int what, struct table *t, struct mv_lx_out_dir *d,
+		   struct mv_lx_boot *b)
+{
+	__u64 *fields[] = {
+		&b->out_gpa, &b->magic, &b->out_gpa, NULL, &d->len, &d->gpa[0],
+		&t->h.magic, NULL, &t->x[1].gpa, &t->x[1].len, &t->f.nextents,
+		&d->len, NULL,
+	};
+	const __u64 values[] = {
+		0, MV_LX_MAGIC + 1, MEM, 0, 2 * 4096, MEM - 2048,
+		MV_LX_OUT_MAGIC + 1, 0, MEM - 1000, 1000, 3, sizeof(*t) + 8, 0,
+	};
+
+	if (fields[what])
+		*fields[what] = values[what];
+	else if (what == 3)
+		d->npages = MV_LX_OUT_DIR_PAGES + 1;
+	else if (what == 7)
+		t->path[0] = 't';
+	else
+		t->f.path_len = 0;
+}
+
 /* Each damage, and the words that say what it was */
 TEST(damaged_tables_refused)
 {
@@ -145,21 +168,7 @@ TEST(damaged_tables_refused)
 		int fd, ret;
 
 		build(&t, &d, &b);
-		switch (cases[i].what) {
-		case 0: b.out_gpa = 0; break;
-		case 1: b.magic++; break;
-		case 2: b.out_gpa = MEM; break;
-		case 3: d.npages = MV_LX_OUT_DIR_PAGES + 1; break;
-		case 4: d.len = 2 * 4096; break;
-		case 5: d.gpa[0] = MEM - 2048; break;
-		case 6: t.h.magic++; break;
-		case 7: t.path[0] = 't'; break;
-		case 8: t.x[1].gpa = MEM - 1000; break;
-		case 9: t.x[1].len = 1000; break;
-		case 10: t.f.nextents = 3; break;
-		case 11: d.len += 8; break;
-		case 12: t.f.path_len = 0; break;
-		}
+		damage(cases[i].what, &t, &d, &b);
 		fd = image(&t, &d, &b);
 		ASSERT_GE(fd, 0);
 		ret = mv_lx_table_read(fd, MEM, &tab, err, sizeof(err));

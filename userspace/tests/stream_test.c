@@ -13,6 +13,7 @@
 #include "kselftest_harness.h"
 #include "../lib/policy_io.h"
 #include "../lib/stream.h"
+#include "../lib/vcpu_clip.h"
 #include "../../common/record.h"
 
 TEST(crc32c_vectors)
@@ -293,6 +294,73 @@ TEST(audit_record)
 	EXPECT_STREQ("AUDIT", mv_rec_type_name(MV_REC_AUDIT));
 #undef PUT
 #undef REFUSED
+}
+
+/*
+ * --unsafe-skip-cpu-check: a Skylake-server vCPU cut for nehalem (no
+ * XSAVE: the FXSAVE image stays, CR4 loses OSXSAVE, FSGSBASE and SMEP)
+ * and for x86-64-v3 (AVX kept, AVX-512 state dropped from XCR0 and
+ * XSTATE_BV, CR4 keeps OSXSAVE only).
+ */
+TEST(unsafe_vcpu_clip)
+{
+	struct mv_policy sky, neh, v3;
+	struct mv_rec_vcpu v = { 0 }, w;
+	static uint8_t rec[sizeof(struct mv_rec_vcpu) + 8192];
+	uint64_t lost_xcr0, lost_cr4, bv = 0xe7, got_bv;
+	const uint64_t osxsave = 1 << 18, fsgsbase = 1 << 16, smep = 1 << 20;
+	const char *why;
+	uint8_t *out;
+	size_t len, out_len;
+	unsigned int i;
+
+	ASSERT_EQ(0, mv_model_policy("skylake-server", &sky));
+	ASSERT_EQ(0, mv_model_policy("nehalem", &neh));
+	ASSERT_EQ(0, mv_model_policy("x86-64-v3", &v3));
+	ASSERT_EQ(0xe7, sky.xcr0);
+	v.xsave_size = mv_xsave_size(sky.xcr0, false);
+	v.xcr0 = 0xe7;
+	v.cr4 = (1 << 5) | osxsave | fsgsbase | smep;	/* PAE */
+	v.msr_tsc_aux = 7;
+	len = sizeof(v) + v.xsave_size;
+	ASSERT_LE(len, sizeof(rec));
+	memcpy(rec, &v, sizeof(v));
+	for (i = 0; i < v.xsave_size; i++)
+		rec[sizeof(v) + i] = i * 7;
+	memcpy(rec + sizeof(v) + 512, &bv, 8);
+
+	ASSERT_EQ(0, mv_vcpu_clip(&neh, rec, len, &out, &out_len, &lost_xcr0, &lost_cr4, &why));
+	memcpy(&w, out, sizeof(w));
+	EXPECT_EQ(sizeof(w) + 512, out_len);
+	EXPECT_EQ(512, w.xsave_size);
+	EXPECT_EQ(3, w.xcr0);
+	EXPECT_EQ(0xe4, lost_xcr0);
+	EXPECT_EQ(osxsave | fsgsbase | smep, lost_cr4);
+	EXPECT_EQ(1 << 5, w.cr4);
+	EXPECT_EQ(mv_policy_has(&neh, MV_F_rdtscp) || mv_policy_has(&neh, MV_F_rdpid) ? 7 : 0,
+		  w.msr_tsc_aux);
+	EXPECT_EQ(0, memcmp(out + sizeof(w), rec + sizeof(v), 512));
+	EXPECT_EQ(v.rip, w.rip);
+	free(out);
+
+	ASSERT_EQ(0, mv_vcpu_clip(&v3, rec, len, &out, &out_len, &lost_xcr0, &lost_cr4, &why));
+	memcpy(&w, out, sizeof(w));
+	EXPECT_EQ(mv_xsave_size(v3.xcr0, false), w.xsave_size);
+	EXPECT_EQ(7, w.xcr0);
+	EXPECT_EQ(0xe0, lost_xcr0);
+	/* x86-64-v3 is an ISA level: no FSGSBASE, no SMEP */
+	EXPECT_EQ((1 << 5) | osxsave, w.cr4);
+	EXPECT_EQ(fsgsbase | smep, lost_cr4);
+	memcpy(&got_bv, out + sizeof(w) + 512, 8);
+	EXPECT_EQ(7, got_bv);
+	EXPECT_EQ(0, memcmp(out + sizeof(w), rec + sizeof(v), 512));
+	/* AVX's upper halves (component 2, at 576) are kept */
+	EXPECT_EQ(0, memcmp(out + sizeof(w) + 576, rec + sizeof(v) + 576, 256));
+	free(out);
+
+	/* A record whose XSAVE size does not match its length */
+	EXPECT_EQ(-EPROTO, mv_vcpu_clip(&neh, rec, len - 1, &out, &out_len, &lost_xcr0, &lost_cr4, &why));
+	EXPECT_NE(NULL, strstr(why, "XSAVE size"));
 }
 
 /*
