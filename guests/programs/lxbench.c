@@ -19,7 +19,7 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 
-static inline uint64_t rdtsc(void)
+static inline uint64_t tsc_now(void)
 {
 	uint32_t lo, hi;
 
@@ -34,14 +34,14 @@ int main(int argc, char **argv)
 	uint64_t t0, t1;
 	long i, n;
 
-	/* Before anything else: the end of start-up */
+	/* Before anything else: where start-up ends */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	if (argc < 2 || (strcmp(argv[1], "startup") && argc < 3)) {
 		fprintf(stderr, "usage: lxbench getpid N | write N | startup\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "startup")) {
-		fprintf(stderr, "lxbench: main at realtime %lld ns\n",
+		fprintf(stderr, "lxbench: %s at realtime %lld ns\n", "main",
 			(long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
 		return 0;
 	}
@@ -52,18 +52,18 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "getpid")) {
 		/* The raw call: glibc does not cache getpid, but be sure. */
-		t0 = rdtsc();
+		t0 = tsc_now();
 		for (i = 0; i < n; i++)
 			syscall(SYS_getpid);
-		t1 = rdtsc();
+		t1 = tsc_now();
 	} else if (!strcmp(argv[1], "write")) {
 		memset(buf, '.', sizeof(buf) - 1);
 		buf[sizeof(buf) - 1] = '\n';
-		t0 = rdtsc();
+		t0 = tsc_now();
 		for (i = 0; i < n; i++)
 			if (write(1, buf, sizeof(buf)) != sizeof(buf))
 				return 1;
-		t1 = rdtsc();
+		t1 = tsc_now();
 	} else {
 		fprintf(stderr, "lxbench: unknown test %s\n", argv[1]);
 		return 2;
