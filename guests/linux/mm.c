@@ -118,7 +118,8 @@ uint64_t lx_virt_to_phys(const void *p)
 {
 	uint64_t va = (uint64_t)p, *pte;
 
-	if (va >= LX_DMAP)
+	/* The direct map of all RAM; the kernel heap lies above it. */
+	if (va >= LX_DMAP && va - LX_DMAP < end_pa)
 		return va - LX_DMAP;
 	pte = walk(va, false);
 	if (!pte || !(*pte & PTE_P))

@@ -129,8 +129,19 @@ static int run_native(const char *exe, const char *args, bool data_on_stdin,
 /* The console without the personality's own "mvlinux: " lines. */
 static size_t program_output(char *dst, size_t len)
 {
-	const char *p = console, *end = console + console_len;
+	const char *p = console, *end = console + console_len, *q;
 	size_t n = 0;
+
+	/*
+	 * The personality's exit report is the console's last line, and it
+	 * follows the program's last byte, which need not end a line (gzip).
+	 */
+	for (q = console; (q = memmem(q, end - q, "mvlinux: exit ", 14)); q++) {
+		if (memchr(q, '\n', end - q) == end - 1) {
+			end = q;
+			break;
+		}
+	}
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', end - p);
@@ -748,4 +759,4 @@ TEST(refused)
 	mv_delete_all_guests();
 }
 
-TEST_HARNESS_MAIN
+MV_TEST_MAIN

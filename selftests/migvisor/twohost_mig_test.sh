@@ -78,9 +78,10 @@ wait_rate() {	# NAME SECONDS
 	while ! tsc_rate "$1" >/dev/null && [ $i -lt "$2" ]; do sleep 1; i=$((i + 1)); done
 	tsc_rate "$1"
 }
-# The SQLite workload: 1000 rows, 30 iterations 1.5 s apart, its database
+# The SQLite workload: 1000 rows, 16 iterations a second apart, its database
 # in the guest's own file tree (so in guest memory, migrated with it).
-SQ_ARGS="/tmp/sales.db 1000 30"
+SQ_ITER=16
+SQ_ARGS="/tmp/sales.db 1000 $SQ_ITER"
 SQ_REF=/rig/bin/sqlreport.ref
 sq_lines() { mvctl guest console "${SQ:-sq}" | grep -a '^iteration [0-9]* checksum '; }
 # sq_check WHERE: every iteration line printed here is the reference's
@@ -116,7 +117,7 @@ if [ "$role" = a ]; then
 
 	# The SQLite workload on this host's full offer: b names what it lacks.
 	mvctl guest add sqh memory 64M >/dev/null &&
-		mvctl guest load sqh /rig/bin/sqlreport.elf $SQ_ARGS 1500 >/dev/null &&
+		mvctl guest load sqh /rig/bin/sqlreport.elf $SQ_ARGS 1000 >/dev/null &&
 		mvctl guest start sqh
 	mvmig send sqh --listen 0.0.0.0:5555 --wait $WAIT --timeout $WAIT >/tmp/sqh.log 2>&1
 	rc=$?
@@ -149,7 +150,7 @@ if [ "$role" = a ]; then
 
 	# SQLite under nehalem: three iterations here, some on b, the rest here.
 	mvctl guest add sq memory 64M baseline nehalem >/dev/null &&
-		mvctl guest load sq /rig/bin/sqlreport.elf $SQ_ARGS 1500 >/dev/null &&
+		mvctl guest load sq /rig/bin/sqlreport.elf $SQ_ARGS 1000 >/dev/null &&
 		mvctl guest start sq
 	wait_lines 3 $WAIT
 	mvmig send sq --listen 0.0.0.0:5555 --wait $WAIT --timeout $WAIT --keep-source --max-rounds 5 >/tmp/sq-send.log 2>&1
@@ -166,8 +167,8 @@ if [ "$role" = a ]; then
 	mvctl guest show sq | sed 's/^/# sq: /'
 	check sqlite-finished-here "mvctl guest show sq | grep -q 'stopped: exit info 0x0'"
 	sq_check a-after
-	# This host saw 1..k before and m..30 after; b saw what lies between.
-	check sqlite-resumed-where-it-left "[ \"\$(first_iter /tmp/sq-a-after.txt)\" -gt \"\$(last_iter /tmp/sq-before.txt)\" ] && [ \"\$(last_iter /tmp/sq-a-after.txt)\" = 30 ]" \
+	# This host saw 1..k before and m..16 after; b saw what lies between.
+	check sqlite-resumed-where-it-left "[ \"\$(first_iter /tmp/sq-a-after.txt)\" -gt \"\$(last_iter /tmp/sq-before.txt)\" ] && [ \"\$(last_iter /tmp/sq-a-after.txt)\" = $SQ_ITER ]" \
 		"before: $(last_iter /tmp/sq-before.txt), after: $(first_iter /tmp/sq-a-after.txt)..$(last_iter /tmp/sq-a-after.txt)"
 	mvctl guest console sq | grep -a '^sqlreport: integrity' | sed 's/^/# sq a-after: /'
 	check sqlite-database-intact "mvctl guest console sq | grep -q '^sqlreport: integrity ok'"
@@ -182,7 +183,7 @@ if [ "$role" = a ]; then
 	# skylake-server to b anyway. glibc chose its string functions here.
 	mvctl baseline add skyp model skylake-server ${MV_PEER_TSC_KHZ:+tsc-khz $MV_PEER_TSC_KHZ} >/dev/null
 	mvctl guest add sqx memory 64M baseline skyp >/dev/null &&
-		mvctl guest load sqx /rig/bin/sqlreport.elf $SQ_ARGS 1500 >/dev/null &&
+		mvctl guest load sqx /rig/bin/sqlreport.elf $SQ_ARGS 1000 >/dev/null &&
 		mvctl guest start sqx
 	SQ=sqx wait_lines 2 $WAIT
 	mvmig send sqx --listen 0.0.0.0:5555 --wait $WAIT --timeout $WAIT --unsafe-skip-cpu-check >/tmp/sqx.log 2>&1
