@@ -45,7 +45,7 @@ int mv_vcpu_clip(const struct mv_policy *to, const uint8_t *p, size_t len,
 	keep = to->xcr0 ? to->xcr0 : (MV_XFEATURE_FP | MV_XFEATURE_SSE);
 	*lost_xcr0 = v.xcr0 & ~keep;
 	v.xcr0 = (v.xcr0 & keep) | MV_XFEATURE_FP | MV_XFEATURE_SSE;
-	for (i = 0; i < sizeof(cr4) / sizeof(cr4[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cr4); i++) {
 		if ((v.cr4 >> cr4[i].bit & 1) && !mv_policy_has(to, cr4[i].feature)) {
 			*lost_cr4 |= 1ULL << cr4[i].bit;
 			v.cr4 &= ~(1ULL << cr4[i].bit);
