@@ -14,7 +14,7 @@ sections=${2:-cpuid migrate linux}
 mems=${3:-32M 128M}
 pcts=${4:-0 1 10 50}
 elf=/rig/bin/cpuid-bench.elf
-insmod /rig/migvisor.ko || exit 1
+grep -q "^migvisor " /proc/modules || insmod /rig/migvisor.ko || exit 1
 mvctl baseline add nehalem model nehalem
 case " $sections " in *" cpuid "*)
 	# A few features, a middling set, and everything this host offers.

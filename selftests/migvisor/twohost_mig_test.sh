@@ -88,7 +88,7 @@ sq_lines() { mvctl guest console "${SQ:-sq}" | grep -a '^iteration [0-9]* checks
 sq_check() {
 	sq_lines >/tmp/sq-$1.txt
 	sed "s/^/# sq $1: /" /tmp/sq-$1.txt | tail -n 3
-	check sqlite-$1-checksums-match "[ -s /tmp/sq-$1.txt ] && [ -s $SQ_REF ] && ! grep -qvxF -f $SQ_REF /tmp/sq-$1.txt" \
+	check sqlite_migrate-$1-checksums-match "[ -s /tmp/sq-$1.txt ] && [ -s $SQ_REF ] && ! grep -qvxF -f $SQ_REF /tmp/sq-$1.txt" \
 		"$(grep -vxF -f $SQ_REF /tmp/sq-$1.txt | head -n 2)"
 }
 wait_lines() {	# COUNT SECONDS: until sq printed COUNT iteration lines here
@@ -122,8 +122,8 @@ if [ "$role" = a ]; then
 	mvmig send sqh --listen 0.0.0.0:5555 --wait $WAIT --timeout $WAIT >/tmp/sqh.log 2>&1
 	rc=$?
 	sed 's/^/# sq refuse: /' /tmp/sqh.log
-	check sqlite-host-offer-refused "[ $rc = 1 ] && grep -q 'refused the guest' /tmp/sqh.log && grep -q 'total: 0 pages' /tmp/sqh.log && grep -q 'this host lacks .*avx2' /tmp/sqh.log" "exit $rc"
-	check sqlite-refused-keeps-running "[ \"\$(state sqh)\" = running ]"
+	check sqlite_migrate-host-offer-refused "[ $rc = 1 ] && grep -q 'refused the guest' /tmp/sqh.log && grep -q 'total: 0 pages' /tmp/sqh.log && grep -q 'this host lacks .*avx2' /tmp/sqh.log" "exit $rc"
+	check sqlite_migrate-refused-keeps-running "[ \"\$(state sqh)\" = running ]"
 	mvctl guest del sqh
 
 	writer wa nehalem
@@ -156,25 +156,25 @@ if [ "$role" = a ]; then
 	mvmig send sq --listen 0.0.0.0:5555 --wait $WAIT --timeout $WAIT --keep-source --max-rounds 5 >/tmp/sq-send.log 2>&1
 	rc=$?
 	sed 's/^/# sq send: /' /tmp/sq-send.log | tail -n 4
-	check sqlite-migrated-a-to-b "[ $rc = 0 ] && [ \"\$(state sq)\" = paused ]" "exit $rc"
+	check sqlite_migrated-a-to-b "[ $rc = 0 ] && [ \"\$(state sq)\" = paused ]" "exit $rc"
 	sq_check a-before
 	cp /tmp/sq-a-before.txt /tmp/sq-before.txt
 	mvctl guest del sq
 	mvmig recv --listen 0.0.0.0:5555 --timeout $RECYCLE --once -q >/tmp/sq-back.log 2>&1 &
 	wait_state sq running $WAIT
-	check sqlite-came-back-from-b "[ \"\$(state sq)\" != \"\" ]"
+	check sqlite_migrate-came-back-from-b "[ \"\$(state sq)\" != \"\" ]"
 	wait_state sq stopped $WAIT
 	mvctl guest show sq | sed 's/^/# sq: /'
-	check sqlite-finished-here "mvctl guest show sq | grep -q 'stopped: exit info 0x0'"
+	check sqlite_migrate-finished-here "mvctl guest show sq | grep -q 'stopped: exit info 0x0'"
 	sq_check a-after
 	# This host saw 1..k before and m..16 after; b saw what lies between.
-	check sqlite-resumed-where-it-left "[ \"\$(first_iter /tmp/sq-a-after.txt)\" -gt \"\$(last_iter /tmp/sq-before.txt)\" ] && [ \"\$(last_iter /tmp/sq-a-after.txt)\" = $SQ_ITER ]" \
+	check sqlite_migrate-resumed-where-it-left "[ \"\$(first_iter /tmp/sq-a-after.txt)\" -gt \"\$(last_iter /tmp/sq-before.txt)\" ] && [ \"\$(last_iter /tmp/sq-a-after.txt)\" = $SQ_ITER ]" \
 		"before: $(last_iter /tmp/sq-before.txt), after: $(first_iter /tmp/sq-a-after.txt)..$(last_iter /tmp/sq-a-after.txt)"
 	mvctl guest console sq | grep -a '^sqlreport: integrity' | sed 's/^/# sq a-after: /'
-	check sqlite-database-intact "mvctl guest console sq | grep -q '^sqlreport: integrity ok'"
+	check sqlite_migrate-database-intact "mvctl guest console sq | grep -q '^sqlreport: integrity ok'"
 	# Its database file, copied out of the guest, is the unmigrated run's.
 	mvctl guest copy sq /tmp/sales.db /tmp/sq-copy.db
-	check sqlite-database-file-identical "cmp -s /tmp/sq-copy.db /rig/bin/sq-ref.db" \
+	check sqlite_migrate-database-file-identical "cmp -s /tmp/sq-copy.db /rig/bin/sq-ref.db" \
 		"$(ls -l /tmp/sq-copy.db /rig/bin/sq-ref.db 2>&1 | tr '\n' ' ')"
 	echo "MV-DIGEST sqlite/a-range $(first_iter /tmp/sq-before.txt)-$(last_iter /tmp/sq-before.txt) $(first_iter /tmp/sq-a-after.txt)-$(last_iter /tmp/sq-a-after.txt)"
 	mvctl guest del sq
@@ -189,7 +189,7 @@ if [ "$role" = a ]; then
 	mvmig send sqx --listen 0.0.0.0:5555 --wait $WAIT --timeout $WAIT --unsafe-skip-cpu-check >/tmp/sqx.log 2>&1
 	rc=$?
 	sed 's/^/# unsafe send: /' /tmp/sqx.log | tr '\r' '\n' | grep -v '^# unsafe send: *$' | tail -n 6
-	check unsafe-override-moved "[ $rc = 0 ] && grep -q 'WARNING: --unsafe-skip-cpu-check' /tmp/sqx.log" "exit $rc"
+	check sqlite_migrate-unsafe-override-moved "[ $rc = 0 ] && grep -q 'WARNING: --unsafe-skip-cpu-check' /tmp/sqx.log" "exit $rc"
 	mvctl baseline del skyp >/dev/null 2>&1
 
 	# The guest's TSC at the pool's rate: clk measures it against this
@@ -248,14 +248,14 @@ else
 	mvmig recv --listen 0.0.0.0:5555 --timeout $RECYCLE >/tmp/sq-recv.log 2>&1 &
 	recv=$!
 	wait_state sq running $WAIT
-	check sqlite-received-from-a "[ \"\$(state sq)\" = running ]"
+	check sqlite_migrate-received-from-a "[ \"\$(state sq)\" = running ]"
 	wait_lines 2 $WAIT
 	kill $recv
 	sed 's/^/# sq recv: /' /tmp/sq-recv.log | tail -n 4
 	mvmig send sq --listen 0.0.0.0:5555 --wait $WAIT --timeout $WAIT --keep-source --max-rounds 5 >/tmp/sq-sendback.log 2>&1
 	rc=$?
 	sed 's/^/# sq sendback: /' /tmp/sq-sendback.log | tail -n 4
-	check sqlite-migrated-b-to-a "[ $rc = 0 ]" "exit $rc"
+	check sqlite_migrated-b-to-a "[ $rc = 0 ]" "exit $rc"
 	sq_check b
 	echo "MV-DIGEST sqlite/b-range $(first_iter /tmp/sq-b.txt)-$(last_iter /tmp/sq-b.txt)"
 	mvctl guest del sq
@@ -269,10 +269,10 @@ else
 	mvctl guest console sqx | grep -a '^mvlinux: ' | sed 's/^/# unsafe: /'
 	mvctl guest show sqx | grep -a 'stopped\|cpuid' | sed 's/^/# unsafe: /'
 	mvctl guest show sqx -d | grep -a '^  cpuid 0x7\.\|^  cpuid 0xd\.' | sed 's/^/# unsafe: /'
-	check unsafe-received-with-warning "grep -q 'WARNING: --unsafe-skip-cpu-check: guest sqx comes under baseline unsafe-sqx; this host lacks .*avx2' /tmp/sqx-recv.log"
-	check unsafe-program-dies-here "mvctl guest show sqx | grep -q 'stopped: exit info 0x84'" "$(mvctl guest show sqx | grep stopped)"
-	check unsafe-console-names-instruction "mvctl guest console sqx | grep -q '^mvlinux: SIGILL .* code: [0-9a-f][0-9a-f] '"
-	check unsafe-audit-shows-what-glibc-asked "mvctl guest show sqx -d | grep -q '^  cpuid 0x7\.0 x ' && mvctl guest show sqx -d | grep -q '^  cpuid 0xd\.1 x '"
+	check sqlite_migrate-unsafe-received-with-warning "grep -q 'WARNING: --unsafe-skip-cpu-check: guest sqx comes under baseline unsafe-sqx; this host lacks .*avx2' /tmp/sqx-recv.log"
+	check sqlite_migrate-unsafe-program-dies-here "mvctl guest show sqx | grep -q 'stopped: exit info 0x84'" "$(mvctl guest show sqx | grep stopped)"
+	check sqlite_migrate-unsafe-console-names-instruction "mvctl guest console sqx | grep -q '^mvlinux: SIGILL .* code: [0-9a-f][0-9a-f] '"
+	check sqlite_migrate-unsafe-audit-shows-what-glibc-asked "mvctl guest show sqx -d | grep -q '^  cpuid 0x7\.0 x ' && mvctl guest show sqx -d | grep -q '^  cpuid 0xd\.1 x '"
 	mvctl guest del sqx
 	mvctl baseline del unsafe-sqx >/dev/null 2>&1
 
