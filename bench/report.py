@@ -356,6 +356,23 @@ def main():
         f"{s['mvmig_over_memcpy']:.2f}" if s.get("mvmig_over_memcpy") else "-"))
     print("   zero-page scan >= 10 GB/s per core: {}".format(
         "met" if s["targets"]["zero_scan_at_least_10_gbps"] else "MISSED"))
+    sh = res["sharing"]
+    if any(k != "ratios" for k in sh):
+        print("\n== 4. Sharing VMX root with kvm_intel (Bochs corei7_skylake_x, Debian 6.12), median [p25-p75]")
+        for lab in ("owned", "shared", "kvm-alone", "kvm-beside-guests"):
+            if lab in sh:
+                e = sh[lab]
+                print("   {:18s} cycles/CPUID {:>18s}   counter guest counts/s {:>28s}".format(
+                    lab, fmt(e.get("cycles_per_cpuid")), fmt(e.get("counts_per_sec"))))
+        r = sh["ratios"]
+        def tgt(v, lo, hi):
+            return "-" if v is None else f"{v:.3f} ({'met' if lo <= v <= hi else 'MISSED'})"
+        print("   CPUID shared/owned: {} (target within 5%)".format(tgt(r["cpuid_shared_over_owned"], 0.95, 1.05)))
+        print("   CPU-bound guest shared/owned: {} (target >= 0.98)".format(tgt(r["spin_shared_over_owned"], 0.98, 99)))
+        print("   KVM CPUID beside our guests / alone, uninterrupted runs (p25): {} (target within 5%); median {}".format(
+            tgt(r.get("kvm_cpuid_beside_guests_over_alone_p25"), 0.95, 1.05),
+            "-" if r.get("kvm_cpuid_beside_guests_over_alone_median") is None else
+            "{:.3f}".format(r["kvm_cpuid_beside_guests_over_alone_median"])))
 
     lx = res.get("linux") or {}
     print("\n== 5. Linux programs as guests (lxbench, static glibc), baseline nehalem, against the same")
@@ -376,23 +393,6 @@ def main():
     if m:
         print("   {}: at most {} KiB of guest RAM in use, {} KiB of it page tables; images and files {} KiB; database {}".format(
             m["program"], m["peak_kib"], m["page_table_kib"], m["images_kib"], "intact" if m["ok"] else "NOT intact"))
-    sh = res["sharing"]
-    if any(k != "ratios" for k in sh):
-        print("\n== 4. Sharing VMX root with kvm_intel (Bochs corei7_skylake_x, Debian 6.12), median [p25-p75]")
-        for lab in ("owned", "shared", "kvm-alone", "kvm-beside-guests"):
-            if lab in sh:
-                e = sh[lab]
-                print("   {:18s} cycles/CPUID {:>18s}   counter guest counts/s {:>28s}".format(
-                    lab, fmt(e.get("cycles_per_cpuid")), fmt(e.get("counts_per_sec"))))
-        r = sh["ratios"]
-        def tgt(v, lo, hi):
-            return "-" if v is None else f"{v:.3f} ({'met' if lo <= v <= hi else 'MISSED'})"
-        print("   CPUID shared/owned: {} (target within 5%)".format(tgt(r["cpuid_shared_over_owned"], 0.95, 1.05)))
-        print("   CPU-bound guest shared/owned: {} (target >= 0.98)".format(tgt(r["spin_shared_over_owned"], 0.98, 99)))
-        print("   KVM CPUID beside our guests / alone, uninterrupted runs (p25): {} (target within 5%); median {}".format(
-            tgt(r.get("kvm_cpuid_beside_guests_over_alone_p25"), 0.95, 1.05),
-            "-" if r.get("kvm_cpuid_beside_guests_over_alone_median") is None else
-            "{:.3f}".format(r["kvm_cpuid_beside_guests_over_alone_median"])))
     print(f"\nbench: {res['date']} on {res['machine']['cpu']} ({res['machine']['cpus']} CPUs); bench/results.json written")
 
 
