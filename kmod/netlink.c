@@ -547,16 +547,17 @@ static int mv_nl_guest_do(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-/*
- * cb->args[0]: the id of the last guest put. cb->seq: the registry's
- * generation, so that a dump across a change carries NLM_F_DUMP_INTR.
- */
 /* Every dump skb has room for one guest with a full CPUID audit. */
 static int mv_nl_guest_dump_start(struct netlink_callback *cb)
 {
 	cb->min_dump_alloc = NLMSG_GOODSIZE + MV_AUDIT_NL_SIZE;
 	return 0;
 }
+
+/*
+ * cb->args[0]: the id of the last guest put. cb->seq: the registry's
+ * generation, so that a dump across a change carries NLM_F_DUMP_INTR.
+ */
 
 static int mv_nl_guest_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {

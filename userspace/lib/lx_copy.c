@@ -215,17 +215,16 @@ int mv_lx_copy_file(int fd, const struct mv_lx_table *t, const char *path,
 		    int out_fd, char *err, size_t errlen)
 {
 	static uint8_t buf[1 << 16];
-	struct mv_lx_out_entry e;
+	uint64_t off = sizeof(struct mv_lx_out), ext, next, k;
+	size_t plen = strlen(path);
 	struct mv_lx_out_file f;
 	uint32_t i;
 
-	for (i = 0; i < t->nfiles; i++) {
-		uint64_t ext, k;
-
-		mv_lx_table_entry(t, i, &e);
-		if (strcmp(e.path, path))
+	/* One walk: the table was checked, so no entry fails it. */
+	for (i = 0; i < t->nfiles; i++, off = next) {
+		entry_at(t, off, &f, &ext, &next, err, errlen);
+		if (f.path_len != plen || memcmp(t->buf + off + sizeof(f), path, plen))
 			continue;
-		offset_of(t, i, &f, &ext);
 		for (k = 0; k < f.nextents; k++) {
 			struct mv_lx_extent x;
 			uint64_t done = 0;

@@ -40,7 +40,6 @@ int mv_vcpu_clip(const struct mv_policy *to, const uint8_t *p, size_t len,
 		*why = "the VCPU record's XSAVE size does not match its length";
 		return -EPROTO;
 	}
-	*lost_xcr0 = 0;
 	*lost_cr4 = 0;
 	keep = to->xcr0 ? to->xcr0 : (MV_XFEATURE_FP | MV_XFEATURE_SSE);
 	*lost_xcr0 = v.xcr0 & ~keep;

@@ -196,6 +196,28 @@ static const char *hello_value(const char *hello, size_t len, const char *key,
 }
 
 /*
+ * What of @pol this host's offer lacks: @diff, and the features' names,
+ * space-separated, in @lacks. -EIO (said in @err) if the offer is unknown.
+ */
+static int host_lacks(const struct mv_policy *pol, struct mv_policy *offer,
+		      struct mv_policy_diff *diff, char *lacks, size_t len,
+		      char *err, size_t errlen)
+{
+	size_t n = 0;
+	unsigned int f;
+
+	lacks[0] = 0;
+	if (mvmig_host_offer(offer, err, errlen))
+		return -EIO;
+	mv_policy_diff(pol, offer, diff);
+	for (f = 0; f < MV_F_COUNT && n < len - 1; f++)
+		if (mv_diff_has(diff->missing, f))
+			n += snprintf(lacks + n, len - n, "%s%s", n ? " " : "",
+				      mv_cpuid_features[f].name);
+	return 0;
+}
+
+/*
  * A guest on its source host's own offer: no pool vouches for it, so it
  * is refused; the reason names what of the offer this host lacks, which
  * is what it would have found missing.
@@ -205,17 +227,13 @@ static void refuse_host_offer(struct dst *d, const char *guest,
 {
 	struct mv_policy offer;
 	struct mv_policy_diff diff;
-	char lacks[512] = "";
-	size_t n = 0;
-	unsigned int f;
+	char lacks[512];
+	size_t n;
 
-	if (!mvmig_host_offer(&offer, NULL, 0)) {
-		mv_policy_diff(pol, &offer, &diff);
-		for (f = 0; f < MV_F_COUNT && n < sizeof(lacks) - 1; f++)
-			if (mv_diff_has(diff.missing, f))
-				n += snprintf(lacks + n, sizeof(lacks) - n, "%s%s",
-					      n ? " " : "", mv_cpuid_features[f].name);
-		if (diff.xcr0_missing && n < sizeof(lacks) - 1)
+	if (!host_lacks(pol, &offer, &diff, lacks, sizeof(lacks), NULL, 0) &&
+	    diff.xcr0_missing) {
+		n = strlen(lacks);
+		if (n < sizeof(lacks) - 1)
 			snprintf(lacks + n, sizeof(lacks) - n, "%sXCR0 %#llx",
 				 n ? " " : "", (unsigned long long)diff.xcr0_missing);
 	}
@@ -236,19 +254,13 @@ static int take_unsafe(struct dst *d, struct mv_policy *pol, uint8_t *rec,
 {
 	struct mv_policy offer, meet;
 	struct mv_policy_diff diff;
-	char lacks[512] = "";
-	size_t n = 0;
-	unsigned int f;
+	char lacks[512];
 
-	if (mvmig_host_offer(&offer, d->err, sizeof(d->err)))
+	if (host_lacks(pol, &offer, &diff, lacks, sizeof(lacks), d->err,
+		       sizeof(d->err)))
 		return -EIO;
-	mv_policy_diff(pol, &offer, &diff);
 	if (!diff.missing_count && d->baseline[0])
 		return 0;
-	for (f = 0; f < MV_F_COUNT && n < sizeof(lacks) - 1; f++)
-		if (mv_diff_has(diff.missing, f))
-			n += snprintf(lacks + n, sizeof(lacks) - n, "%s%s",
-				      n ? " " : "", mv_cpuid_features[f].name);
 	mv_policy_meet(&meet, pol, &offer);
 	/* The record's size is the canonical one: mv_rec_baseline_get() checked it */
 	if (h->len != mv_rec_baseline_len()) {
