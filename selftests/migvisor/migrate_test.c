@@ -21,6 +21,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <poll.h>
 
@@ -227,6 +228,8 @@ FIXTURE_SETUP(m)
 {
 	mv_delete_all_guests();
 	system("pkill -9 mvmig 2>/dev/null");
+	/* An evacuation test that failed midway must not refuse the next's guests. */
+	mv_mvctl("host set maintenance off");
 	if (mv_mvctl("baseline show nehalem"))
 		ASSERT_EQ(0, mv_mvctl("baseline add nehalem model nehalem"));
 }
@@ -402,6 +405,75 @@ TEST_F_TIMEOUT(m, evacuate_and_maintenance_faults, 900)
 	EXPECT_STREQ("running", mv_state_of("dst"));
 	ASSERT_EQ(0, mv_mvctl("host set maintenance off"));
 	EXPECT_EQ(0, mv_mvctl("guest add late memory 4M"));
+}
+
+/*
+ * A destination that dies in the middle of an evacuation: the move to it
+ * fails, naming that destination and why; the guest runs on here all the
+ * while, and the next destination takes it whole. What the dead one left
+ * behind is a partial snapshot, which restore refuses.
+ */
+TEST_F_TIMEOUT(m, evacuate_destination_dies, 900)
+{
+	char out[16384], want[64];
+	int p1 = mv_free_port(), p2 = mv_free_port(), rc;
+	struct writer_state ws, wd;
+	pid_t dying, good, epid;
+	struct stat st = {};
+	double t0;
+
+	unlink("/tmp/evac-dies.mvsnap");
+	unlink("/tmp/evac-good.mvsnap");
+	ASSERT_EQ(0, mv_start_writer("ev", "8M", 1000));
+	sleep(3);	/* 2000 pages with data: 8 s at 1 MB/s */
+	dying = mv_spawn("/tmp/evac-dies.log",
+			 "mvmig recv --listen 127.0.0.1:%d --once --to /tmp/evac-dies.mvsnap", p1);
+	good = mv_spawn("/tmp/evac-good.log",
+			"mvmig recv --listen 127.0.0.1:%d --once --to /tmp/evac-good.mvsnap", p2);
+	epid = mv_spawn("/tmp/evac-dies-send.log",
+			"mvmig evacuate 127.0.0.1:%d 127.0.0.1:%d --max-bandwidth 1M --wait 30 --timeout 60 -j",
+			p1, p2);
+	/* A quarter of a MiB has reached the first: it dies mid-stream. */
+	t0 = mv_now();
+	while ((stat("/tmp/evac-dies.mvsnap", &st) || st.st_size < (256 << 10)) &&
+	       mv_now() - t0 < 300)
+		usleep(100000);
+	ASSERT_GE(st.st_size, 256 << 10);
+	EXPECT_STREQ("running", mv_state_of("ev"));
+	kill(-dying, SIGKILL);
+	mv_reap(dying, 10);
+	rc = mv_reap(epid, 600);
+	mv_slurp("/tmp/evac-dies-send.log", out, sizeof(out));
+	TH_LOG("evacuate: exit %d: %.2000s", rc, out);
+	EXPECT_EQ(0, rc);
+	snprintf(want, sizeof(want), "\"destination\":\"127.0.0.1:%d\"", p2);
+	EXPECT_NE(NULL, strstr(out, want));
+	EXPECT_NE(NULL, strstr(out, "\"migrated\":1,\"stayed\":0,\"unknown\":0"));
+	/* The first destination is named with its failure, not as a move. */
+	snprintf(want, sizeof(want), "ev -> 127.0.0.1:%d: ", p1);
+	EXPECT_NE(NULL, strstr(out, want));
+	snprintf(want, sizeof(want), "ev -> 127.0.0.1:%d: migrated", p1);
+	EXPECT_EQ(NULL, strstr(out, want));
+	EXPECT_EQ(0, mv_reap(good, 60));
+	EXPECT_STREQ("absent", mv_state_of("ev"));
+	ASSERT_EQ(0, mv_mvctl("host set maintenance off"));
+
+	/* The partial stream is refused whole; the complete one runs on. */
+	EXPECT_NE(0, system("mvmig restore /tmp/evac-dies.mvsnap evd >/tmp/evd.log 2>&1"));
+	mv_slurp("/tmp/evd.log", out, sizeof(out));
+	TH_LOG("restore of the partial stream: %.300s", out);
+	EXPECT_TRUE(strstr(out, "Error: ") && (strstr(out, "the stream ended") ||
+					       strstr(out, "cut off")));
+	EXPECT_STREQ("absent", mv_state_of("evd"));
+	ASSERT_EQ(0, system("mvmig restore /tmp/evac-good.mvsnap ev2 >/tmp/ev2.log 2>&1"));
+	EXPECT_STREQ("running", mv_state_of("ev2"));
+	ASSERT_EQ(0, mv_writer_state("ev2", &ws));
+	sleep(1);
+	ASSERT_EQ(0, mv_writer_state("ev2", &wd));
+	EXPECT_GT(wd.counter, ws.counter);
+	EXPECT_EQ(0, wd.verify_failures);
+	unlink("/tmp/evac-dies.mvsnap");
+	unlink("/tmp/evac-good.mvsnap");
 }
 
 TEST_F_TIMEOUT(m, live_idle, 900)
