@@ -28,9 +28,11 @@ role=$1
 # past wall seconds, and every timeout here (mvmig's, TCP's, the waits
 # below) fires long before the peer could have answered. A spinner at the
 # lowest priority keeps the CPU from halting, so a guest second stays
-# about a wall second (measured: 40 guest seconds of sleep took 1 wall
-# second idle, 90 with the spinner); it takes under 2 % of the CPU from the
-# real work. The rig's busybox has renice but no nice.
+# about a wall second (scripts/twohost-check sets the hosts' instruction
+# rates to what the emulator runs; on Debian's slower Bochs 40 guest
+# seconds of sleep took 1 wall second idle, 90 with the spinner); it takes
+# under 2 % of the CPU from the real work. The rig's busybox has renice
+# but no nice.
 sh -c 'while :; do :; done' &
 spin=$!
 trap 'kill $spin 2>/dev/null' EXIT
