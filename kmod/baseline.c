@@ -12,8 +12,7 @@
 
 #include "baseline.h"
 #include "cpuid/offer.h"
-#include "guest.h"
-#include "netlink.h"
+#include "events.h"
 
 DEFINE_MUTEX(mv_baselines_lock);
 static LIST_HEAD(mv_baselines);
@@ -82,16 +81,40 @@ void mv_baseline_put(struct mv_baseline *bl)
 static int busy(struct mv_baseline *bl, const char *what,
 		struct netlink_ext_ack *extack)
 {
-	char names[160];
-	int n;
+	struct mv_baseline_use *u;
+	char names[160] = "";
+	size_t used = 0;
+	int n = 0;
 
 	lockdep_assert_held(&mv_baselines_lock);
-	n = mv_guests_using(bl, names, sizeof(names));
+	list_for_each_entry(u, &bl->users, node) {
+		if (used + strlen(u->name) + 6 < sizeof(names))
+			used += scnprintf(names + used, sizeof(names) - used,
+					  "%s%s", n ? ", " : "", u->name);
+		else if (used + 4 < sizeof(names) && !strstr(names, "..."))
+			used += scnprintf(names + used, sizeof(names) - used, "...");
+		n++;
+	}
 	if (!n)
 		return 0;
-	mv_nl_errmsg(extack, "baseline %s cannot be %s: in use by %d guest(s): %s",
-		     bl->name, what, n, names);
+	mv_errmsg(extack, "baseline %s cannot be %s: in use by %d guest(s): %s",
+		  bl->name, what, n, names);
 	return -EBUSY;
+}
+
+void mv_baseline_use(struct mv_baseline *bl, struct mv_baseline_use *u,
+		     const char *name)
+{
+	lockdep_assert_held(&mv_baselines_lock);
+	u->name = name;
+	list_add_tail(&u->node, &bl->users);
+}
+
+void mv_baseline_unuse(struct mv_baseline_use *u)
+{
+	mutex_lock(&mv_baselines_lock);
+	list_del_init(&u->node);
+	mutex_unlock(&mv_baselines_lock);
 }
 
 int mv_baseline_add(const char *name, const char *model,
@@ -105,6 +128,7 @@ int mv_baseline_add(const char *name, const char *model,
 	if (!bl)
 		return -ENOMEM;
 	kref_init(&bl->ref);
+	INIT_LIST_HEAD(&bl->users);
 	strscpy(bl->name, name, sizeof(bl->name));
 	strscpy(bl->model, model, sizeof(bl->model));
 	bl->policy = *p;
@@ -115,8 +139,8 @@ int mv_baseline_add(const char *name, const char *model,
 	mutex_lock(&mv_baselines_lock);
 	old = mv_baseline_find(name);
 	if (old && !replace) {
-		mv_nl_errmsg(extack, "baseline %s exists (replace it with \"mvctl baseline change\")",
-			     name);
+		mv_errmsg(extack, "baseline %s exists (replace it with \"mvctl baseline change\")",
+			  name);
 		ret = -EEXIST;
 		goto err;
 	}
@@ -150,7 +174,7 @@ int mv_baseline_del(const char *name, struct netlink_ext_ack *extack)
 	mutex_lock(&mv_baselines_lock);
 	bl = mv_baseline_find(name);
 	if (!bl) {
-		mv_nl_errmsg(extack, "no baseline named %s", name);
+		mv_errmsg(extack, "no baseline named %s", name);
 		ret = -ENOENT;
 		goto out;
 	}
@@ -176,7 +200,7 @@ int mv_baseline_set_default(const char *name, struct netlink_ext_ack *extack)
 		bl = mv_baseline_find(name);
 		if (!bl) {
 			mutex_unlock(&mv_baselines_lock);
-			mv_nl_errmsg(extack, "no baseline named %s", name);
+			mv_errmsg(extack, "no baseline named %s", name);
 			return -ENOENT;
 		}
 	}
@@ -236,8 +260,8 @@ int mv_baseline_check_host(const struct mv_policy *p,
 			  n > 1 ? ", " : "", p->phys_bits, mv_host_offer.phys_bits);
 	}
 	if (n)
-		mv_nl_errmsg(extack, "this host cannot satisfy the baseline: it lacks %s",
-			     list);
+		mv_errmsg(extack, "this host cannot satisfy the baseline: it lacks %s",
+			  list);
 	kfree(list);
 	return n ? -EOPNOTSUPP : 0;
 }
@@ -253,42 +277,4 @@ void mv_baselines_uninit(void)
 		mv_baseline_put(bl);
 	}
 	mutex_unlock(&mv_baselines_lock);
-}
-
-/*
- * A guest with the baseline named @bl_name (NULL: the default, else the
- * host's offer), which this host must satisfy; see mv_guest_create().
- */
-struct mv_guest *mv_baseline_guest_new(const char *name, u64 mem,
-				       const char *bl_name, bool session,
-				       struct netlink_ext_ack *extack)
-{
-	const struct mv_policy *p = &mv_host_offer;
-	struct mv_baseline *bl;
-	struct mv_guest *g;
-	u32 khz = 0;
-	int ret;
-
-	mutex_lock(&mv_baselines_lock);
-	bl = bl_name ? mv_baseline_find(bl_name) : mv_baseline_default();
-	if (bl_name && !bl) {
-		NL_SET_ERR_MSG(extack, "no baseline with this name");
-		g = ERR_PTR(-ENOENT);
-		goto out;
-	}
-	if (bl) {
-		p = &bl->policy;
-		ret = mv_baseline_check_host(p, extack);
-		if (ret) {
-			g = ERR_PTR(ret);
-			goto out;
-		}
-		/* A restore's rate is its stream's (migrate/restore.c). */
-		if (!session)
-			khz = bl->tsc_khz;
-	}
-	g = mv_guest_create(name, mem, bl, p, khz, session, extack);
-out:
-	mutex_unlock(&mv_baselines_lock);
-	return g;
 }

@@ -19,6 +19,16 @@
 
 struct netlink_ext_ack;
 
+/*
+ * A listed guest's use of its baseline: while any is on a baseline's
+ * list, it cannot be replaced or deleted, and the refusal names the users.
+ * The guest layer keeps one in each guest.
+ */
+struct mv_baseline_use {
+	struct list_head node;		/* on the baseline's users, or empty */
+	const char *name;		/* the user's, for the refusal */
+};
+
 struct mv_baseline {
 	struct kref ref;
 	struct list_head node;
@@ -28,6 +38,7 @@ struct mv_baseline {
 	struct mv_policy policy;	/* canonical; fixed while in use */
 	u64 hash;
 	u32 tsc_khz;			/* its guests' TSC rate */
+	struct list_head users;		/* struct mv_baseline_use, under the lock */
 };
 
 extern struct mutex mv_baselines_lock;
@@ -49,9 +60,10 @@ int mv_baseline_check_host(const struct mv_policy *p,
 			   struct netlink_ext_ack *extack);
 void mv_baselines_uninit(void);
 
-struct mv_guest;
-struct mv_guest *mv_baseline_guest_new(const char *name, u64 mem,
-				       const char *bl_name, bool session,
-				       struct netlink_ext_ack *extack);
+/* mv_baselines_lock held: @u (named @name) uses @bl from now on. */
+void mv_baseline_use(struct mv_baseline *bl, struct mv_baseline_use *u,
+		     const char *name);
+/* No longer in use by @u (nothing if it was not); takes mv_baselines_lock. */
+void mv_baseline_unuse(struct mv_baseline_use *u);
 
 #endif /* _MV_BASELINE_H */

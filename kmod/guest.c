@@ -12,8 +12,11 @@
 #include <net/netlink.h>
 
 #include "baseline.h"
+#include "cpuid/offer.h"
 #include "guest.h"
-#include "netlink.h"
+#include "events.h"
+#include "migrate/state.h"
+#include "vmx/exit.h"
 #include "vmx/tsc.h"
 #include "vmx/vmx.h"
 
@@ -92,28 +95,6 @@ int mv_guests_for_each(int (*fn)(struct mv_guest *g, void *arg), void *arg)
  * How many registered guests use @bl; their names, comma-separated, in
  * @buf (truncated with "..." if it is short).
  */
-int mv_guests_using(const struct mv_baseline *bl, char *buf, size_t len)
-{
-	struct mv_guest *g;
-	size_t used = 0;
-	int n = 0;
-
-	buf[0] = 0;
-	mutex_lock(&mv_guests_lock);
-	list_for_each_entry(g, &mv_guests, node) {
-		if (g->baseline != bl)
-			continue;
-		if (used + strlen(g->name) + 6 < len)
-			used += scnprintf(buf + used, len - used, "%s%s",
-					  n ? ", " : "", g->name);
-		else if (used + 4 < len && !strstr(buf, "..."))
-			used += scnprintf(buf + used, len - used, "...");
-		n++;
-	}
-	mutex_unlock(&mv_guests_lock);
-	return n;
-}
-
 int mv_guest_count(void)
 {
 	struct mv_guest *g;
@@ -194,15 +175,89 @@ bool mv_guests_maintenance(void)
 	return READ_ONCE(mv_maintenance);
 }
 
-struct mv_guest *mv_guest_create(const char *name, u64 mem,
-				 struct mv_baseline *bl,
-				 const struct mv_policy *policy, u32 khz,
-				 bool session, struct netlink_ext_ack *extack)
+/* The vCPU thread's: its CPU cannot run guests now (VMX off, not ours). */
+static void vcpu_host_pause(struct mv_vcpu *v, u32 reason, u32 cpu)
+{
+	struct mv_guest *g = container_of(v, struct mv_guest, vcpu);
+
+	/*
+	 * As in vcpu_stopped(), no g->lock here. A user pause under the
+	 * lock waits for the thread to park, and then finds it PAUSED.
+	 */
+	WRITE_ONCE(g->pause_reason, reason);
+	WRITE_ONCE(g->pause_cpu, cpu);
+	WRITE_ONCE(g->vcpu.pause_req, true);
+	/* Reason before state: pairs with smp_rmb() in put_guest(). */
+	smp_wmb();
+	if (cmpxchg(&g->state, MV_GUEST_RUNNING, MV_GUEST_PAUSED) ==
+	    MV_GUEST_RUNNING) {
+		pr_info("guest %s paused: CPU %u cannot run it (%s)\n", g->name,
+			cpu, reason == MV_PAUSE_VMX_OFF ?
+			"VMX was turned off and this kernel lets only KVM turn it on" :
+			reason == MV_PAUSE_VMX_FOREIGN ?
+			"another hypervisor holds VMX" :
+			"entering VMX root or loading the VMCS failed");
+		mv_event_guest(g, MV_EVENT_PAUSED);
+	}
+	wake_up_all(&g->vcpu.wq);
+}
+
+/* The vCPU thread's: the guest stopped for good. */
+static void vcpu_stopped(struct mv_vcpu *v, u32 reason, u64 info, u64 rip)
+{
+	struct mv_guest *g = container_of(v, struct mv_guest, vcpu);
+
+	/*
+	 * The thread cannot take g->lock here: delete holds it while it
+	 * waits in kthread_stop(). State is published with WRITE_ONCE and
+	 * readers that need consistency take the lock.
+	 */
+	g->stop_reason = reason;
+	g->stop_info = info;
+	g->stop_rip = rip;
+	/* Reason before state: pairs with smp_rmb() in put_guest(). */
+	smp_wmb();
+	WRITE_ONCE(g->state, MV_GUEST_STOPPED);
+	wake_up_all(&g->vcpu.wq);
+	mv_event_guest(g, reason == MV_STOP_EXIT || reason == MV_STOP_HALT ?
+		    MV_EVENT_STOPPED : MV_EVENT_CRASHED);
+}
+
+/* What the vCPU reaches above it: the exit handlers, tracking, the guest. */
+static const struct mv_vcpu_ops guest_vcpu_ops = {
+	.exit_fast	= mv_exit_fast,
+	.exit_handle	= mv_exit_handle,
+	.slice_end	= mv_dirty_slice_end,
+	.slice_done	= mv_dirty_throttle,
+	.restore	= mv_state_to_vmcs,
+	.stopped	= vcpu_stopped,
+	.host_pause	= vcpu_host_pause,
+};
+
+/* The guest's vCPU 0, with what it reaches of the guest. */
+static int make_vcpu(struct mv_guest *g)
+{
+	struct mv_vcpu *v = &g->vcpu;
+
+	v->ops = &guest_vcpu_ops;
+	v->lock = &g->lock;
+	v->policy = &g->policy;
+	v->mem = &g->mem;
+	v->con = &g->con;
+	v->dirty = &g->dirty;
+	return mv_vcpu_create(v, 0);
+}
+
+/* mv_baselines_lock held, so that @bl stays what was checked. */
+static struct mv_guest *create(const char *name, u64 mem, struct mv_baseline *bl,
+			       const struct mv_policy *policy, u32 khz,
+			       bool session, struct netlink_ext_ack *extack)
 {
 	char why[MV_TSC_WHY_LEN];
 	struct mv_guest *g;
 	int ret;
 
+	lockdep_assert_held(&mv_baselines_lock);
 	/* Refused before any allocation; checked again where it counts. */
 	if (READ_ONCE(mv_maintenance)) {
 		NL_SET_ERR_MSG(extack, MV_MAINTENANCE_TEXT);
@@ -217,9 +272,9 @@ struct mv_guest *mv_guest_create(const char *name, u64 mem,
 	}
 	kref_init(&g->ref);
 	INIT_LIST_HEAD(&g->node);
+	INIT_LIST_HEAD(&g->bl_use.node);
 	strscpy(g->name, name, sizeof(g->name));
 	mutex_init(&g->lock);
-	init_waitqueue_head(&g->wq);
 	g->state = MV_GUEST_CREATED;
 	g->policy = *policy;
 	if (bl) {
@@ -235,9 +290,9 @@ struct mv_guest *mv_guest_create(const char *name, u64 mem,
 	 * push it into reclaim or the OOM killer is refused up front.
 	 */
 	if (mv_mem_cost(mem) > mv_mem_available()) {
-		mv_nl_errmsg(extack, "guest memory: %llu MiB needs %llu MiB, this host has about %llu MiB available",
-			     mem >> 20, mv_mem_cost(mem) >> 20,
-			     mv_mem_available() >> 20);
+		mv_errmsg(extack, "guest memory: %llu MiB needs %llu MiB, this host has about %llu MiB available",
+			  mem >> 20, mv_mem_cost(mem) >> 20,
+			  mv_mem_available() >> 20);
 		ret = -ENOMEM;
 		goto err_put;
 	}
@@ -252,14 +307,14 @@ struct mv_guest *mv_guest_create(const char *name, u64 mem,
 	ret = mv_mem_setup_boot(&g->mem);
 	if (ret)
 		goto err_put;
-	ret = mv_vcpu_create(&g->vcpu, g, 0);
+	ret = make_vcpu(g);
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "cannot allocate the vCPU");
 		goto err_put;
 	}
 	ret = khz ? mv_tsc_rate_set(&g->vcpu, khz, why) : 0;
 	if (ret) {
-		mv_nl_errmsg(extack, "%s", why);
+		mv_errmsg(extack, "%s", why);
 		goto err_put;
 	}
 
@@ -294,9 +349,11 @@ struct mv_guest *mv_guest_create(const char *name, u64 mem,
 	g->id = ++mv_guests_last_id;
 	mv_guests_gen++;
 	list_add_tail(&g->node, &mv_guests);
+	if (bl)
+		mv_baseline_use(bl, &g->bl_use, g->name);
 	kref_get(&g->ref);	/* the registry's reference */
 	mutex_unlock(&mv_guests_lock);
-	mv_nl_event(g, MV_EVENT_CREATED);
+	mv_event_guest(g, MV_EVENT_CREATED);
 	return g;
 
 err_put:
@@ -304,15 +361,48 @@ err_put:
 	return ERR_PTR(ret);
 }
 
+struct mv_guest *mv_guest_new(const char *name, u64 mem, const char *bl_name,
+			      bool session, struct netlink_ext_ack *extack)
+{
+	const struct mv_policy *p = &mv_host_offer;
+	struct mv_baseline *bl;
+	struct mv_guest *g;
+	u32 khz = 0;
+	int ret;
+
+	mutex_lock(&mv_baselines_lock);
+	bl = bl_name ? mv_baseline_find(bl_name) : mv_baseline_default();
+	if (bl_name && !bl) {
+		NL_SET_ERR_MSG(extack, "no baseline with this name");
+		g = ERR_PTR(-ENOENT);
+		goto out;
+	}
+	if (bl) {
+		p = &bl->policy;
+		ret = mv_baseline_check_host(p, extack);
+		if (ret) {
+			g = ERR_PTR(ret);
+			goto out;
+		}
+		/* A restore's rate is its stream's (migrate/restore.c). */
+		if (!session)
+			khz = bl->tsc_khz;
+	}
+	g = create(name, mem, bl, p, khz, session, extack);
+out:
+	mutex_unlock(&mv_baselines_lock);
+	return g;
+}
+
 /* Stop the vCPU thread, if any; guest->lock held. */
 static void stop_thread(struct mv_guest *g)
 {
 	lockdep_assert_held(&g->lock);
-	if (!g->thread)
+	if (!g->vcpu.thread)
 		return;
-	kthread_stop(g->thread);
-	put_task_struct(g->thread);
-	g->thread = NULL;
+	kthread_stop(g->vcpu.thread);
+	put_task_struct(g->vcpu.thread);
+	g->vcpu.thread = NULL;
 }
 
 /* Stop a guest taken out of the registry and drop the registry's reference. */
@@ -325,7 +415,7 @@ static void retire(struct mv_guest *g)
 		g->stop_reason = MV_STOP_NONE;
 	}
 	mutex_unlock(&g->lock);
-	mv_nl_event(g, MV_EVENT_DELETED);
+	mv_event_guest(g, MV_EVENT_DELETED);
 	mv_guest_put(g);	/* the registry's reference */
 }
 
@@ -343,6 +433,7 @@ int mv_guest_delete(const char *name, struct netlink_ext_ack *extack)
 	list_del_init(&g->node);
 	mv_guests_gen++;
 	mutex_unlock(&mv_guests_lock);
+	mv_baseline_unuse(&g->bl_use);
 	retire(g);
 	return 0;
 }
@@ -357,34 +448,17 @@ void mv_guest_discard(struct mv_guest *g)
 	list_del_init(&g->node);
 	mv_guests_gen++;
 	mutex_unlock(&mv_guests_lock);
+	mv_baseline_unuse(&g->bl_use);
 	retire(g);
 }
 
 int mv_guest_call(struct mv_guest *g, int (*fn)(struct mv_vcpu *v, void *arg),
 		  void *arg, bool flush)
 {
-	struct mv_vcpu_call c = { .fn = fn, .arg = arg, .flush = flush };
-	struct mv_vcpu *v = &g->vcpu;
-
 	lockdep_assert_held(&g->lock);
 	if (g->state != MV_GUEST_RUNNING && g->state != MV_GUEST_PAUSED)
 		return -ESRCH;
-	/* One caller at a time: guest->lock. */
-	WRITE_ONCE(v->call, &c);
-	wake_up_all(&g->wq);
-	wake_up_process(g->thread);
-	/* A running guest exits within one time slice. */
-	wait_event_timeout(g->wq, smp_load_acquire(&c.done) ||
-			   READ_ONCE(g->state) == MV_GUEST_STOPPED, 5 * HZ);
-	/* Pairs with the release in run_call(): c.ret is written before. */
-	if (smp_load_acquire(&c.done))
-		return c.ret;
-	if (cmpxchg(&v->call, &c, NULL) == &c)
-		return READ_ONCE(g->state) == MV_GUEST_STOPPED ? -ESRCH :
-								  -ETIMEDOUT;
-	/* The thread took it just now: it finishes without sleeping. */
-	wait_event(g->wq, smp_load_acquire(&c.done));
-	return c.ret;
+	return mv_vcpu_call(&g->vcpu, fn, arg, flush);
 }
 
 static int vcpu_thread(void *arg)
@@ -438,11 +512,11 @@ int mv_guest_start(struct mv_guest *g, struct netlink_ext_ack *extack)
 		goto out_unlock;
 	}
 	get_task_struct(t);
-	g->thread = t;
+	g->vcpu.thread = t;
 	g->state = MV_GUEST_RUNNING;
 	wake_up_process(t);
 	mutex_unlock(&g->lock);
-	mv_nl_event(g, MV_EVENT_STARTED);
+	mv_event_guest(g, MV_EVENT_STARTED);
 	return 0;
 
 out_unlock:
@@ -461,7 +535,7 @@ int mv_guest_pause(struct mv_guest *g, struct netlink_ext_ack *extack)
 		ret = 1;
 	mutex_unlock(&g->lock);
 	if (!ret)
-		mv_nl_event(g, MV_EVENT_PAUSED);
+		mv_event_guest(g, MV_EVENT_PAUSED);
 	if (ret > 0)
 		ret = 0;
 	return ret;
@@ -476,16 +550,16 @@ int __mv_guest_pause(struct mv_guest *g, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG(extack, "guest is not running");
 		return -EINVAL;
 	}
-	WRITE_ONCE(g->pause_req, true);
-	wake_up_process(g->thread);
+	WRITE_ONCE(g->vcpu.pause_req, true);
+	wake_up_process(g->vcpu.thread);
 	/* A spinning guest exits at the next host tick or timer expiry. */
-	ret = wait_event_interruptible_timeout(g->wq,
-			READ_ONCE(g->paused) ||
+	ret = wait_event_interruptible_timeout(g->vcpu.wq,
+			READ_ONCE(g->vcpu.paused) ||
 			READ_ONCE(g->state) == MV_GUEST_STOPPED, 5 * HZ);
 	if (ret <= 0) {
-		WRITE_ONCE(g->pause_req, false);
+		WRITE_ONCE(g->vcpu.pause_req, false);
 		/* It may have parked just now: it must see the request gone. */
-		wake_up_all(&g->wq);
+		wake_up_all(&g->vcpu.wq);
 		if (ret) {
 			/* A signal: no restart, and no 512 in a netlink ack. */
 			NL_SET_ERR_MSG(extack, "interrupted while waiting for the guest to pause");
@@ -519,7 +593,7 @@ int mv_guest_resume(struct mv_guest *g, struct netlink_ext_ack *extack)
 	}
 	mutex_unlock(&g->lock);
 	if (!ret)
-		mv_nl_event(g, MV_EVENT_RESUMED);
+		mv_event_guest(g, MV_EVENT_RESUMED);
 	return ret;
 }
 
@@ -532,51 +606,9 @@ int __mv_guest_resume(struct mv_guest *g, struct netlink_ext_ack *extack)
 	}
 	g->state = MV_GUEST_RUNNING;
 	g->pause_reason = MV_PAUSE_NONE;
-	WRITE_ONCE(g->pause_req, false);
-	wake_up_all(&g->wq);
+	WRITE_ONCE(g->vcpu.pause_req, false);
+	wake_up_all(&g->vcpu.wq);
 	return 0;
-}
-
-void mv_guest_host_pause(struct mv_guest *g, u32 reason, u32 cpu)
-{
-	/*
-	 * As in mv_guest_stopped(), no g->lock here. A user pause under the
-	 * lock waits for the thread to park, and then finds it PAUSED.
-	 */
-	WRITE_ONCE(g->pause_reason, reason);
-	WRITE_ONCE(g->pause_cpu, cpu);
-	WRITE_ONCE(g->pause_req, true);
-	/* Reason before state: pairs with smp_rmb() in put_guest(). */
-	smp_wmb();
-	if (cmpxchg(&g->state, MV_GUEST_RUNNING, MV_GUEST_PAUSED) ==
-	    MV_GUEST_RUNNING) {
-		pr_info("guest %s paused: CPU %u cannot run it (%s)\n", g->name,
-			cpu, reason == MV_PAUSE_VMX_OFF ?
-			"VMX was turned off and this kernel lets only KVM turn it on" :
-			reason == MV_PAUSE_VMX_FOREIGN ?
-			"another hypervisor holds VMX" :
-			"entering VMX root or loading the VMCS failed");
-		mv_nl_event(g, MV_EVENT_PAUSED);
-	}
-	wake_up_all(&g->wq);
-}
-
-void mv_guest_stopped(struct mv_guest *g, u32 reason, u64 info, u64 rip)
-{
-	/*
-	 * The thread cannot take g->lock here: delete holds it while it
-	 * waits in kthread_stop(). State is published with WRITE_ONCE and
-	 * readers that need consistency take the lock.
-	 */
-	g->stop_reason = reason;
-	g->stop_info = info;
-	g->stop_rip = rip;
-	/* Reason before state: pairs with smp_rmb() in put_guest(). */
-	smp_wmb();
-	WRITE_ONCE(g->state, MV_GUEST_STOPPED);
-	wake_up_all(&g->wq);
-	mv_nl_event(g, reason == MV_STOP_EXIT || reason == MV_STOP_HALT ?
-		    MV_EVENT_STOPPED : MV_EVENT_CRASHED);
 }
 
 int mv_guest_set_entry(struct mv_guest *g, u64 rip)
@@ -589,7 +621,7 @@ int mv_guest_set_entry(struct mv_guest *g, u64 rip)
 	else if (rip < MV_GPA_LOAD_MIN || rip >= g->mem.size)
 		ret = -EINVAL;
 	else {
-		g->entry = rip;
+		g->vcpu.entry = rip;
 		g->entry_set = true;
 	}
 	mutex_unlock(&g->lock);

@@ -16,9 +16,9 @@
 #include <linux/migvisor.h>
 
 #include "../common/policy.h"
+#include "baseline.h"
 #include "console.h"
 #include "memory.h"
-#include "cpuid/audit.h"
 #include "migrate/dirty.h"
 #include "vmx/vcpu.h"
 
@@ -35,14 +35,10 @@ struct mv_guest {
 	/* written under @lock, but for the vCPU thread's host pause and stop */
 	enum mv_guest_state state;
 	struct mv_mem mem;
-	u64 entry;
-	bool entry_set;
+	bool entry_set;			/* vcpu.entry was set */
 	bool vmx_held;			/* holds a mv_vmx_get() reference */
+	/* Its thread, and the pause and call protocol: vmx/vcpu.h */
 	struct mv_vcpu vcpu;
-	struct task_struct *thread;
-	wait_queue_head_t wq;		/* pause/resume/stop handshakes */
-	bool pause_req;			/* asked to pause; read by the thread */
-	bool paused;			/* the thread is parked */
 	u32 pause_reason;		/* enum mv_pause_reason, while paused */
 	u32 pause_cpu;			/* the CPU a host pause found unusable */
 	u32 stop_reason;
@@ -50,14 +46,11 @@ struct mv_guest {
 	u64 stop_rip;
 	struct mv_console con;
 	struct mv_baseline *baseline;	/* held; NULL: the host's offer */
+	struct mv_baseline_use bl_use;	/* on its users while listed */
 	struct mv_policy policy;	/* what CPUID answers; fixed */
-	u64 violations[MV_F_COUNT];	/* hidden-feature uses, by feature */
-	u64 xcr0_reserved_violations;	/* XSETBV with bits no feature names */
-	struct mv_cpuid_audit audit;	/* CPUID queries: cpuid/audit.h */
 	struct mv_dirty dirty;		/* under @lock; EPT side: vCPU thread */
 	bool session;			/* a snapshot or restore session is open */
 	bool snap_paused;		/* paused by a snapshot session: only it resumes */
-	u64 dirty_limit;		/* pages/s it may dirty (auto-converge), 0: any */
 	bool restored;			/* starts from a restored vCPU state */
 };
 
@@ -76,22 +69,21 @@ bool mv_name_ok(const char *n);
 int mv_guest_params_ok(const char *name, u64 mem, struct netlink_ext_ack *extack);
 
 /*
- * A new, registered guest, held. With @session it is born attached to a
- * session (as mv_sess_attach() does), for MV_IOC_RESTORE_NEW.
- */
-/*
- * Maintenance mode: while it is on, mv_guest_create() refuses every new
+ * Maintenance mode: while it is on, mv_guest_new() refuses every new
  * guest, restores included. Returns the previous setting.
  */
 bool mv_guests_set_maintenance(bool on);
 bool mv_guests_maintenance(void);
 
-/* @khz: the guest's TSC rate; 0 for this host's (a restore sets it) */
-struct mv_guest *mv_guest_create(const char *name, u64 mem,
-				 struct mv_baseline *bl,
-				 const struct mv_policy *policy, u32 khz,
-				 bool session, struct netlink_ext_ack *extack);
-int mv_guests_using(const struct mv_baseline *bl, char *buf, size_t len);
+/*
+ * A new guest, registered and held, with the baseline named @bl_name
+ * (NULL: the default, else the host's offer), which this host must
+ * satisfy. Its TSC runs at the baseline's rate; a restore (@session) sets
+ * its stream's. With @session it is born attached to a session (as
+ * mv_sess_attach() does), for MV_IOC_RESTORE_NEW.
+ */
+struct mv_guest *mv_guest_new(const char *name, u64 mem, const char *bl_name,
+			      bool session, struct netlink_ext_ack *extack);
 int mv_guest_delete(const char *name, struct netlink_ext_ack *extack);
 int mv_guest_start(struct mv_guest *g, struct netlink_ext_ack *extack);
 int mv_guest_pause(struct mv_guest *g, struct netlink_ext_ack *extack);
@@ -112,14 +104,6 @@ int mv_guest_set_entry(struct mv_guest *g, u64 rip);
 int mv_guest_load(struct mv_guest *g, u64 gpa, const void __user *src,
 		  size_t len);
 
-/*
- * Called by the vCPU thread when its CPU cannot run guests now (VMX off
- * and not ours to turn on): the guest pauses, with the reason, until a
- * resume tries again.
- */
-void mv_guest_host_pause(struct mv_guest *g, u32 reason, u32 cpu);
-/* Called by the vCPU thread when the guest stops for good. */
-void mv_guest_stopped(struct mv_guest *g, u32 reason, u64 info, u64 rip);
 /*
  * For dumps: the first guest created after the one with id @after, held,
  * or NULL; @gen gets the registry's generation (it changes with the list).

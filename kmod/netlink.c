@@ -15,6 +15,7 @@
 #include "compat.h"
 #include "baseline.h"
 #include "guest.h"
+#include "events.h"
 #include "netlink.h"
 #include "cpuid/host.h"
 #include "cpuid/offer.h"
@@ -50,38 +51,6 @@ struct genl_family *mv_nl_family(void)
 	return &mv_genl_family;
 }
 
-/*
- * Formatted extack messages. Linux 6.1 has no NL_SET_ERR_MSG_FMT, and
- * where it exists it keeps 80 bytes, less than a list of missing features
- * takes: the message must outlive the handler until the core copies it
- * into the ack. A ring of buffers does that. Between a handler's return
- * and its ack only the handlers of other senders can run (genl_mutex
- * serialises handlers, and one sender's requests are acked in order), and
- * a character-device caller copies its message at once; so a slot is
- * reused only after MV_ERRMSG_SLOTS later failures, which would take that
- * many senders failing at the same moment.
- */
-#define MV_ERRMSG_SLOTS		64
-#define MV_ERRMSG_LEN		512
-static char mv_errmsg[MV_ERRMSG_SLOTS][MV_ERRMSG_LEN];
-static atomic_t mv_errmsg_next = ATOMIC_INIT(0);
-
-void mv_nl_errmsg(struct netlink_ext_ack *extack, const char *fmt, ...)
-{
-	unsigned int slot;
-	va_list ap;
-	char *buf;
-
-	if (!extack)
-		return;
-	slot = (unsigned int)atomic_inc_return(&mv_errmsg_next) % MV_ERRMSG_SLOTS;
-	buf = mv_errmsg[slot];
-	va_start(ap, fmt);
-	vscnprintf(buf, MV_ERRMSG_LEN, fmt, ap);
-	va_end(ap);
-	extack->_msg = buf;
-}
-
 /* HOST_GET takes no attributes: strict parsing rejects any it is given. */
 static const struct nla_policy mv_host_get_policy[MV_A_MAX + 1] = {};
 
@@ -113,7 +82,6 @@ static const struct nla_policy mv_guest_console_policy[MV_A_MAX + 1] = {
 			      .len = MV_GUEST_NAME_MAX - 1 },
 	[MV_A_GUEST_CONSOLE_OFFSET] = { .type = NLA_U64 },
 };
-
 
 bool mv_nl_version_ok(struct genl_info *info)
 {
@@ -378,12 +346,12 @@ static int put_guest(struct sk_buff *skb, struct mv_guest *g, bool audit)
 	u64 rsv;
 	int i;
 
-	/* State before reason: pairs with smp_wmb() in mv_guest_stopped(). */
+	/* State before reason: pairs with smp_wmb() in vcpu_stopped() (guest.c). */
 	smp_rmb();
 	if (nla_put_string(skb, MV_A_GUEST_NAME, g->name) ||
 	    nla_put_u64_64bit(skb, MV_A_GUEST_MEMORY, g->mem.size, MV_A_PAD) ||
 	    nla_put_u32(skb, MV_A_GUEST_STATE, state) ||
-	    nla_put_u64_64bit(skb, MV_A_GUEST_ENTRY, g->entry, MV_A_PAD) ||
+	    nla_put_u64_64bit(skb, MV_A_GUEST_ENTRY, g->vcpu.entry, MV_A_PAD) ||
 	    nla_put_u64_64bit(skb, MV_A_GUEST_CONSOLE_SIZE,
 			      mv_console_total(&g->con), MV_A_PAD) ||
 	    nla_put_u32(skb, MV_A_GUEST_VCPU_CPU, g->vcpu.last_cpu) ||
@@ -408,7 +376,7 @@ static int put_guest(struct sk_buff *skb, struct mv_guest *g, bool audit)
 			      mv_policy_hash(&g->policy), MV_A_PAD))
 		return -EMSGSIZE;
 	for (i = 0; i < MV_F_COUNT; i++) {
-		u64 n = READ_ONCE(g->violations[i]);
+		u64 n = READ_ONCE(g->vcpu.violations[i]);
 
 		if (!n)
 			continue;
@@ -422,7 +390,7 @@ static int put_guest(struct sk_buff *skb, struct mv_guest *g, bool audit)
 		nla_nest_end(skb, nest);
 	}
 	/* Not a feature: XSETBV with bits no shown or hidden feature names */
-	rsv = READ_ONCE(g->xcr0_reserved_violations);
+	rsv = READ_ONCE(g->vcpu.xcr0_reserved_violations);
 	if (rsv) {
 		nest = nla_nest_start(skb, MV_A_GUEST_VIOLATION);
 		if (!nest ||
@@ -443,7 +411,7 @@ static int put_guest(struct sk_buff *skb, struct mv_guest *g, bool audit)
 			return -EMSGSIZE;
 		nla_nest_end(skb, nest);
 	}
-	return audit ? put_audit(skb, &g->audit) : 0;
+	return audit ? put_audit(skb, &g->vcpu.audit) : 0;
 }
 
 static int reply_guest(struct genl_info *info, struct mv_guest *g, u8 cmd)
@@ -492,9 +460,8 @@ static int mv_nl_guest_new(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	bla = info->attrs[MV_A_GUEST_BASELINE];
-	g = mv_baseline_guest_new(nla_data(name), mem,
-				  bla ? nla_data(bla) : NULL, false,
-				  info->extack);
+	g = mv_guest_new(nla_data(name), mem, bla ? nla_data(bla) : NULL,
+			 false, info->extack);
 	if (IS_ERR(g)) {
 		if (PTR_ERR(g) == -EEXIST)
 			NL_SET_ERR_MSG_ATTR(info->extack, name,
@@ -645,12 +612,17 @@ static int fill_guest_event(struct sk_buff *msg, const void *arg)
 	       put_guest(msg, e->g, false);
 }
 
-void mv_nl_event(struct mv_guest *g, u32 event)
+static int guest_event(struct notifier_block *nb, unsigned long event, void *g)
 {
 	struct guest_event e = { .g = g, .event = event };
 
 	multicast(MV_CMD_GUEST_EVENT, fill_guest_event, &e);
+	return NOTIFY_OK;
 }
+
+static struct notifier_block mv_nl_events = {
+	.notifier_call = guest_event,
+};
 
 static int mv_nl_unknown_cmd(struct sk_buff *skb, struct genl_info *info)
 {
@@ -778,15 +750,24 @@ int mv_genl_init(void)
 	mv_genl_family.n_ops = MV_CMD_ANSWERED_MAX;
 
 	ret = genl_register_family(&mv_genl_family);
-	if (ret) {
-		kfree(mv_genl_ops);
-		mv_genl_ops = NULL;
-	}
+	if (ret)
+		goto err_ops;
+	ret = mv_events_subscribe(&mv_nl_events);
+	if (ret)
+		goto err_family;
+	return 0;
+
+err_family:
+	genl_unregister_family(&mv_genl_family);
+err_ops:
+	kfree(mv_genl_ops);
+	mv_genl_ops = NULL;
 	return ret;
 }
 
 void mv_genl_uninit(void)
 {
+	mv_events_unsubscribe(&mv_nl_events);
 	genl_unregister_family(&mv_genl_family);
 	kfree(mv_genl_ops);
 }

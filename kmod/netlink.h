@@ -10,15 +10,11 @@
 struct mv_guest;
 
 int mv_genl_init(void);
-/* Multicast a guest event to MV_MCGRP_EVENTS listeners; may sleep. */
-void mv_nl_event(struct mv_guest *g, u32 event);
 void mv_genl_uninit(void);
 
 /* For the command files (nl_*.c) */
 struct genl_family *mv_nl_family(void);
 bool mv_nl_version_ok(struct genl_info *info);
-__printf(2, 3)
-void mv_nl_errmsg(struct netlink_ext_ack *extack, const char *fmt, ...);
 
 /*
  * A required attribute. When it is missing, the ack carries its number

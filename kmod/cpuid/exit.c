@@ -7,8 +7,6 @@
 #include <linux/kernel.h>
 #include <asm/vmx.h>
 
-#include "../guest.h"
-#include "../vmx/exit.h"
 #include "../vmx/vcpu.h"
 #include "../vmx/vmx_ops.h"
 #include "audit.h"
@@ -23,8 +21,8 @@ void mv_exit_cpuid(struct mv_vcpu *v, struct mv_exit *e)
 	};
 	u32 r[4];
 
-	mv_audit_cpuid(&v->guest->audit, v->regs.rax, v->regs.rcx);
-	mv_policy_cpuid(&v->guest->policy, v->regs.rax, v->regs.rcx, &dyn, r);
+	mv_audit_cpuid(&v->audit, v->regs.rax, v->regs.rcx);
+	mv_policy_cpuid(v->policy, v->regs.rax, v->regs.rcx, &dyn, r);
 	v->regs.rax = r[0];
 	v->regs.rbx = r[1];
 	v->regs.rcx = r[2];

@@ -12,7 +12,7 @@
 
 size_t mv_audit_rec_fill(struct mv_guest *g, void *buf)
 {
-	const struct mv_cpuid_audit *a = &g->audit;
+	const struct mv_cpuid_audit *a = &g->vcpu.audit;
 	struct mv_rec_audit *h = buf;
 	struct mv_rec_audit_query *q = (void *)(h + 1);
 	struct mv_rec_audit_feature *f;
@@ -22,7 +22,7 @@ size_t mv_audit_rec_fill(struct mv_guest *g, void *buf)
 	memset(h, 0, sizeof(*h));
 	h->queries = mv_audit_used(a);
 	h->unrecorded = a->unrecorded;
-	h->xcr0_reserved = g->xcr0_reserved_violations;
+	h->xcr0_reserved = g->vcpu.xcr0_reserved_violations;
 	for (i = 0; i < h->queries; i++) {
 		q[i].leaf = a->q[i].leaf;
 		q[i].subleaf = a->q[i].subleaf;
@@ -30,13 +30,13 @@ size_t mv_audit_rec_fill(struct mv_guest *g, void *buf)
 	}
 	f = (void *)(q + h->queries);
 	for (i = 0; i < MV_F_COUNT; i++) {
-		if (!g->violations[i])
+		if (!g->vcpu.violations[i])
 			continue;
 		f->leaf = mv_cpuid_features[i].leaf;
 		f->subleaf = mv_cpuid_features[i].subleaf;
 		f->reg = mv_cpuid_features[i].reg;
 		f->bit = mv_cpuid_features[i].bit;
-		f->count = g->violations[i];
+		f->count = g->vcpu.violations[i];
 		f++;
 		h->features++;
 	}
@@ -48,7 +48,7 @@ void mv_audit_rec_apply(struct mv_guest *g, const void *payload)
 	const struct mv_rec_audit *h = payload;
 	const struct mv_rec_audit_query *q = (const void *)(h + 1);
 	const struct mv_rec_audit_feature *f = (const void *)(q + h->queries);
-	struct mv_cpuid_audit *a = &g->audit;
+	struct mv_cpuid_audit *a = &g->vcpu.audit;
 	u32 i;
 
 	lockdep_assert_held(&g->lock);
@@ -58,9 +58,9 @@ void mv_audit_rec_apply(struct mv_guest *g, const void *payload)
 		a->q[i].count = q[i].count;
 	}
 	WRITE_ONCE(a->unrecorded, h->unrecorded);
-	WRITE_ONCE(g->xcr0_reserved_violations, h->xcr0_reserved);
+	WRITE_ONCE(g->vcpu.xcr0_reserved_violations, h->xcr0_reserved);
 	for (i = 0; i < h->features; i++)
-		WRITE_ONCE(g->violations[mv_feature_at(f[i].leaf, f[i].subleaf,
+		WRITE_ONCE(g->vcpu.violations[mv_feature_at(f[i].leaf, f[i].subleaf,
 						       f[i].reg, f[i].bit)],
 			   f[i].count);
 	/* Pairs with mv_audit_used(): entries before their count */

@@ -263,13 +263,13 @@ static int do_vcpu(struct mv_restore *r)
 		if (ret)
 			return ret;
 	}
-	if (mv_state_check(r->g, (const void *)r->rec, r->rec + sizeof(*v), &why))
+	if (mv_state_check(&r->g->vcpu, (const void *)r->rec, r->rec + sizeof(*v), &why))
 		return bad(r, -EINVAL, "vCPU state refused: %s", why);
 	v = kmemdup(r->rec, sizeof(*v), GFP_KERNEL_ACCOUNT);
 	if (!v)
 		return bad(r, -ENOMEM, "out of memory");
 	mutex_lock(&r->g->lock);
-	mv_state_apply(r->g, v, r->rec + sizeof(*v));
+	mv_state_apply(&r->g->vcpu, v, r->rec + sizeof(*v));
 	mutex_unlock(&r->g->lock);
 	r->seen |= SEEN_VCPU;
 	return 0;
@@ -559,7 +559,7 @@ int mv_restore_new(const char *name, u64 mem, const char *baseline,
 		NL_SET_ERR_MSG(extack, "out of memory for the restore buffer");
 		return -ENOMEM;
 	}
-	g = mv_baseline_guest_new(name, mem, baseline, true, extack);
+	g = mv_guest_new(name, mem, baseline, true, extack);
 	if (IS_ERR(g)) {
 		if (PTR_ERR(g) == -EEXIST)
 			NL_SET_ERR_MSG(extack, "a guest with this name exists");

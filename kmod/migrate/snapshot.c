@@ -23,7 +23,7 @@
 
 #include "../baseline.h"
 #include "../guest.h"
-#include "../netlink.h"
+#include "../events.h"
 #include "audit.h"
 #include "record.h"
 #include "session.h"
@@ -286,7 +286,7 @@ static long snap_round(struct mv_snap *s, struct mv_snap_round __user *uarg,
 	if (!s->started) {
 		/* A paused guest cannot write: no tracking for a one-pass save. */
 		if (!finish) {
-			ret = mv_dirty_start(g, s->force_wp);
+			ret = mv_dirty_start(&g->vcpu, s->force_wp);
 			if (ret) {
 				mutex_unlock(&g->lock);
 				return fail(s, ret, "cannot start dirty tracking");
@@ -295,10 +295,12 @@ static long snap_round(struct mv_snap *s, struct mv_snap_round __user *uarg,
 		bitmap_fill(s->send, g->mem.npages);
 		s->started = true;
 	} else {
-		ret = mv_dirty_harvest(g, s->send, &total);
+		ret = mv_dirty_harvest(&g->vcpu, s->send, &total);
 	}
 	if (!ret && finish) {
-		ret = mv_state_capture(g, s->vcpu, s->xsave);
+		/* Parked: only a paused guest has a state to capture. */
+		ret = g->state != MV_GUEST_PAUSED ? -EBUSY :
+		      mv_state_capture(&g->vcpu, s->vcpu, s->xsave);
 		s->captured_ns = ktime_get_ns();
 		s->audit_len = mv_audit_rec_fill(g, s->audit);
 	}
@@ -317,7 +319,7 @@ static long snap_round(struct mv_snap *s, struct mv_snap_round __user *uarg,
 	if (copy_to_user(uarg, &r, sizeof(r)))
 		return -EFAULT;
 	if (finish)
-		mv_nl_event(g, MV_EVENT_PAUSED);
+		mv_event_guest(g, MV_EVENT_PAUSED);
 	return 0;
 }
 
@@ -339,8 +341,8 @@ static long snap_throttle(struct mv_snap *s, void __user *uarg)
 	if ((t.flags & MV_THROTTLE_SET) && s->final)
 		return fail(s, -EINVAL, "the guest is paused for the last round: nothing to throttle");
 	if (t.flags & MV_THROTTLE_SET)
-		WRITE_ONCE(g->dirty_limit, t.dirty_limit);
-	t.dirty_limit = READ_ONCE(g->dirty_limit);
+		WRITE_ONCE(g->dirty.limit, t.dirty_limit);
+	t.dirty_limit = READ_ONCE(g->dirty.limit);
 	t.dirty_total = READ_ONCE(g->dirty.total);
 	t.throttled_ns = READ_ONCE(g->vcpu.throttled_ns);
 	return copy_to_user(uarg, &t, sizeof(t)) ? -EFAULT : 0;
@@ -424,8 +426,8 @@ static int snap_release(struct inode *inode, struct file *file)
 	bool resumed = false;
 
 	mutex_lock(&g->lock);
-	mv_dirty_stop(g);
-	WRITE_ONCE(g->dirty_limit, 0);
+	mv_dirty_stop(&g->vcpu);
+	WRITE_ONCE(g->dirty.limit, 0);
 	/*
 	 * Never resume a guest that another host may be running now: after
 	 * the hand-over of END. Before it, END cannot have reached anyone.
@@ -435,7 +437,7 @@ static int snap_release(struct inode *inode, struct file *file)
 	g->snap_paused = false;
 	mutex_unlock(&g->lock);
 	if (resumed)
-		mv_nl_event(g, MV_EVENT_RESUMED);
+		mv_event_guest(g, MV_EVENT_RESUMED);
 	mv_sess_detach(g);
 	snap_free(s);
 	return 0;

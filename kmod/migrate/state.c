@@ -20,12 +20,12 @@
 
 #include <linux/migvisor.h>
 
-#include "../guest.h"
-#include "../vmx/exit.h"
+#include "../vmx/exit_cr.h"
+#include "../vmx/exit_msr.h"
+#include "../vmx/vcpu.h"
 #include "../vmx/tsc.h"
 #include "../vmx/vmx_ops.h"
 #include "state.h"
-
 
 #define SAR_TYPE(ar)		((ar) & 0xf)
 #define SAR_S			BIT(4)
@@ -102,20 +102,17 @@ static int capture_on_vcpu(struct mv_vcpu *v, void *arg)
 	return 0;
 }
 
-int mv_state_capture(struct mv_guest *g, struct mv_rec_vcpu *r, void *xsave)
+int mv_state_capture(struct mv_vcpu *v, struct mv_rec_vcpu *r, void *xsave)
 {
 	int ret;
 
-	lockdep_assert_held(&g->lock);
-	if (g->state != MV_GUEST_PAUSED)
-		return -EBUSY;
 	memset(r, 0, sizeof(*r));
-	ret = mv_guest_call(g, capture_on_vcpu, r, false);
+	ret = mv_vcpu_call(v, capture_on_vcpu, r, false);
 	if (ret)
 		return ret;
 	/* Parked: the image is the one the last exit saved. */
-	r->xsave_size = mv_state_xsave_size(&g->policy);
-	memcpy(xsave, g->vcpu.fpu, r->xsave_size);
+	r->xsave_size = mv_state_xsave_size(v->policy);
+	memcpy(xsave, v->fpu, r->xsave_size);
 	return 0;
 }
 
@@ -138,11 +135,11 @@ static u32 mxcsr_mask(void)
 	return mask;
 }
 
-static const char *check_xsave(struct mv_guest *g, const void *xsave)
+static const char *check_xsave(struct mv_vcpu *v, const void *xsave)
 {
 	const struct fxregs_state *fx = xsave;
 	const u64 *hdr = xsave + 512;
-	u64 xcr0 = g->policy.xcr0;
+	u64 xcr0 = v->policy->xcr0;
 
 	if (fx->mxcsr & ~mxcsr_mask())
 		return "MXCSR has reserved bits set";
@@ -213,10 +210,10 @@ static const char *check_seg(unsigned int i, const struct mv_rec_seg *s)
 	return NULL;
 }
 
-static const char *check(struct mv_guest *g, const struct mv_rec_vcpu *r,
+static const char *check(struct mv_vcpu *v, const struct mv_rec_vcpu *r,
 			 const void *xsave)
 {
-	const struct mv_policy *p = &g->policy;
+	const struct mv_policy *p = v->policy;
 	u8 phys = p->phys_bits ? p->phys_bits : 36;
 	const struct mv_rec_seg *cs = &r->seg[MV_SEG_CS];
 	unsigned int i;
@@ -237,7 +234,7 @@ static const char *check(struct mv_guest *g, const struct mv_rec_vcpu *r,
 		return "IA32_MTRR_DEF_TYPE has reserved bits or a reserved type";
 	if (!mv_cr0_valid(r->cr0))
 		return "CR0 is not a valid 64-bit mode value";
-	if (!mv_cr4_valid(&g->vcpu, r->cr4))
+	if (!mv_cr4_valid(v, r->cr4))
 		return "CR4 has bits the baseline or long mode forbid";
 	if ((r->cr3 >> phys) || (r->cr3 >> boot_cpu_data.x86_phys_bits))
 		return "CR3 is beyond the physical address width";
@@ -281,7 +278,7 @@ static const char *check(struct mv_guest *g, const struct mv_rec_vcpu *r,
 	if ((r->msr_sfmask >> 32) || (r->msr_tsc_aux >> 32) ||
 	    (r->msr_sysenter_cs >> 32))
 		return "an MSR has bits set above bit 31";
-	if (r->msr_tsc_aux && !g->vcpu.tsc_aux_owned)
+	if (r->msr_tsc_aux && !v->tsc_aux_owned)
 		return "TSC_AUX is set but the baseline hides rdtscp and rdpid";
 	/*
 	 * 27.3.1.5: blocking by STI needs IF; not by STI and MOV SS at once;
@@ -305,23 +302,21 @@ static const char *check(struct mv_guest *g, const struct mv_rec_vcpu *r,
 	    !!(r->pending_dbg & BIT(14)) != !!(r->rflags & X86_EFLAGS_TF))
 		return "pending debug exceptions BS disagrees with RFLAGS.TF under blocking";
 	/* CONFIG fixed the rate (restore.c), or this record does now. */
-	if (r->tsc_khz != g->vcpu.tsc_khz)
+	if (r->tsc_khz != v->tsc_khz)
 		return "its TSC rate is not the one CONFIG gave";
-	return check_xsave(g, xsave);
+	return check_xsave(v, xsave);
 }
 
-int mv_state_check(struct mv_guest *g, const struct mv_rec_vcpu *r,
+int mv_state_check(struct mv_vcpu *v, const struct mv_rec_vcpu *r,
 		   const void *xsave, const char **why)
 {
-	*why = check(g, r, xsave);
+	*why = check(v, r, xsave);
 	return *why ? -EINVAL : 0;
 }
 
-void mv_state_apply(struct mv_guest *g, struct mv_rec_vcpu *r,
+void mv_state_apply(struct mv_vcpu *v, struct mv_rec_vcpu *r,
 		    const void *xsave)
 {
-	struct mv_vcpu *v = &g->vcpu;
-
 	memcpy(&v->regs, r->gpr, sizeof(r->gpr));
 	v->cr2 = r->cr2;
 	v->cr8 = r->cr8;

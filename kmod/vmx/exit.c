@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VM exits. Every exit reason has a defined outcome: emulated, reflected
+ * VM exits, dispatched by reason to the handlers of each kind (exit_*.c,
+ * cpuid/exit.c, migrate/dirty.c). Every exit reason has a defined outcome: emulated, reflected
  * into the guest as an exception, or the guest is stopped with a reason.
  * Nothing a guest does reaches the host except through these handlers.
  * All of this runs with interrupts disabled and the VMCS current.
@@ -13,70 +14,16 @@
 #include <asm/vmx.h>
 
 #include "../compat.h"
-#include "exit_int.h"
-#include "vmx_ops.h"
 #include "../cpuid/exit.h"
 #include "../migrate/dirty.h"
+#include "exit.h"
+#include "exit_cr.h"
+#include "exit_hc.h"
+#include "exit_int.h"
+#include "exit_msr.h"
+#include "vmx_ops.h"
 
 #define MV_EXIT_REASON_GETSEC	11	/* not in 6.1's asm/vmx.h */
-#define INTR_TYPE_HW_EXC	(3 << 8)
-#define INTR_TYPE_NMI		(2 << 8)
-#define INTR_DELIVER_CODE	BIT(11)
-#define INTR_VALID		BIT(31)
-
-void mv_exit_read(struct mv_vcpu *v, struct mv_exit *e)
-{
-	e->reason = mv_vmread(VM_EXIT_REASON);
-	e->qual = mv_vmread(EXIT_QUALIFICATION);
-	e->intr_info = mv_vmread(VM_EXIT_INTR_INFO);
-	e->vectoring = mv_vmread(IDT_VECTORING_INFO_FIELD);
-	if (e->vectoring & VECTORING_INFO_DELIVER_CODE_MASK)
-		e->vectoring_err = mv_vmread(IDT_VECTORING_ERROR_CODE);
-	e->insn_len = mv_vmread(VM_EXIT_INSTRUCTION_LEN);
-	e->rip = mv_vmread(GUEST_RIP);
-	if ((u16)e->reason == EXIT_REASON_EPT_VIOLATION ||
-	    (u16)e->reason == EXIT_REASON_EPT_MISCONFIG)
-		e->gpa = mv_vmread(GUEST_PHYSICAL_ADDRESS);
-}
-
-void mv_exit_skip(struct mv_exit *e)
-{
-	mv_vmwrite(GUEST_RIP, e->rip + e->insn_len);
-	/* Clear STI/MOV-SS blocking, as executing the instruction would. */
-	mv_vmwrite(GUEST_INTERRUPTIBILITY_INFO,
-		   mv_vmread(GUEST_INTERRUPTIBILITY_INFO) & ~3ul);
-}
-
-void mv_inject(unsigned int vector, bool has_code, u32 code)
-{
-	u32 info = vector | INTR_TYPE_HW_EXC | INTR_VALID;
-
-	if (has_code) {
-		info |= INTR_DELIVER_CODE;
-		mv_vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, code);
-	}
-	mv_vmwrite(VM_ENTRY_INTR_INFO_FIELD, info);
-}
-
-static u64 *gpr(struct mv_vcpu *v, unsigned int n)
-{
-	/* SDM encoding: RAX RCX RDX RBX RSP RBP RSI RDI R8..R15 */
-	return &((u64 *)&v->regs)[n & 15];
-}
-
-/* RSP lives in the VMCS, not in regs. */
-u64 mv_get_gpr(struct mv_vcpu *v, unsigned int n)
-{
-	return (n & 15) == 4 ? mv_vmread(GUEST_RSP) : *gpr(v, n);
-}
-
-void mv_set_gpr(struct mv_vcpu *v, unsigned int n, u64 val)
-{
-	if ((n & 15) == 4)
-		mv_vmwrite(GUEST_RSP, val);
-	else
-		*gpr(v, n) = val;
-}
 
 /* RDRAND/RDSEED exit only when the policy hides them (vcpu.c). */
 static void exit_rdrand(struct mv_vcpu *v, struct mv_exit *e)

@@ -10,6 +10,7 @@
 
 #include "../compat.h"
 #include "capabilities.h"
+#include "exit_cr.h"
 #include "exit_int.h"
 #include "vmx_ops.h"
 
@@ -193,18 +194,18 @@ static void xcr0_violations(struct mv_vcpu *v, u64 bad)
 		bad &= ~xcr0_features[i].bits;
 	}
 	if (bad)
-		WRITE_ONCE(v->guest->xcr0_reserved_violations,
-			   v->guest->xcr0_reserved_violations + 1);
+		WRITE_ONCE(v->xcr0_reserved_violations,
+			   v->xcr0_reserved_violations + 1);
 }
 
 void mv_exit_xsetbv(struct mv_vcpu *v, struct mv_exit *e)
 {
 	u64 val = (v->regs.rdx << 32) | (u32)v->regs.rax;
-	u64 bad = val & ~v->guest->policy.xcr0;
+	u64 bad = val & ~v->policy->xcr0;
 
 	if (bad)
 		xcr0_violations(v, bad);
-	if (v->regs.rcx || !mv_xcr0_valid(&v->guest->policy, val)) {
+	if (v->regs.rcx || !mv_xcr0_valid(v->policy, val)) {
 		mv_inject_gp();
 		return;
 	}

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Control and debug registers, XSETBV: the exits, and the rules the restore path shares (migrate/state.c). */
+/*
+ * Control and debug registers, XSETBV: the exits, and the rules the
+ * restore path shares (migrate/state.c).
+ */
 #ifndef _MV_EXIT_CR_H
 #define _MV_EXIT_CR_H
 

@@ -6,11 +6,14 @@
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 
+#include "../console.h"
+#include "../memory.h"
+#include "exit_hc.h"
 #include "exit_int.h"
 
 static void console_bytes(struct mv_vcpu *v, const u8 *p, size_t n)
 {
-	mv_console_write(&v->guest->con, p, n);
+	mv_console_write(v->con, p, n);
 }
 
 static void hc_console(struct mv_vcpu *v)
@@ -18,7 +21,7 @@ static void hc_console(struct mv_vcpu *v)
 	u64 gpa = v->regs.rdi, len = v->regs.rsi, done = 0;
 	u8 buf[256];
 
-	if (!mv_mem_range_ok(&v->guest->mem, gpa, len)) {
+	if (!mv_mem_range_ok(v->mem, gpa, len)) {
 		v->regs.rax = -EFAULT;
 		return;
 	}
@@ -27,13 +30,13 @@ static void hc_console(struct mv_vcpu *v)
 	 * MV_CONSOLE_SIZE bytes, and count the rest as written.
 	 */
 	if (len > MV_CONSOLE_SIZE) {
-		mv_console_skip(&v->guest->con, len - MV_CONSOLE_SIZE);
+		mv_console_skip(v->con, len - MV_CONSOLE_SIZE);
 		done = len - MV_CONSOLE_SIZE;
 	}
 	while (done < len) {
 		size_t n = min_t(u64, sizeof(buf), len - done);
 
-		mv_mem_read(&v->guest->mem, gpa + done, buf, n, false);
+		mv_mem_read(v->mem, gpa + done, buf, n, false);
 		console_bytes(v, buf, n);
 		done += n;
 	}

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the exit handlers (exit*.c) share: advancing past the instruction,
- * injecting a fault, the guest's registers, and the policy test. Only the
- * exit handlers include this; the rest of the module sees exit.h.
+ * What the exit handlers (exit_*.c, cpuid/exit.c) share: advancing past
+ * the instruction, injecting a fault, the guest's registers, and the
+ * policy test. Only the exit handlers include this.
  */
 #ifndef _MV_EXIT_INT_H
 #define _MV_EXIT_INT_H
@@ -10,9 +10,12 @@
 #include <linux/types.h>
 #include <asm/trapnr.h>
 
-#include "../guest.h"
-#include "exit.h"
 #include "vcpu.h"
+
+#define INTR_TYPE_HW_EXC	(3 << 8)
+#define INTR_TYPE_NMI		(2 << 8)
+#define INTR_DELIVER_CODE	BIT(11)
+#define INTR_VALID		BIT(31)
 
 void mv_exit_skip(struct mv_exit *e);
 void mv_inject(unsigned int vector, bool has_code, u32 code);
@@ -31,22 +34,13 @@ static inline void mv_inject_ud(void)
 
 static inline bool mv_shown(struct mv_vcpu *v, unsigned int f)
 {
-	return mv_policy_has(&v->guest->policy, f);
+	return mv_policy_has(v->policy, f);
 }
 
 /* The guest used a feature its baseline hides; it gets the fault. */
 static inline void mv_violation(struct mv_vcpu *v, unsigned int f)
 {
-	WRITE_ONCE(v->guest->violations[f], v->guest->violations[f] + 1);
+	WRITE_ONCE(v->violations[f], v->violations[f] + 1);
 }
-
-/* The handlers, one file per kind of exit */
-void mv_exit_vmcall(struct mv_vcpu *v, struct mv_exit *e);
-void mv_exit_io(struct mv_vcpu *v, struct mv_exit *e);
-void mv_exit_rdmsr(struct mv_vcpu *v, struct mv_exit *e);
-void mv_exit_wrmsr(struct mv_vcpu *v, struct mv_exit *e);
-void mv_exit_cr(struct mv_vcpu *v, struct mv_exit *e);
-void mv_exit_dr(struct mv_vcpu *v, struct mv_exit *e);
-void mv_exit_xsetbv(struct mv_vcpu *v, struct mv_exit *e);
 
 #endif

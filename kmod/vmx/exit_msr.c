@@ -14,6 +14,7 @@
 #include <asm/vmx.h>
 
 #include "../compat.h"
+#include "exit_msr.h"
 #include "exit_int.h"
 #include "tsc.h"
 #include "vmx_ops.h"

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* RDMSR and WRMSR: the exits, and the rules the restore path shares (migrate/state.c). */
+/*
+ * RDMSR and WRMSR: the exits, and the rules the restore path shares
+ * (migrate/state.c).
+ */
 #ifndef _MV_EXIT_MSR_H
 #define _MV_EXIT_MSR_H
 

@@ -13,6 +13,7 @@
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
+#include <linux/mutex.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <asm/cpu_entry_area.h>
@@ -26,11 +27,8 @@
 #include <asm/tsc.h>
 
 #include "../compat.h"
-#include "../guest.h"
-#include "../migrate/dirty.h"
-#include "../migrate/state.h"
+#include "../memory.h"
 #include "capabilities.h"
-#include "exit.h"
 #include "vcpu.h"
 #include "vmenter_regs.h"
 
@@ -120,7 +118,7 @@ void mv_vmcs_set_cr4(u64 cr4)
  */
 static u32 policy_controls(struct mv_vcpu *v)
 {
-	const struct mv_policy *p = &v->guest->policy;
+	const struct mv_policy *p = v->policy;
 	u32 c = 0;
 
 	if (v->tsc_aux_owned)
@@ -182,13 +180,13 @@ static void setup_controls(struct mv_vcpu *v)
 	mv_vmwrite(MSR_BITMAP, __pa(mv_msr_bitmap));
 	mv_vmwrite(IO_BITMAP_A, __pa(mv_io_bitmap));
 	mv_vmwrite(IO_BITMAP_B, __pa(mv_io_bitmap) + PAGE_SIZE);
-	mv_vmwrite(EPT_POINTER, v->guest->mem.eptp);
+	mv_vmwrite(EPT_POINTER, v->mem->eptp);
 	if (v->vpid)
 		mv_vmwrite(VIRTUAL_PROCESSOR_ID, v->vpid);
 	mv_vmwrite(VMCS_LINK_POINTER, -1ull);
 	if (v->tsc_mult)
 		mv_vmwrite(TSC_MULTIPLIER, v->tsc_mult);
-	if (mv_policy_has(&v->guest->policy, MV_F_xsaves))
+	if (mv_policy_has(v->policy, MV_F_xsaves))
 		mv_vmwrite(XSS_EXIT_BITMAP, 0);
 	/* Every CR0 and CR4 bit is the host's: writes exit, reads see shadows. */
 	mv_vmwrite(CR0_GUEST_HOST_MASK, ~0ul);
@@ -248,7 +246,6 @@ static void seg(unsigned long sel_f, unsigned long base_f,
 
 static void setup_guest(struct mv_vcpu *v)
 {
-	struct mv_guest *g = v->guest;
 	u64 cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
 		  X86_CR0_WP | X86_CR0_PG;
 	u64 cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
@@ -256,7 +253,7 @@ static void setup_guest(struct mv_vcpu *v)
 
 	if (v->restore) {
 		/* Checked in full when it was written (migrate/state.c). */
-		mv_state_to_vmcs(v, v->restore);
+		v->ops->restore(v, v->restore);
 		kfree(v->restore);
 		v->restore = NULL;
 		return;
@@ -267,9 +264,9 @@ static void setup_guest(struct mv_vcpu *v)
 	 * tests them before use must find a CPU that has them. A host
 	 * without NX cannot satisfy a baseline that shows nx.
 	 */
-	if (mv_policy_has(&g->policy, MV_F_syscall))
+	if (mv_policy_has(v->policy, MV_F_syscall))
 		efer |= EFER_SCE;
-	if (mv_policy_has(&g->policy, MV_F_nx) && boot_cpu_has(X86_FEATURE_NX))
+	if (mv_policy_has(v->policy, MV_F_nx) && boot_cpu_has(X86_FEATURE_NX))
 		efer |= EFER_NX;
 	mv_vmcs_set_cr0(cr0);
 	mv_vmwrite(GUEST_CR3, MV_GPA_PML4);
@@ -305,34 +302,34 @@ static void setup_guest(struct mv_vcpu *v)
 	mv_vmwrite(GUEST_SYSENTER_EIP, 0);
 
 	mv_vmwrite(GUEST_RSP, v->regs.rsp & ~0xfull);
-	mv_vmwrite(GUEST_RIP, g->entry);
+	mv_vmwrite(GUEST_RIP, v->entry);
 	mv_vmwrite(GUEST_RFLAGS, X86_EFLAGS_FIXED);
 	mv_vmwrite(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
 	mv_vmwrite(GUEST_INTERRUPTIBILITY_INFO, 0);
 	mv_vmwrite(GUEST_PENDING_DBG_EXCEPTIONS, 0);
 }
 
-int mv_vcpu_create(struct mv_vcpu *v, struct mv_guest *g, unsigned int id)
+int mv_vcpu_create(struct mv_vcpu *v, unsigned int id)
 {
+	const struct mv_policy *p = v->policy;
 	struct fxregs_state *fx;
 	int ret;
 
-	memset(v, 0, sizeof(*v));
-	v->guest = g;
+	init_waitqueue_head(&v->wq);
 	v->id = id;
 	v->last_cpu = -1;
 	/*
 	 * XCR0 as after RESET (SDM Vol. 1, 13.3): x87 only. Without xsave it
 	 * cannot be read, and the FXSAVE image holds x87 and SSE anyway.
 	 */
-	v->xcr0 = g->policy.xcr0 ? XFEATURE_MASK_FP :
+	v->xcr0 = p->xcr0 ? XFEATURE_MASK_FP :
 		  XFEATURE_MASK_FP | XFEATURE_MASK_SSE;
-	v->xsave = !!g->policy.xcr0;
+	v->xsave = !!p->xcr0;
 	v->pat = MV_PAT_RESET;
-	v->xss_owned = mv_policy_has(&g->policy, MV_F_xsaves) &&
+	v->xss_owned = mv_policy_has(v->policy, MV_F_xsaves) &&
 		       boot_cpu_has(X86_FEATURE_XSAVES);
-	v->tsc_aux_owned = mv_policy_has(&g->policy, MV_F_rdtscp) ||
-			   mv_policy_has(&g->policy, MV_F_rdpid);
+	v->tsc_aux_owned = mv_policy_has(v->policy, MV_F_rdtscp) ||
+			   mv_policy_has(v->policy, MV_F_rdpid);
 	v->dr[6] = MV_DR6_FIXED;
 	v->dr[7] = MV_DR7_FIXED;
 	v->tsc_khz = tsc_khz;
@@ -361,14 +358,14 @@ int mv_vcpu_create(struct mv_vcpu *v, struct mv_guest *g, unsigned int id)
 		if (ret > 0)
 			v->vpid = ret;
 	}
-	v->lv.eptp = g->mem.eptp;
+	v->lv.eptp = v->mem->eptp;
 	v->lv.vpid = v->vpid;
 	return 0;
 }
 
 void mv_vcpu_destroy(struct mv_vcpu *v)
 {
-	if (!v->guest)
+	if (!v->ops)
 		return;
 	mv_loaded_vmcs_free(&v->lv);
 	/*
@@ -377,14 +374,15 @@ void mv_vcpu_destroy(struct mv_vcpu *v)
 	 * never ran cached nothing.
 	 */
 	if (v->last_cpu >= 0)
-		mv_vmx_flush_all(v->guest->mem.eptp, v->vpid);
+		mv_vmx_flush_all(v->mem->eptp, v->vpid);
 	if (v->vpid)
 		ida_free(&mv_vpids, v->vpid);
 	free_page((unsigned long)v->fpu);
 	/* The VMCS is gone: nothing logs into it any more. */
 	free_page((unsigned long)v->pml_orphan);
 	kfree(v->restore);
-	v->guest = NULL;
+	v->restore = NULL;
+	v->ops = NULL;
 }
 
 void mv_vcpu_orphan_pml(struct mv_vcpu *v, void *page)
@@ -403,7 +401,7 @@ static void drop_orphan_pml(struct mv_vcpu *v)
 	mv_vmwrite(SECONDARY_VM_EXEC_CONTROL,
 		   mv_vmread(SECONDARY_VM_EXEC_CONTROL) &
 		   ~SECONDARY_EXEC_ENABLE_PML);
-	mv_vmwrite(EPT_POINTER, v->guest->mem.eptp);
+	mv_vmwrite(EPT_POINTER, v->mem->eptp);
 	free_page((unsigned long)page);
 }
 
@@ -454,7 +452,7 @@ static inline void xrstor_image(void *buf, u64 mask)
  */
 static void xstate_in(struct mv_vcpu *v, struct host_msrs *h)
 {
-	u64 full = v->guest->policy.xcr0;
+	u64 full = v->policy->xcr0;
 
 	h->osxsave = mv_read_cr4() & X86_CR4_OSXSAVE;
 	if (!h->osxsave)
@@ -476,7 +474,7 @@ static void xstate_in(struct mv_vcpu *v, struct host_msrs *h)
 
 static void xstate_out(struct mv_vcpu *v, struct host_msrs *h)
 {
-	u64 full = v->guest->policy.xcr0;
+	u64 full = v->policy->xcr0;
 
 	if (h->xss)
 		wrmsrq(MSR_IA32_XSS, h->xss);
@@ -582,22 +580,38 @@ static void run_call(struct mv_vcpu *v)
 	}
 	/* Before the next entry and before the caller looks at the result. */
 	if (!ret && c->flush)
-		mv_vmx_flush_all(v->guest->mem.eptp, 0);
+		mv_vmx_flush_all(v->mem->eptp, 0);
 	c->ret = ret;
 	/* Publishes c->ret; the caller's acquire pairs with it. */
 	smp_store_release(&c->done, true);
-	wake_up_all(&v->guest->wq);
+	wake_up_all(&v->wq);
 }
 
 /* Someone waits for the vCPU thread, or the host wants the CPU back. */
 static bool must_leave(struct mv_vcpu *v)
 {
-	return need_resched() || READ_ONCE(v->guest->pause_req) ||
+	return need_resched() || READ_ONCE(v->pause_req) ||
 	       READ_ONCE(v->call) || mv_vmx_dying();
 }
 
+/* What the exit was, from the current VMCS; interrupts off. */
+static void exit_read(struct mv_exit *e)
+{
+	e->reason = mv_vmread(VM_EXIT_REASON);
+	e->qual = mv_vmread(EXIT_QUALIFICATION);
+	e->intr_info = mv_vmread(VM_EXIT_INTR_INFO);
+	e->vectoring = mv_vmread(IDT_VECTORING_INFO_FIELD);
+	if (e->vectoring & VECTORING_INFO_DELIVER_CODE_MASK)
+		e->vectoring_err = mv_vmread(IDT_VECTORING_ERROR_CODE);
+	e->insn_len = mv_vmread(VM_EXIT_INSTRUCTION_LEN);
+	e->rip = mv_vmread(GUEST_RIP);
+	if ((u16)e->reason == EXIT_REASON_EPT_VIOLATION ||
+	    (u16)e->reason == EXIT_REASON_EPT_MISCONFIG)
+		e->gpa = mv_vmread(GUEST_PHYSICAL_ADDRESS);
+}
+
 /*
- * Fast exits (mv_exit_fast) in a row before the full path runs anyway. On
+ * Fast exits (ops->exit_fast) in a row before the full path runs anyway. On
  * hardware a host interrupt ends the run, as it exits the guest at the
  * next entry; Bochs holds it until interrupts are on again, and a tickless
  * CPU may send none: this bounds how long the host waits.
@@ -671,8 +685,8 @@ static int enter_once(struct mv_vcpu *v, struct mv_exit *e, bool trial)
 		if (ret)
 			break;
 		v->lv.launched = true;
-		mv_exit_read(v, e);
-		if (trial || fast == MV_FAST_EXITS || !mv_exit_fast(v, e))
+		exit_read(e);
+		if (trial || fast == MV_FAST_EXITS || !v->ops->exit_fast(v, e))
 			break;
 		fast++;
 		if (must_leave(v)) {
@@ -704,10 +718,10 @@ static int enter_once(struct mv_vcpu *v, struct mv_exit *e, bool trial)
 		e->rip = mv_vmread(GUEST_RIP);
 		ret = 0;
 	} else if (!handled) {
-		mv_exit_handle(v, e);
+		v->ops->exit_handle(v, e);
 	}
 	if (!trial)
-		mv_dirty_slice_end(v);
+		v->ops->slice_end(v);
 	mv_vmx_slice_end(&v->lv, &s);
 out_irq:
 	local_irq_enable();
@@ -746,107 +760,63 @@ int mv_vcpu_trial(struct mv_vcpu *v, struct mv_exit *e)
 	return e->stop ? -EINVAL : 0;
 }
 
-/*
- * Auto-converge (migrate/snapshot.c): hold the guest to the dirty rate
- * asked for. When it has newly dirtied more pages since the limit was set
- * than the limit allows for the time passed, the vCPU gives the CPU away
- * until it is back within it. The count grows as the CPU logs (PML: the
- * log is drained at each slice's end and made short while a limit holds,
- * migrate/dirty.c) or as write faults come (write protection).
- * A guest that paces itself by its clock and catches up after a stall
- * loses only what it cannot catch up, so it is the dirty rate that is
- * limited, not a share of the CPU: a guest that reads and computes is not
- * slowed at all. The TSC runs on while it waits. A pause, a call or a
- * stop ends the wait at once (wake_up_process in guest.c).
- */
-#define MV_THROTTLE_CREDIT_NS	(100 * NSEC_PER_MSEC)
-
-static void throttle(struct mv_vcpu *v)
+/* The run is over: callers of mv_vcpu_call() stop waiting for it. */
+static void end_run(struct mv_vcpu *v)
 {
-	struct mv_guest *g = v->guest;
-	u64 limit = READ_ONCE(g->dirty_limit), total, now, due, start, n;
+	WRITE_ONCE(v->ended, true);
+	wake_up_all(&v->wq);
+}
 
-	if (!limit || !READ_ONCE(g->dirty.on)) {
-		v->limit_set = 0;
-		return;
-	}
-	now = ktime_get_ns();
-	total = READ_ONCE(g->dirty.total);
-	if (limit != v->limit_set || total < v->limit_n0) {
-		v->limit_set = limit;
-		v->limit_t0 = now;
-		v->limit_n0 = total;
-		return;
-	}
-	n = total - v->limit_n0;
-	due = v->limit_t0 + mul_u64_u64_div_u64(n, NSEC_PER_SEC, limit);
-	/*
-	 * Credit saved while under the limit (or paused) buys 100 ms of
-	 * burst at most: the window starts again behind it.
-	 */
-	if (due + MV_THROTTLE_CREDIT_NS < now) {
-		v->limit_t0 = now - MV_THROTTLE_CREDIT_NS;
-		v->limit_n0 = total;
-		return;
-	}
-	start = now;
-	/* Not a slice of the guest before it is due: a slice may dirty more. */
-	while (now < due && !READ_ONCE(g->pause_req) && !READ_ONCE(v->call) &&
-	       !kthread_should_stop() && !fatal_signal_pending(current) &&
-	       READ_ONCE(g->dirty_limit) == limit) {
-		wait_event_interruptible_hrtimeout(g->wq, READ_ONCE(g->pause_req) ||
-						   READ_ONCE(v->call) ||
-						   kthread_should_stop(),
-						   ns_to_ktime(min_t(u64, due - now,
-								     NSEC_PER_SEC)));
-		now = ktime_get_ns();
-	}
-	WRITE_ONCE(v->throttled_ns, v->throttled_ns + now - start);
+static void stop(struct mv_vcpu *v, u32 reason, u64 info, u64 rip)
+{
+	end_run(v);
+	v->ops->stopped(v, reason, info, rip);
 }
 
 int mv_vcpu_run(struct mv_vcpu *v)
 {
-	struct mv_guest *g = v->guest;
 	unsigned long busy_since = 0;
 	struct mv_exit e;
 	int ret;
 
 	allow_signal(SIGKILL);
 	for (;;) {
-		if (kthread_should_stop())
+		if (kthread_should_stop()) {
+			end_run(v);
 			return 0;
+		}
 		if (fatal_signal_pending(current) || mv_vmx_dying()) {
-			mv_guest_stopped(g, MV_STOP_HOST, 0, 0);
+			stop(v, MV_STOP_HOST, 0, 0);
 			return 0;
 		}
 		if (READ_ONCE(v->call)) {
 			run_call(v);
 			continue;
 		}
-		if (READ_ONCE(g->pause_req)) {
-			WRITE_ONCE(g->paused, true);
-			wake_up_all(&g->wq);
-			wait_event_interruptible(g->wq, !READ_ONCE(g->pause_req) ||
+		if (READ_ONCE(v->pause_req)) {
+			WRITE_ONCE(v->paused, true);
+			wake_up_all(&v->wq);
+			wait_event_interruptible(v->wq, !READ_ONCE(v->pause_req) ||
 						 READ_ONCE(v->call) ||
 						 kthread_should_stop());
 			/* A call leaves it paused: the loop comes back here. */
 			if (!READ_ONCE(v->call))
-				WRITE_ONCE(g->paused, false);
+				WRITE_ONCE(v->paused, false);
 			continue;
 		}
 		memset(&e, 0, sizeof(e));
 		ret = enter_once(v, &e, false);
 		if (e.stop) {
-			mv_guest_stopped(g, e.stop, e.stop_info, e.rip);
+			stop(v, e.stop, e.stop_info, e.rip);
 			return 0;
 		}
 		if (e.pause) {
 			/* Parks at the top of the loop until resumed. */
-			mv_guest_host_pause(g, e.pause, e.pause_cpu);
+			v->ops->host_pause(v, e.pause, e.pause_cpu);
 			continue;
 		}
 		if (!ret)
-			throttle(v);
+			v->ops->slice_done(v);
 		/*
 		 * VMX root is changing hands on this CPU: let it finish. kvm_intel's
 		 * init takes seconds; a CPU that keeps CR4.VMXE without VMX
@@ -856,8 +826,8 @@ int mv_vcpu_run(struct mv_vcpu *v)
 			if (!busy_since)
 				busy_since = jiffies ?: 1;
 			if (time_after(jiffies, busy_since + 60 * HZ)) {
-				mv_guest_host_pause(g, MV_PAUSE_VMX_FAILED,
-						    e.pause_cpu);
+				v->ops->host_pause(v, MV_PAUSE_VMX_FAILED,
+						   e.pause_cpu);
 				busy_since = 0;
 				continue;
 			}
@@ -867,4 +837,29 @@ int mv_vcpu_run(struct mv_vcpu *v)
 		}
 		cond_resched();
 	}
+}
+
+int mv_vcpu_call(struct mv_vcpu *v, int (*fn)(struct mv_vcpu *v, void *arg),
+		 void *arg, bool flush)
+{
+	struct mv_vcpu_call c = { .fn = fn, .arg = arg, .flush = flush };
+
+	lockdep_assert_held(v->lock);
+	if (!v->thread || READ_ONCE(v->ended))
+		return -ESRCH;
+	/* One caller at a time: the owner's lock. */
+	WRITE_ONCE(v->call, &c);
+	wake_up_all(&v->wq);
+	wake_up_process(v->thread);
+	/* A running guest exits within one time slice. */
+	wait_event_timeout(v->wq, smp_load_acquire(&c.done) ||
+			   READ_ONCE(v->ended), 5 * HZ);
+	/* Pairs with the release in run_call(): c.ret is written before. */
+	if (smp_load_acquire(&c.done))
+		return c.ret;
+	if (cmpxchg(&v->call, &c, NULL) == &c)
+		return READ_ONCE(v->ended) ? -ESRCH : -ETIMEDOUT;
+	/* The thread took it just now: it finishes without sleeping. */
+	wait_event(v->wq, smp_load_acquire(&c.done));
+	return c.ret;
 }
