@@ -91,10 +91,6 @@ int mv_guests_for_each(int (*fn)(struct mv_guest *g, void *arg), void *arg)
 	return ret;
 }
 
-/*
- * How many registered guests use @bl; their names, comma-separated, in
- * @buf (truncated with "..." if it is short).
- */
 int mv_guest_count(void)
 {
 	struct mv_guest *g;
@@ -450,15 +446,6 @@ void mv_guest_discard(struct mv_guest *g)
 	mutex_unlock(&mv_guests_lock);
 	mv_baseline_unuse(&g->bl_use);
 	retire(g);
-}
-
-int mv_guest_call(struct mv_guest *g, int (*fn)(struct mv_vcpu *v, void *arg),
-		  void *arg, bool flush)
-{
-	lockdep_assert_held(&g->lock);
-	if (g->state != MV_GUEST_RUNNING && g->state != MV_GUEST_PAUSED)
-		return -ESRCH;
-	return mv_vcpu_call(&g->vcpu, fn, arg, flush);
 }
 
 static int vcpu_thread(void *arg)

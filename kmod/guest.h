@@ -93,13 +93,6 @@ int __mv_guest_pause(struct mv_guest *g, struct netlink_ext_ack *extack);
 int __mv_guest_resume(struct mv_guest *g, struct netlink_ext_ack *extack);
 /* Delete this guest if it is still registered (a failed restore). */
 void mv_guest_discard(struct mv_guest *g);
-/*
- * Run @fn on the guest's vCPU thread with its VMCS current, and wait.
- * guest->lock held; the guest must be running or paused (-ESRCH if it
- * stops first, -ETIMEDOUT if the thread does not answer).
- */
-int mv_guest_call(struct mv_guest *g, int (*fn)(struct mv_vcpu *v, void *arg),
-		  void *arg, bool flush);
 int mv_guest_set_entry(struct mv_guest *g, u64 rip);
 int mv_guest_load(struct mv_guest *g, u64 gpa, const void __user *src,
 		  size_t len);

@@ -326,10 +326,10 @@ int mv_vcpu_create(struct mv_vcpu *v, unsigned int id)
 		  XFEATURE_MASK_FP | XFEATURE_MASK_SSE;
 	v->xsave = !!p->xcr0;
 	v->pat = MV_PAT_RESET;
-	v->xss_owned = mv_policy_has(v->policy, MV_F_xsaves) &&
+	v->xss_owned = mv_policy_has(p, MV_F_xsaves) &&
 		       boot_cpu_has(X86_FEATURE_XSAVES);
-	v->tsc_aux_owned = mv_policy_has(v->policy, MV_F_rdtscp) ||
-			   mv_policy_has(v->policy, MV_F_rdpid);
+	v->tsc_aux_owned = mv_policy_has(p, MV_F_rdtscp) ||
+			   mv_policy_has(p, MV_F_rdpid);
 	v->dr[6] = MV_DR6_FIXED;
 	v->dr[7] = MV_DR7_FIXED;
 	v->tsc_khz = tsc_khz;
