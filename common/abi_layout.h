@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
 /*
- * The size of every struct in uapi/linux/migvisor.h, pinned. The ioctls
+ * The size of every struct in uapi/linux/migvisor*.h, pinned. The ioctls
  * encode their struct's size, and snapshot files and the wire keep the
  * record structs for as long as MV_STREAM_VERSION says: a size that
  * changes by accident (a field added, a hole, a type widened) is an ABI
@@ -12,6 +12,7 @@
 #define MV_ABI_LAYOUT_H
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_rec.h>
 
 #define MV_ABI_SIZE(s, n)						\
 	_Static_assert(sizeof(struct s) == (n),			\
@@ -30,7 +31,6 @@ MV_ABI_SIZE(mv_snap_throttle, 32);
 MV_ABI_SIZE(mv_rec_seg, 24);
 MV_ABI_SIZE(mv_rec_vcpu, 616);
 MV_ABI_SIZE(mv_rec_end, 32);
-MV_ABI_SIZE(mv_rec_round, 16);
 MV_ABI_SIZE(mv_rec_audit, 32);
 MV_ABI_SIZE(mv_rec_audit_query, 16);
 MV_ABI_SIZE(mv_rec_audit_feature, 24);

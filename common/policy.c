@@ -16,6 +16,7 @@
 #endif
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_para.h>
 
 #include "policy.h"
 

@@ -7,6 +7,7 @@
 #include <linux/string.h>
 #else
 #include <string.h>
+#include <linux/migvisor_rec.h>
 #include "../userspace/lib/compiler.h"
 #endif
 
@@ -175,13 +176,8 @@ const char *mv_rec_type_name(__u32 type)
 		[MV_REC_VCPU] = "VCPU", [MV_REC_END] = "END",
 		[MV_REC_AUDIT] = "AUDIT",
 	};
-	static const char *const wire[] = {
-		"HELLO", "ACCEPT", "REFUSE", "ROUND", "ACK", "ABORT",
-	};
 
 	if (type < ARRAY_SIZE(names) && names[type])
 		return names[type];
-	if (type >= MV_REC_HELLO && type - MV_REC_HELLO < ARRAY_SIZE(wire))
-		return wire[type - MV_REC_HELLO];
 	return "unknown";
 }

@@ -17,6 +17,7 @@
 #endif
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_rec.h>
 
 #include "policy.h"
 

@@ -20,10 +20,14 @@
 #include <linux/uaccess.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
+#include <linux/migvisor_rec.h>
 
 #include "chardev.h"
 #include "guest.h"
 #include "migrate/session.h"
+#include "vmx/capabilities.h"
+#include "vmx/tsc.h"
 
 /* An open /dev/migvisor, or a guest fd: the last failure on it. */
 struct mv_fd {
@@ -97,11 +101,19 @@ static long get_version(struct mv_fd *f, struct mv_version __user *uarg)
 
 	if (copy_from_user(&v, uarg, sizeof(v)))
 		return failed(f, -EFAULT, NULL, MV_BAD_ARG);
-	if (v.api || v.genl || memchr_inv(v.reserved, 0, sizeof(v.reserved)))
+	if (v.api || v.genl || v.caps || v.rec || v.reserved32 ||
+	    memchr_inv(v.reserved, 0, sizeof(v.reserved)))
 		return failed(f, -EINVAL, NULL,
 			      "struct mv_version: all input fields must be zero");
 	v.api = MV_API_VERSION;
 	v.genl = MV_GENL_VERSION;
+	v.rec = MV_REC_VERSION;
+	v.caps = MV_CAP_HANDOVER | MV_CAP_RESTORE_NEW | MV_CAP_ERROR |
+		 MV_CAP_THROTTLE | MV_CAP_AUDIT_RECORD | MV_CAP_TSC_RATE;
+	if (mv_cpu_has_pml())
+		v.caps |= MV_CAP_PML;
+	if (mv_tsc_can_scale())
+		v.caps |= MV_CAP_TSC_SCALING;
 	if (copy_to_user(uarg, &v, sizeof(v)))
 		return failed(f, -EFAULT, NULL, MV_BAD_ARG);
 	return 0;

@@ -10,6 +10,7 @@
 
 #include <linux/compiler.h>
 #include <linux/types.h>
+#include <linux/migvisor_nl.h>
 
 struct mv_guest;
 struct netlink_ext_ack;

@@ -10,6 +10,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <net/netlink.h>
+#include <linux/migvisor_nl.h>
+#include <linux/migvisor_para.h>
 
 #include "baseline.h"
 #include "cpuid/offer.h"

@@ -14,6 +14,7 @@
 #include <linux/wait.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
 
 #include "../common/policy.h"
 #include "baseline.h"

@@ -11,6 +11,7 @@
 #include <net/genetlink.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
 
 #include "baseline.h"
 #include "chardev.h"

@@ -14,6 +14,7 @@
 #include <asm/vmx.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_para.h>
 
 #include "memory.h"
 

@@ -8,6 +8,7 @@
 
 #include <linux/gfp.h>
 #include <linux/types.h>
+#include <linux/migvisor_para.h>
 
 struct page;
 

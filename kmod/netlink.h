@@ -5,9 +5,7 @@
 #include <linux/types.h>
 #include <net/genetlink.h>
 
-#include <linux/migvisor.h>
-
-struct mv_guest;
+#include <linux/migvisor_nl.h>
 
 int mv_genl_init(void);
 void mv_genl_uninit(void);
@@ -30,12 +28,11 @@ bool mv_nl_version_ok(struct genl_info *info);
 		__miss;							\
 	})
 
-extern const struct nla_policy mv_baseline_new_policy[MV_A_MAX + 1];
-extern const struct nla_policy mv_baseline_name_policy[MV_A_MAX + 1];
-int mv_nl_baseline_new(struct sk_buff *skb, struct genl_info *info);
-int mv_nl_baseline_del(struct sk_buff *skb, struct genl_info *info);
-int mv_nl_baseline_get(struct sk_buff *skb, struct genl_info *info);
-int mv_nl_baseline_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int mv_nl_baseline_set_default(struct sk_buff *skb, struct genl_info *info);
+void mv_nl_multicast(u8 cmd, int (*fill)(struct sk_buff *msg, const void *arg),
+		     const void *arg);
+
+/* nl_guest.c's, for the family's registration */
+extern struct notifier_block mv_nl_guest_events;
+int mv_nl_guest_dump_start(struct netlink_callback *cb);
 
 #endif /* _MV_NETLINK_H */

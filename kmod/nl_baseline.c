@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The baseline commands of the "migvisor" family (uapi/linux/migvisor.h).
+ * The baseline commands of the "migvisor" family (Documentation/netlink/
+ * specs/migvisor.yaml).
  * The rules themselves are in baseline.c.
  */
 #include <linux/kernel.h>
@@ -8,33 +9,15 @@
 #include <net/genetlink.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
 
 #include "baseline.h"
 #include "cpuid/policy_nl.h"
 #include "guest.h"
 #include "netlink.h"
+#include "nl_gen.h"
 
-/* Wider than NLA_POLICY_RANGE's s16 bounds; not const: 6.1 takes it so */
-static struct netlink_range_validation tsc_khz_range = {
-	.min = MV_TSC_KHZ_MIN, .max = MV_TSC_KHZ_MAX,
-};
-
-const struct nla_policy mv_baseline_new_policy[MV_A_MAX + 1] = {
-	[MV_A_BASELINE_NAME] = { .type = NLA_NUL_STRING,
-				 .len = MV_BASELINE_NAME_MAX - 1 },
-	[MV_A_BASELINE_MODEL] = { .type = NLA_NUL_STRING,
-				  .len = MV_BASELINE_NAME_MAX - 1 },
-	[MV_A_BASELINE_POLICY] = { .type = NLA_NESTED },
-	[MV_A_BASELINE_REPLACE] = { .type = NLA_FLAG },
-	[MV_A_BASELINE_TSC_KHZ] = NLA_POLICY_FULL_RANGE(NLA_U32, &tsc_khz_range),
-};
-
-const struct nla_policy mv_baseline_name_policy[MV_A_MAX + 1] = {
-	[MV_A_BASELINE_NAME] = { .type = NLA_NUL_STRING,
-				 .len = MV_BASELINE_NAME_MAX - 1 },
-};
-
-int mv_nl_baseline_new(struct sk_buff *skb, struct genl_info *info)
+int migvisor_nl_baseline_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *name = info->attrs[MV_A_BASELINE_NAME];
 	struct nlattr *model = info->attrs[MV_A_BASELINE_MODEL];
@@ -63,7 +46,7 @@ int mv_nl_baseline_new(struct sk_buff *skb, struct genl_info *info)
 			       info->extack);
 }
 
-int mv_nl_baseline_del(struct sk_buff *skb, struct genl_info *info)
+int migvisor_nl_baseline_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	if (!mv_nl_version_ok(info))
 		return -EOPNOTSUPP;
@@ -73,7 +56,8 @@ int mv_nl_baseline_del(struct sk_buff *skb, struct genl_info *info)
 			       info->extack);
 }
 
-int mv_nl_baseline_set_default(struct sk_buff *skb, struct genl_info *info)
+int migvisor_nl_baseline_set_default_doit(struct sk_buff *skb,
+					  struct genl_info *info)
 {
 	struct nlattr *name = info->attrs[MV_A_BASELINE_NAME];
 
@@ -104,7 +88,7 @@ static int put_baseline(struct sk_buff *skb, struct mv_baseline *bl)
 
 	if (nla_put_string(skb, MV_A_BASELINE_NAME, bl->name) ||
 	    nla_put_string(skb, MV_A_BASELINE_MODEL, bl->model) ||
-	    nla_put_u64_64bit(skb, MV_A_BASELINE_HASH, bl->hash, MV_A_PAD) ||
+	    nla_put_u64_64bit(skb, MV_A_BASELINE_HASH, bl->hash, MV_A_BASELINE_PAD) ||
 	    nla_put_u32(skb, MV_A_BASELINE_TSC_KHZ, bl->tsc_khz) ||
 	    mv_policy_to_nl(skb, MV_A_BASELINE_POLICY, &bl->policy) ||
 	    (mv_baseline_is_default(bl) &&
@@ -131,7 +115,7 @@ static int reply_baseline(struct genl_info *info, struct mv_baseline *bl)
 	return genlmsg_reply(msg, info);
 }
 
-int mv_nl_baseline_get(struct sk_buff *skb, struct genl_info *info)
+int migvisor_nl_baseline_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *name = info->attrs[MV_A_BASELINE_NAME];
 	struct mv_baseline *bl;
@@ -156,7 +140,8 @@ int mv_nl_baseline_get(struct sk_buff *skb, struct genl_info *info)
 }
 
 /* As the guest dump: cb->args[0] is the last id put, cb->seq the generation. */
-int mv_nl_baseline_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int migvisor_nl_baseline_get_dumpit(struct sk_buff *skb,
+				    struct netlink_callback *cb)
 {
 	struct mv_baseline *bl;
 	unsigned int gen;

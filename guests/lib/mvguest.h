@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_para.h>
 
 #include "compiler.h"
 

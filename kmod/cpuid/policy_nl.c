@@ -10,26 +10,10 @@
 #include <net/netlink.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
 
 #include "policy_nl.h"
-
-static const struct nla_policy word_policy[MV_A_WORD_MAX + 1] = {
-	[MV_A_WORD_LEAF] = { .type = NLA_U32 },
-	[MV_A_WORD_SUBLEAF] = { .type = NLA_U32 },
-	[MV_A_WORD_REG] = NLA_POLICY_MAX(NLA_U32, 3),
-	[MV_A_WORD_MASK] = { .type = NLA_U32 },
-};
-
-static const struct nla_policy policy_policy[MV_A_POLICY_MAX + 1] = {
-	[MV_A_POLICY_WORD] = NLA_POLICY_NESTED(word_policy),
-	[MV_A_POLICY_XCR0] = { .type = NLA_U64 },
-	[MV_A_POLICY_MAX_LEAF] = NLA_POLICY_MAX(NLA_U32, 0x1f),
-	[MV_A_POLICY_SIGNATURE] = { .type = NLA_U32 },
-	[MV_A_POLICY_PHYS_BITS] = NLA_POLICY_RANGE(NLA_U8, 32, 52),
-	[MV_A_POLICY_BRAND] = { .type = NLA_NUL_STRING,
-				.len = MV_BRAND_LEN - 1 },
-	[MV_A_POLICY_PAD] = { .type = NLA_REJECT },
-};
+#include "../nl_gen.h"
 
 static int parse_word(const struct nlattr *a, struct mv_policy *p,
 		      u32 *seen, u32 *known, struct netlink_ext_ack *extack)
@@ -38,7 +22,7 @@ static int parse_word(const struct nlattr *a, struct mv_policy *p,
 	u32 leaf, sub, reg, mask;
 	int w, ret;
 
-	ret = nla_parse_nested(tb, MV_A_WORD_MAX, a, word_policy, extack);
+	ret = nla_parse_nested(tb, MV_A_WORD_MAX, a, migvisor_word_nl_policy, extack);
 	if (ret)
 		return ret;
 	if (!tb[MV_A_WORD_LEAF] || !tb[MV_A_WORD_SUBLEAF] ||
@@ -80,7 +64,7 @@ int mv_policy_from_nl(const struct nlattr *nest, struct mv_policy *p,
 	u32 seen = 0;
 	int rem, ret;
 
-	ret = nla_parse_nested(tb, MV_A_POLICY_MAX, nest, policy_policy,
+	ret = nla_parse_nested(tb, MV_A_POLICY_MAX, nest, migvisor_policy_nl_policy,
 			       extack);
 	if (ret)
 		return ret;

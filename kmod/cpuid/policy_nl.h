@@ -2,6 +2,8 @@
 #ifndef _MV_CPUID_POLICY_NL_H
 #define _MV_CPUID_POLICY_NL_H
 
+#include <linux/migvisor_nl.h>
+
 #include "../../common/policy.h"
 
 struct nlattr;

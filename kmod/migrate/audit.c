@@ -5,6 +5,7 @@
  */
 #include <linux/lockdep.h>
 #include <linux/string.h>
+#include <linux/migvisor_rec.h>
 
 #include "../guest.h"
 #include "../../common/record.h"

@@ -18,6 +18,8 @@
 #include <linux/netlink.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/migvisor_nl.h>
+#include <linux/migvisor_rec.h>
 
 #include "../baseline.h"
 #include "../guest.h"

@@ -20,6 +20,8 @@
 #include <linux/slab.h>
 #include <linux/netlink.h>
 #include <linux/uaccess.h>
+#include <linux/migvisor_nl.h>
+#include <linux/migvisor_rec.h>
 
 #include "../baseline.h"
 #include "../guest.h"

@@ -19,6 +19,8 @@
 #include <asm/vmx.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
+#include <linux/migvisor_rec.h>
 
 #include "../vmx/exit_cr.h"
 #include "../vmx/exit_msr.h"

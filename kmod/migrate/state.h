@@ -7,6 +7,7 @@
 #define _MV_STATE_H
 
 #include <linux/types.h>
+#include <linux/migvisor_rec.h>
 
 struct mv_policy;
 struct mv_vcpu;

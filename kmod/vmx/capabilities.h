@@ -7,6 +7,7 @@
 
 #include <linux/types.h>
 #include <asm/vmx.h>
+#include <linux/migvisor_nl.h>
 
 #include "../../common/mv_tables.h"
 

@@ -12,6 +12,7 @@
 #include <asm/processor.h>
 #include <asm/tsc.h>
 #include <asm/vmx.h>
+#include <linux/migvisor_nl.h>
 
 #include "../compat.h"
 #include "../cpuid/exit.h"

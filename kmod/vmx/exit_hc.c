@@ -5,6 +5,8 @@
  */
 #include <linux/kernel.h>
 #include <linux/ktime.h>
+#include <linux/migvisor_nl.h>
+#include <linux/migvisor_para.h>
 
 #include "../console.h"
 #include "../memory.h"

@@ -15,6 +15,7 @@
 #include <asm/tsc.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_para.h>
 #include "capabilities.h"
 #include "vcpu.h"
 #include "tsc.h"

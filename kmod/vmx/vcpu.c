@@ -25,6 +25,8 @@
 #include <asm/trapnr.h>
 #include <asm/tlbflush.h>
 #include <asm/tsc.h>
+#include <linux/migvisor_nl.h>
+#include <linux/migvisor_para.h>
 
 #include "../compat.h"
 #include "../memory.h"

@@ -10,6 +10,8 @@
 #include <linux/wait.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
+#include <linux/migvisor_rec.h>
 
 #include "../../common/policy.h"
 #include "../cpuid/audit.h"

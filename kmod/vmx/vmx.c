@@ -19,6 +19,7 @@
 #include <net/netlink.h>
 #include <asm/perf_event.h>
 #include <asm/reboot.h>
+#include <linux/migvisor_nl.h>
 
 #include "../compat.h"
 #include "capabilities.h"

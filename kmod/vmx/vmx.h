@@ -20,6 +20,7 @@
 #include <linux/types.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
 
 struct netlink_ext_ack;
 

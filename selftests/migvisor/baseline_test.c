@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
+#include <linux/migvisor_para.h>
 
 #include "kselftest_harness.h"
 #include "../lib/mv_util.h"

@@ -26,11 +26,13 @@
 #include <poll.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_rec.h>
 
 #include "kselftest_harness.h"
 #include "../lib/mv_util.h"
 #include "../lib/mv_guest.h"
 #include "../lib/mv_writer.h"
+#include "../../userspace/lib/wire.h"
 
 static const char *mig_mem(void)
 {

@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
+#include <linux/migvisor_rec.h>
 
 #include "kselftest_harness.h"
 #include "../lib/mv_guest.h"
@@ -61,12 +63,30 @@ TEST(chardev_version_ioctl)
 	ASSERT_EQ(0, ioctl(fd, MV_IOC_GET_VERSION, &v));
 	EXPECT_EQ(MV_API_VERSION, v.api);
 	EXPECT_EQ(MV_GENL_VERSION, v.genl);
+	EXPECT_EQ(MV_REC_VERSION, v.rec);
+	/* What every host has, and no bit this header does not name. */
+	EXPECT_EQ(MV_CAP_HANDOVER | MV_CAP_RESTORE_NEW | MV_CAP_ERROR |
+		  MV_CAP_THROTTLE | MV_CAP_AUDIT_RECORD | MV_CAP_TSC_RATE,
+		  v.caps & ~(MV_CAP_PML | MV_CAP_TSC_SCALING));
+	TH_LOG("caps 0x%llx (PML %d, TSC scaling %d)", (unsigned long long)v.caps,
+	       !!(v.caps & MV_CAP_PML), !!(v.caps & MV_CAP_TSC_SCALING));
 
-	/* Non-zero reserved input is rejected, not ignored. */
-	memset(&v, 0, sizeof(v));
-	v.reserved[2] = 1;
-	EXPECT_EQ(-1, ioctl(fd, MV_IOC_GET_VERSION, &v));
-	EXPECT_EQ(EINVAL, errno);
+	/* Non-zero input, in any field, is rejected, not ignored. */
+	for (int i = 0; i < 5; i++) {
+		memset(&v, 0, sizeof(v));
+		if (i == 0)
+			v.reserved[0] = 1;
+		else if (i == 1)
+			v.reserved32 = 1;
+		else if (i == 2)
+			v.caps = MV_CAP_PML;
+		else if (i == 3)
+			v.rec = 1;
+		else
+			v.api = MV_API_VERSION;
+		EXPECT_EQ(-1, ioctl(fd, MV_IOC_GET_VERSION, &v));
+		EXPECT_EQ(EINVAL, errno);
+	}
 
 	EXPECT_EQ(-1, ioctl(fd, _IO(MV_IOC_MAGIC, 0x7f)));
 	EXPECT_EQ(ENOTTY, errno);
@@ -318,7 +338,7 @@ TEST(unexpected_attribute_has_extack)
 	TH_LOG("extack: \"%s\" at offset %d", res->msg, res->bad_off);
 
 	/* An attribute number past the family's last one. */
-	len = mv_nla_put(attrs, 0, MV_A_MAX + 10, &v, sizeof(v));
+	len = mv_nla_put(attrs, 0, MV_A_HOST_MAX + 10, &v, sizeof(v));
 	ASSERT_EQ(0, mv_nl_request(&nl, MV_CMD_HOST_GET, MV_GENL_VERSION,
 				   attrs, len, res));
 	EXPECT_EQ(-EINVAL, res->error);

@@ -31,6 +31,7 @@
 #include <linux/netlink.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
 
 #include "kselftest_harness.h"
 #include "../lib/mv_util.h"
@@ -102,7 +103,7 @@ static size_t put(uint8_t *b, size_t off, uint16_t type, const void *d,
 static size_t rand_attr(uint8_t *b, size_t off, size_t room, int depth)
 {
 	uint8_t data[80];
-	uint16_t type = below(4) ? 1 + below(MV_A_MAX + 2) : rnd();
+	uint16_t type = below(4) ? 1 + below(MV_A_GUEST_MAX + 2) : rnd();
 	unsigned int len, i;
 	uint64_t v = rnd();
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
 
 #include "kselftest_harness.h"
 #include "../lib/mv_util.h"

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <linux/migvisor_rec.h>
 
 #include "../../common/record.h"
 #include "../lib/stream.h"

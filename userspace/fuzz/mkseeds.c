@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <linux/migvisor_rec.h>
 
 #include "../../common/record.h"
 #include "../lib/host.h"

@@ -8,6 +8,7 @@
 #include <netlink/attr.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
 
 #include "host.h"
 #include "json_print.h"

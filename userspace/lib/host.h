@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/types.h>
+#include <linux/migvisor_nl.h>
 
 #include "../../common/mv_tables.h"
 #include "../../common/policy.h"

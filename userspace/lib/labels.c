@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
 
 #include "json_print.h"
 #include "labels.h"

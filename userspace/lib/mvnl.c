@@ -13,6 +13,7 @@
 #include <netlink/genl/genl.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
 
 #include "mvnl.h"
 
@@ -124,10 +125,10 @@ struct req_ctx {
 static int on_valid(struct nl_msg *msg, void *arg)
 {
 	struct req_ctx *c = arg;
-	struct nlattr *tb[MV_A_MAX + 1];
+	struct nlattr *tb[MVNL_ATTR_MAX + 1];
 	int ret;
 
-	ret = genlmsg_parse(nlmsg_hdr(msg), 0, tb, MV_A_MAX, NULL);
+	ret = genlmsg_parse(nlmsg_hdr(msg), 0, tb, MVNL_ATTR_MAX, NULL);
 	if (ret < 0) {
 		c->err = -EPROTO;
 		snprintf(c->nl->errmsg, sizeof(c->nl->errmsg),

@@ -10,6 +10,15 @@
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
+#include <linux/migvisor_nl.h>
+
+/*
+ * Replies and events are parsed before it is known which object's
+ * attribute set they carry: the table is as long as the longest set.
+ */
+#define MVNL_MAX3(a, b, c)	((a) > (b) ? ((a) > (c) ? (a) : (c)) : ((b) > (c) ? (b) : (c)))
+#define MVNL_ATTR_MAX		MVNL_MAX3(MV_A_HOST_MAX, MV_A_GUEST_MAX, MV_A_BASELINE_MAX)
+
 struct mvnl {
 	struct nl_sock *sk;
 	int family;

@@ -12,6 +12,7 @@
 #include <netlink/msg.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
 
 #include "json_print.h"
 #include "policy_io.h"

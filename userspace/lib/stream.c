@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <linux/migvisor_rec.h>
 
 #include "../../common/record.h"
 #include "stream.h"
@@ -532,4 +533,15 @@ bool mv_page_is_zero(const void *p)
 			return false;
 	}
 	return true;
+}
+
+const char *mv_wire_type_name(__u32 type)
+{
+	static const char *const wire[] = {
+		"HELLO", "ACCEPT", "REFUSE", "ROUND", "ACK", "ABORT",
+	};
+
+	if (type >= MV_REC_HELLO && type - MV_REC_HELLO < ARRAY_SIZE(wire))
+		return wire[type - MV_REC_HELLO];
+	return mv_rec_type_name(type);
 }

@@ -11,6 +11,9 @@
 #include <stdint.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_rec.h>
+
+#include "wire.h"
 
 struct mv_reader {
 	int fd;

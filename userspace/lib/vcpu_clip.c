@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/migvisor_rec.h>
 
 #include "vcpu_clip.h"
 

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_rec.h>
 
 #include "../../common/policy.h"
 

@@ -11,6 +11,7 @@
 #include <netlink/attr.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
 
 #include "mvctl.h"
 #include "../lib/json_print.h"

@@ -15,6 +15,8 @@
 #include <netlink/genl/ctrl.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
+#include <linux/migvisor_para.h>
 
 #include "mvctl.h"
 #include "../lib/elf_load.h"
@@ -893,10 +895,10 @@ static int event_end(void)
 
 static int on_event(struct nl_msg *m, void *arg)
 {
-	struct nlattr *tb[MV_A_MAX + 1];
+	struct nlattr *tb[MVNL_ATTR_MAX + 1];
 	uint32_t ev;
 
-	if (genlmsg_parse(nlmsg_hdr(m), 0, tb, MV_A_MAX, NULL) < 0)
+	if (genlmsg_parse(nlmsg_hdr(m), 0, tb, MVNL_ATTR_MAX, NULL) < 0)
 		return NL_OK;
 	if (genlmsg_hdr(nlmsg_hdr(m))->cmd == MV_CMD_HOST_EVENT &&
 	    tb[MV_A_HOST_MAINTENANCE]) {

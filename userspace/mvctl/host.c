@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
 
 #include "mvctl.h"
 #include "../lib/host.h"

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
 
 #include "mvctl.h"
 #include "../lib/compiler.h"

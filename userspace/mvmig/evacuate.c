@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <linux/migvisor_nl.h>
 
 #include "../lib/compiler.h"
 #include "../lib/json_print.h"

@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
+#include <linux/migvisor_rec.h>
 
 #include "../../common/policy.h"
 #include "../lib/stream.h"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
 
 #include "../lib/mvnl.h"
 #include "../lib/policy_io.h"

@@ -26,6 +26,8 @@
 #include <unistd.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
+#include <linux/migvisor_rec.h>
 #include <linux/sockios.h>
 
 #include "../../common/record.h"
@@ -582,7 +584,7 @@ static int negotiate(struct src *s, size_t head_len)
 		return -EPERM;
 	}
 	snprintf(s->err, sizeof(s->err), "unexpected %s record before the transfer",
-		 mv_rec_type_name(h.type));
+		 mv_wire_type_name(h.type));
 	return -EPROTO;
 }
 
@@ -864,7 +866,7 @@ static int map_image(struct src *s)
 	}
 	if (i < 3) {
 		fprintf(stderr, "Error: %s is not a migvisor snapshot (expected %s at byte %zu)\n",
-			s->o->from, mv_rec_type_name(MV_REC_HEADER + i), s->head_len);
+			s->o->from, mv_wire_type_name(MV_REC_HEADER + i), s->head_len);
 		return 1;
 	}
 	snprintf(s->img_guest, sizeof(s->img_guest), "%.*s",

@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
+#include <linux/migvisor_rec.h>
 
 #include "../../common/record.h"
 #include "../lib/vcpu_clip.h"
@@ -348,14 +350,14 @@ static int prepare(struct dst *d, const char *want_name)
 			goto out;
 		if (h[i].type != (uint32_t)MV_REC_HEADER + i) {
 			snprintf(d->err, sizeof(d->err), "expected %s, got %s",
-				 mv_rec_type_name(MV_REC_HEADER + i),
-				 mv_rec_type_name(h[i].type));
+				 mv_wire_type_name(MV_REC_HEADER + i),
+				 mv_wire_type_name(h[i].type));
 			ret = -EPROTO;
 			goto out;
 		}
 		if (!mv_rec_len_ok(&h[i])) {
 			snprintf(d->err, sizeof(d->err), "the %s record's length %u is wrong for its type",
-				 mv_rec_type_name(h[i].type), h[i].len);
+				 mv_wire_type_name(h[i].type), h[i].len);
 			ret = -EPROTO;
 			goto out;
 		}
@@ -515,7 +517,7 @@ static int transfer(struct dst *d)
 		}
 		if (h.type >= MV_REC_HELLO) {
 			snprintf(d->err, sizeof(d->err), "unexpected %s record",
-				 mv_rec_type_name(h.type));
+				 mv_wire_type_name(h.type));
 			return -EPROTO;
 		}
 		if (d->clip && h.type == MV_REC_VCPU)

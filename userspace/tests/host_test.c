@@ -13,6 +13,7 @@
 #include <netlink/msg.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
 
 #include "kselftest_harness.h"
 #include "../lib/host.h"
@@ -71,8 +72,8 @@ static struct nl_msg *reply(bool with_vendor, bool good_leaf, int extra)
 static int decode(struct nl_msg *m, struct mv_host *h)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(m);
-	struct nlattr *tb[MV_A_MAX + 1];
-	int ret = genlmsg_parse(nlh, 0, tb, MV_A_MAX, NULL);
+	struct nlattr *tb[MV_A_HOST_MAX + 1];
+	int ret = genlmsg_parse(nlh, 0, tb, MV_A_HOST_MAX, NULL);
 
 	if (ret < 0)
 		return ret;

@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
 
 #include "kselftest_harness.h"
 #include "../lib/json_print.h"

@@ -15,6 +15,7 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/msg.h>
 #include <sanitizer/lsan_interface.h>
+#include <linux/migvisor_nl.h>
 
 #include "kselftest_harness.h"
 #include "../lib/json_print.h"

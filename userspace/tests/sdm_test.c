@@ -10,6 +10,7 @@
 #include <linux/nsfs.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_rec.h>
 
 #include "kselftest_harness.h"
 #include "../lib/policy_io.h"

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <linux/migvisor_rec.h>
 
 #include "kselftest_harness.h"
 #include "../lib/stream.h"

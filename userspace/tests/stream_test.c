@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/migvisor_rec.h>
 
 #include "kselftest_harness.h"
 #include "../lib/policy_io.h"

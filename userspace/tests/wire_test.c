@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_rec.h>
 
 #include "kselftest_harness.h"
 #include "../../selftests/lib/mv_util.h"
