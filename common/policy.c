@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
 /*
  * CPUID policy algebra and the CPUID answers of a policy. Built into
- * migvisor.ko (through kmod/cpuid/policy.c) and into the tools, so that a
+ * migvisor.ko (kmod/Kbuild) and into the tools, from this one file, so that a
  * pool computed by mvctl and a check done by the module cannot disagree.
  */
 #ifdef __KERNEL__
@@ -10,7 +10,6 @@
 #include <linux/string.h>
 #else
 #include <string.h>
-#include "../userspace/lib/compiler.h"
 #define hweight32(x)	__builtin_popcount(x)
 #define hweight64(x)	__builtin_popcountll(x)
 #endif

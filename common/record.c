@@ -7,9 +7,9 @@
 #include <linux/string.h>
 #else
 #include <string.h>
-#include <linux/migvisor_rec.h>
-#include "../userspace/lib/compiler.h"
 #endif
+
+#include <linux/migvisor_rec.h>
 
 #include "abi_layout.h"
 #include "record.h"
