@@ -29,6 +29,7 @@
 
 #include <linux/kvm.h>
 #include <linux/migvisor.h>
+#include <linux/migvisor_para.h>
 
 #include "../../guests/cpuid-bench.h"
 #include "../../userspace/lib/elf_load.h"

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <linux/migvisor.h>
+#include <linux/migvisor_rec.h>
 
 #include "../../common/record.h"
 #include "../../userspace/lib/policy_io.h"

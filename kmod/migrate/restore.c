@@ -26,19 +26,11 @@
 #include "../vmx/exit.h"
 #include "../vmx/tsc.h"
 #include "../vmx/vmx.h"
+#include "../../common/codec.h"
 #include "audit.h"
 #include "record.h"
 #include "session.h"
 #include "state.h"
-
-enum {
-	SEEN_HEADER	= BIT(0),
-	SEEN_BASELINE	= BIT(1),
-	SEEN_CONFIG	= BIT(2),
-	SEEN_VCPU	= BIT(3),
-	SEEN_END	= BIT(4),
-	SEEN_AUDIT	= BIT(5),
-};
 
 struct mv_restore {
 	struct mv_guest *g;		/* held */
@@ -47,9 +39,7 @@ struct mv_restore {
 	size_t hdr_have;
 	u8 *rec;			/* payload, MV_REC_MAX_LEN bytes */
 	size_t have;
-	u32 seq;
-	u32 seen;
-	u64 pages;
+	struct mv_codec codec;		/* order, framing, counts */
 	bool failed;
 	bool committed;
 	bool rate_set;			/* CONFIG (or VCPU) gave the TSC rate */
@@ -73,66 +63,15 @@ static int bad(struct mv_restore *r, int err, const char *fmt, ...)
 	return err;
 }
 
-/* The length each record type may have; 0 for a type this side rejects. */
-static bool len_ok(struct mv_restore *r, const struct mv_rec *h)
-{
-	u32 xs = mv_state_xsave_size(&r->g->policy);
-
-	switch (h->type) {
-	case MV_REC_HEADER:
-		return h->len == sizeof(struct mv_rec_header);
-	case MV_REC_BASELINE:
-		return h->len >= sizeof(struct mv_rec_baseline) &&
-		       h->len <= mv_rec_baseline_len() + 64 * sizeof(struct mv_rec_word);
-	case MV_REC_CONFIG:
-		return h->len == sizeof(struct mv_rec_config);
-	case MV_REC_PAGES:
-		return h->len >= sizeof(struct mv_rec_pages) + 8 &&
-		       h->len <= MV_REC_MAX_LEN;
-	case MV_REC_VCPU:
-		return h->len == sizeof(struct mv_rec_vcpu) + xs;
-	case MV_REC_END:
-		return h->len == sizeof(struct mv_rec_end);
-	case MV_REC_AUDIT:
-		return h->len >= sizeof(struct mv_rec_audit) &&
-		       h->len <= mv_rec_audit_len_max();
-	}
-	return false;
-}
-
+/* The stream's own rules (common/codec.c), before the payload is taken. */
 static int check_header(struct mv_restore *r)
 {
-	const struct mv_rec *h = &r->hdr;
+	char why[MV_CODEC_WHY_LEN];
+	int ret;
 
-	if (r->seen & SEEN_END)
-		return bad(r, -EINVAL, "the stream goes on after its END record");
-	if (h->seq != r->seq)
-		return bad(r, -EINVAL, "expected record number %u: a record is missing or repeated",
-			   r->seq);
-	if (h->type < MV_REC_HEADER || h->type > MV_REC_AUDIT)
-		return bad(r, -EINVAL, "type %u is not a stream record", h->type);
-	if (!len_ok(r, h))
-		return bad(r, -EINVAL, "length %u is wrong for this type", h->len);
-	if (h->type != MV_REC_HEADER && !(r->seen & SEEN_HEADER))
-		return bad(r, -EINVAL, "the stream does not start with a HEADER");
-	return 0;
-}
-
-static int do_header(struct mv_restore *r)
-{
-	const struct mv_rec_header *hd = (const void *)r->rec;
-
-	if (r->seen & SEEN_HEADER)
-		return bad(r, -EINVAL, "second HEADER");
-	if (hd->magic != MV_REC_MAGIC)
-		return bad(r, -EINVAL, "bad magic: not a migvisor stream");
-	if (hd->version != MV_REC_VERSION)
-		return bad(r, -EPROTONOSUPPORT, "stream version %u, this module reads %u",
-			   hd->version, MV_REC_VERSION);
-	if (hd->page_size != PAGE_SIZE || hd->reserved[0] || hd->reserved[1])
-		return bad(r, -EINVAL, "page size is not 4096 or reserved fields are set");
-	r->seen |= SEEN_HEADER;
-	return 0;
+	r->codec.xsave_size = mv_state_xsave_size(&r->g->policy);
+	ret = mv_codec_head(&r->codec, &r->hdr, why);
+	return ret ? bad(r, ret, "%s", why) : 0;
 }
 
 static int do_baseline(struct mv_restore *r)
@@ -140,14 +79,12 @@ static int do_baseline(struct mv_restore *r)
 	struct mv_policy p;
 	const char *why;
 
-	if (r->seen & SEEN_BASELINE)
-		return bad(r, -EINVAL, "second BASELINE");
+	/* The codec took it apart once; here it is read for its hash. */
 	if (mv_rec_baseline_get(r->rec, r->hdr.len, &p, NULL, &why))
 		return bad(r, -EINVAL, "%s", why);
 	if (mv_policy_hash(&p) != mv_policy_hash(&r->g->policy))
 		return bad(r, -EINVAL, "the stream's baseline (hash %016llx) is not this guest's (%016llx)",
 			   mv_policy_hash(&p), mv_policy_hash(&r->g->policy));
-	r->seen |= SEEN_BASELINE;
 	return 0;
 }
 
@@ -173,16 +110,9 @@ static int do_config(struct mv_restore *r)
 {
 	const struct mv_rec_config *c = (const void *)r->rec;
 
-	if ((r->seen & SEEN_CONFIG) || !(r->seen & SEEN_BASELINE))
-		return bad(r, -EINVAL, "CONFIG must come once, after BASELINE");
-	if (!memchr(c->name, 0, sizeof(c->name)) ||
-	    memchr_inv(c->reserved, 0, sizeof(c->reserved)))
-		return bad(r, -EINVAL, "name not terminated or reserved fields set");
 	if (c->memory != r->g->mem.size)
 		return bad(r, -EINVAL, "the stream's guest has %llu bytes of RAM, this one %llu",
 			   c->memory, r->g->mem.size);
-	if (c->vcpus != 1)
-		return bad(r, -EINVAL, "%u vCPUs; migvisor guests have one", c->vcpus);
 	/* Before any page: a host that cannot keep the rate takes nothing. */
 	if (c->tsc_khz) {
 		int ret = take_rate(r, c->tsc_khz);
@@ -190,65 +120,27 @@ static int do_config(struct mv_restore *r)
 		if (ret)
 			return ret;
 	}
-	r->seen |= SEEN_CONFIG;
 	return 0;
 }
 
-/* Walk a PAGES payload; with @apply, write it into the guest. */
-static int walk_pages(struct mv_restore *r, bool apply)
-{
-	const struct mv_rec_pages *ph = (const void *)r->rec;
-	struct mv_mem *m = &r->g->mem;
-	size_t off = sizeof(*ph), len = r->hdr.len;
-	unsigned int i;
-
-	for (i = 0; i < ph->count; i++) {
-		u64 e, gfn;
-		void *va;
-
-		if (len - off < sizeof(e))
-			return bad(r, -EINVAL, "page %u of %u is cut off", i, ph->count);
-		memcpy(&e, r->rec + off, sizeof(e));
-		off += sizeof(e);
-		gfn = e >> PAGE_SHIFT;
-		if ((e & MV_PAGE_FLAGS & ~(u64)MV_PAGE_ZERO) || gfn >= m->npages)
-			return bad(r, -EINVAL, "page entry %llx: unknown flags or outside guest RAM",
-				   e);
-		if (!(e & MV_PAGE_ZERO) && len - off < PAGE_SIZE)
-			return bad(r, -EINVAL, "data of page %u is cut off", i);
-		if (!apply) {
-			off += e & MV_PAGE_ZERO ? 0 : PAGE_SIZE;
-			continue;
-		}
-		va = kmap_local_page(m->pages[gfn]);
-		if (e & MV_PAGE_ZERO) {
-			clear_page(va);
-		} else {
-			memcpy(va, r->rec + off, PAGE_SIZE);
-			off += PAGE_SIZE;
-		}
-		kunmap_local(va);
-	}
-	if (off != len)
-		return bad(r, -EINVAL, "%zu bytes after the last page", len - off);
-	return 0;
-}
-
+/* The codec has checked every entry: write them into the guest. */
 static int do_pages(struct mv_restore *r)
 {
-	const struct mv_rec_pages *ph = (const void *)r->rec;
-	int ret;
+	struct mv_mem *m = &r->g->mem;
+	size_t off = sizeof(struct mv_rec_pages);
+	const void *data;
+	void *va;
+	u64 e;
 
-	if (!(r->seen & SEEN_CONFIG) || (r->seen & SEEN_VCPU))
-		return bad(r, -EINVAL, "PAGES must come after CONFIG and before VCPU");
-	if (!ph->count || ph->count > MV_REC_MAX_PAGES || ph->reserved)
-		return bad(r, -EINVAL, "page count %u is not 1..%u, or reserved set",
-			   ph->count, MV_REC_MAX_PAGES);
-	ret = walk_pages(r, false);
-	if (ret)
-		return ret;
-	r->pages += ph->count;
-	return walk_pages(r, true);
+	while (mv_pages_next(r->rec, r->hdr.len, &off, &e, &data) > 0) {
+		va = kmap_local_page(m->pages[e >> PAGE_SHIFT]);
+		if (data)
+			memcpy(va, data, PAGE_SIZE);
+		else
+			clear_page(va);
+		kunmap_local(va);
+	}
+	return 0;
 }
 
 static int do_vcpu(struct mv_restore *r)
@@ -256,8 +148,6 @@ static int do_vcpu(struct mv_restore *r)
 	struct mv_rec_vcpu *v;
 	const char *why;
 
-	if (!(r->seen & SEEN_CONFIG) || (r->seen & SEEN_VCPU))
-		return bad(r, -EINVAL, "VCPU must come once, after CONFIG");
 	/* A writer that predates CONFIG's rate: the VCPU record's, now. */
 	if (!r->rate_set) {
 		int ret = take_rate(r, ((const struct mv_rec_vcpu *)r->rec)->tsc_khz);
@@ -273,22 +163,14 @@ static int do_vcpu(struct mv_restore *r)
 	mutex_lock(&r->g->lock);
 	mv_state_apply(&r->g->vcpu, v, r->rec + sizeof(*v));
 	mutex_unlock(&r->g->lock);
-	r->seen |= SEEN_VCPU;
 	return 0;
 }
 
 static int do_audit(struct mv_restore *r)
 {
-	const char *why;
-
-	if (!(r->seen & SEEN_VCPU) || (r->seen & SEEN_AUDIT))
-		return bad(r, -EINVAL, "AUDIT must come once, after VCPU");
-	if (mv_rec_audit_check(r->rec, r->hdr.len, &why))
-		return bad(r, -EINVAL, "%s", why);
 	mutex_lock(&r->g->lock);
 	mv_audit_rec_apply(r->g, r->rec);
 	mutex_unlock(&r->g->lock);
-	r->seen |= SEEN_AUDIT;
 	return 0;
 }
 
@@ -296,11 +178,6 @@ static int do_end(struct mv_restore *r)
 {
 	const struct mv_rec_end *e = (const void *)r->rec;
 
-	if (!(r->seen & SEEN_VCPU))
-		return bad(r, -EINVAL, "END before the vCPU state");
-	if (e->records != r->hdr.seq || e->pages != r->pages || e->reserved)
-		return bad(r, -EINVAL, "END counts %llu records and %llu pages, the stream had %u and %llu",
-			   e->records, e->pages, r->hdr.seq, r->pages);
 	/*
 	 * Its TSC goes on from here, as if it had run since (state.c), by
 	 * an hour at most: a stream is not refused for having been slow.
@@ -309,20 +186,15 @@ static int do_end(struct mv_restore *r)
 	r->g->vcpu.tsc_base_ns = ktime_get_ns() -
 				 min_t(u64, e->age_ns, MV_REC_MAX_AGE_NS);
 	mutex_unlock(&r->g->lock);
-	r->seen |= SEEN_END;
 	return 0;
 }
 
-static int apply(struct mv_restore *r)
+/* A whole record: the codec's rules, then what needs this guest. */
+static int use(struct mv_restore *r)
 {
-	u32 crc = mv_rec_crc(&r->hdr, mv_crc32c(mv_rec_crc_start(), r->rec,
-						r->hdr.len));
-
-	if (crc != r->hdr.crc)
-		return bad(r, -EBADMSG, "CRC mismatch: the record was corrupted");
 	switch (r->hdr.type) {
 	case MV_REC_HEADER:
-		return do_header(r);
+		return 0;
 	case MV_REC_BASELINE:
 		return do_baseline(r);
 	case MV_REC_CONFIG:
@@ -336,6 +208,21 @@ static int apply(struct mv_restore *r)
 	default:
 		return do_end(r);
 	}
+}
+
+static int apply(struct mv_restore *r)
+{
+	char why[MV_CODEC_WHY_LEN];
+	int ret;
+
+	ret = mv_codec_body(&r->codec, &r->hdr, r->rec, why);
+	if (ret)
+		return bad(r, ret, "%s", why);
+	ret = use(r);
+	if (ret)
+		return ret;
+	mv_codec_take(&r->codec, &r->hdr, r->rec);
+	return 0;
 }
 
 static ssize_t restore_write(struct file *file, const char __user *ubuf,
@@ -379,7 +266,6 @@ static ssize_t restore_write(struct file *file, const char __user *ubuf,
 		ret = apply(r);
 		if (ret)
 			break;
-		r->seq++;
 		r->hdr_have = 0;
 	}
 out:
@@ -452,7 +338,7 @@ static long restore_ioctl(struct file *file, unsigned int cmd,
 	}
 	if (r->failed) {
 		ret = -EINVAL;
-	} else if (!(r->seen & SEEN_END) || r->hdr_have) {
+	} else if (!mv_codec_ended(&r->codec) || r->hdr_have) {
 		mv_sess_set_error(&r->err, -EINVAL,
 				  "commit before a complete, valid stream (up to END)");
 		ret = -EINVAL;
@@ -534,6 +420,7 @@ int mv_restore_open(struct mv_guest *g, struct netlink_ext_ack *extack)
 	}
 	mv_sess_attach(g);
 	r->g = g;
+	r->codec.guest_pages = g->mem.npages;
 	mutex_unlock(&g->lock);
 
 	fd = anon_inode_getfd("migvisor-restore", &mv_restore_fops, r,
@@ -569,6 +456,7 @@ int mv_restore_new(const char *name, u64 mem, const char *baseline,
 		return PTR_ERR(g);
 	}
 	r->g = g;	/* the session's reference, taken at creation */
+	r->codec.guest_pages = g->mem.npages;
 	mv_guest_put(g);
 	fd = anon_inode_getfd("migvisor-restore", &mv_restore_fops, r,
 			      O_WRONLY | O_CLOEXEC);

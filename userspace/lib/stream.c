@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -288,40 +289,18 @@ bool mv_rec_len_ok(const struct mv_rec *h)
 int mv_rec_config_get(const void *p, size_t len, struct mv_rec_config *cfg,
 		      const char **why)
 {
-	size_t i;
+	static __thread char reason[MV_CODEC_WHY_LEN + 32];
+	char r[MV_CODEC_WHY_LEN];
 
 	if (len != sizeof(*cfg)) {
 		*why = "the CONFIG record has the wrong size";
 		return -EPROTO;
 	}
 	memcpy(cfg, p, sizeof(*cfg));
-	if (!memchr(cfg->name, 0, sizeof(cfg->name))) {
-		*why = "the CONFIG record's guest name is not NUL-terminated";
+	if (mv_codec_config(cfg, r)) {
+		snprintf(reason, sizeof(reason), "the CONFIG record: %s", r);
+		*why = reason;
 		return -EPROTO;
-	}
-	if (cfg->vcpus != 1) {
-		*why = "the CONFIG record gives other than one vCPU";
-		return -EPROTO;
-	}
-	/* The page maps and the guest are sized from it: nothing else bounds it. */
-	if (cfg->memory < MV_GUEST_MEM_MIN || cfg->memory > MV_GUEST_MEM_MAX ||
-	    cfg->memory % 4096) {
-		*why = "the CONFIG record's guest RAM is not whole pages between 1 MiB and 1 GiB";
-		return -EPROTO;
-	}
-	/* 0 is a writer from before the field; anything else a baseline set. */
-	if (cfg->tsc_khz && (cfg->tsc_khz < MV_TSC_KHZ_MIN ||
-			     cfg->tsc_khz > MV_TSC_KHZ_MAX)) {
-		*why = "the CONFIG record's guest TSC rate is outside "
-		       __stringify(MV_TSC_KHZ_MIN) ".." __stringify(MV_TSC_KHZ_MAX) " kHz";
-		return -EPROTO;
-	}
-	/* Refused, not ignored: a newer writer's field would be lost here. */
-	for (i = 0; i < ARRAY_SIZE(cfg->reserved); i++) {
-		if (cfg->reserved[i]) {
-			*why = "the CONFIG record's reserved fields are not zero (a newer writer?)";
-			return -EPROTO;
-		}
 	}
 	return 0;
 }
@@ -418,106 +397,22 @@ int mv_rec_account(const uint8_t *p, size_t len, struct mv_rec_stats *st)
 	return 0;
 }
 
-static int check_pages(struct mv_rec_check *c, const struct mv_rec *h,
-		       const uint8_t *p, const char **why)
-{
-	struct mv_rec_pages ph;
-	size_t o = sizeof(ph);
-	uint32_t i;
-
-	if (h->len < sizeof(ph)) {
-		*why = "a PAGES record is too short";
-		return -EPROTO;
-	}
-	memcpy(&ph, p, sizeof(ph));
-	if (!ph.count || ph.count > MV_REC_MAX_PAGES || ph.reserved) {
-		*why = "a PAGES record has a bad count or reserved field";
-		return -EPROTO;
-	}
-	for (i = 0; i < ph.count; i++) {
-		uint64_t e;
-
-		if (h->len - o < 8)
-			break;
-		memcpy(&e, p + o, 8);
-		o += 8;
-		if ((e & MV_PAGE_FLAGS & ~(uint64_t)MV_PAGE_ZERO) ||
-		    (e & ~(uint64_t)MV_PAGE_FLAGS) >= c->guest_bytes) {
-			*why = "a page is outside guest RAM or has unknown flags";
-			return -EPROTO;
-		}
-		if (e & MV_PAGE_ZERO)
-			continue;
-		if (h->len - o < 4096)
-			break;
-		o += 4096;
-	}
-	if (i < ph.count || o != h->len) {
-		*why = "a PAGES record's length does not match its pages";
-		return -EPROTO;
-	}
-	c->pages += ph.count;
-	return 0;
-}
-
 int mv_rec_check(struct mv_rec_check *c, const struct mv_rec *h,
 		 const uint8_t *p, const char **why)
 {
-	struct mv_rec_end end;
+	char reason[MV_CODEC_WHY_LEN];
+	int ret;
 
-	if (c->ended) {
-		*why = "records after END";
-		return -EPROTO;
+	/* The module's own rules (common/codec.c): a file is checked as a restore is. */
+	ret = mv_codec_head(&c->codec, h, reason);
+	if (!ret)
+		ret = mv_codec_body(&c->codec, h, p, reason);
+	if (ret) {
+		snprintf(c->why, sizeof(c->why), "%s: %s", mv_rec_type_name(h->type), reason);
+		*why = c->why;
+		return ret == -EBADMSG ? -EBADMSG : -EPROTO;
 	}
-	if (h->seq != c->next_seq) {
-		*why = "a record is missing or repeated (sequence)";
-		return -EPROTO;
-	}
-	if (h->type < MV_REC_HEADER || h->type > MV_REC_AUDIT) {
-		*why = "a record of unknown type";
-		return -EPROTO;
-	}
-	if (!mv_rec_len_ok(h)) {
-		*why = "a record's length is wrong for its type";
-		return -EPROTO;
-	}
-	if (mv_rec_crc_of(h, p) != h->crc) {
-		*why = "a record is corrupted (CRC)";
-		return -EBADMSG;
-	}
-	/* A refused record changes nothing: its sequence number stays due. */
-	if (h->type == MV_REC_PAGES) {
-		int ret = check_pages(c, h, p, why);
-
-		if (!ret)
-			c->next_seq++;
-		return ret;
-	}
-	if (h->type == MV_REC_VCPU) {
-		struct mv_rec_vcpu v;
-
-		memcpy(&v, p, sizeof(v));
-		if (v.xsave_size != h->len - sizeof(v)) {
-			*why = "the VCPU record's XSAVE size does not match its length";
-			return -EPROTO;
-		}
-	}
-	if (h->type == MV_REC_AUDIT && mv_rec_audit_check(p, h->len, why))
-		return -EPROTO;
-	if (h->type == MV_REC_END) {
-		memcpy(&end, p, sizeof(end));
-		if (end.records != h->seq || end.pages != c->pages) {
-			*why = "END's counts do not match the stream";
-			return -EPROTO;
-		}
-		/* Any age: the module takes an hour of it at most. */
-		if (end.reserved) {
-			*why = "END's reserved field is not zero (a newer writer?)";
-			return -EPROTO;
-		}
-		c->ended = true;
-	}
-	c->next_seq++;
+	mv_codec_take(&c->codec, h, p);
 	return 0;
 }
 

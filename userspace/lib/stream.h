@@ -14,6 +14,7 @@
 #include <linux/migvisor_rec.h>
 
 #include "wire.h"
+#include "../../common/codec.h"
 
 struct mv_reader {
 	int fd;
@@ -110,15 +111,14 @@ void mv_rec_account_one(const struct mv_rec *h, const uint8_t *p,
 int mv_rec_account(const uint8_t *p, size_t len, struct mv_rec_stats *st);
 
 /*
- * A stream checked record by record as the restoring module would check
- * its framing, for a receiver that writes it to a file: sequence, CRC,
- * page entries inside guest RAM, END's counts, age and reserved field.
+ * A stream checked record by record as the restoring module checks it
+ * (common/codec.c), for a receiver that writes it to a file: framing,
+ * order, the page entries inside guest RAM (codec.guest_pages), END's
+ * counts and reserved fields.
  */
 struct mv_rec_check {
-	uint64_t guest_bytes;
-	uint32_t next_seq;
-	uint64_t pages;
-	bool ended;
+	struct mv_codec codec;
+	char why[MV_CODEC_WHY_LEN + 32];
 };
 
 /* 0, or -EBADMSG (CRC) / -EPROTO with the reason in @why */

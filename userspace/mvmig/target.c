@@ -127,7 +127,7 @@ static int open_sink(struct dst *d, uint64_t memory)
 	struct stat st;
 
 	memset(&d->chk, 0, sizeof(d->chk));
-	d->chk.guest_bytes = memory;
+	d->chk.codec.guest_pages = memory / 4096;
 	d->sink_is_file = stat(d->o->to, &st) || S_ISREG(st.st_mode);
 	d->rfd = d->sink_is_file ?
 		 open(d->o->to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600) :
@@ -165,7 +165,7 @@ static int commit(struct dst *d)
 		}
 		return 0;
 	}
-	if (!d->chk.ended) {
+	if (!mv_codec_ended(&d->chk.codec)) {
 		snprintf(d->err, sizeof(d->err), "the stream has no END record");
 		return -EPROTO;
 	}
