@@ -378,6 +378,12 @@ TEST(mvctl_reports_errors)
 	EXPECT_EQ(1, mv_run("mvctl frobnicate", out, sizeof(out), true));
 	EXPECT_NE(NULL, strstr(out, "unknown object"));
 	EXPECT_EQ(1, mv_run("mvctl --frobnicate host", out, sizeof(out), true));
+	/* The attribute the module points at, by the spec's name */
+	EXPECT_NE(0, mv_run("mvctl guest add ne memory 2M baseline no-such-baseline",
+			    out, sizeof(out), true));
+	EXPECT_NE(NULL, strstr(out, "(attribute baseline)")) {
+		TH_LOG("%s", out);
+	}
 }
 
 /* Names that would be paths or options are refused with the rule. */

@@ -97,7 +97,7 @@ static void run(const uint8_t *data, size_t size)
 					free(copy);
 					break;
 				}
-				chk.guest_bytes = cfg.memory;
+				chk.codec.guest_pages = cfg.memory / 4096;
 				if (mv_page_map_init(&map, cfg.memory))
 					__builtin_trap();	/* bounded: must fit */
 			}
@@ -105,11 +105,11 @@ static void run(const uint8_t *data, size_t size)
 		}
 		if (!mv_rec_check(&chk, &h, copy, &why)) {
 			if (h.type == MV_REC_PAGES)
-				check_accepted_pages(&h, copy, chk.guest_bytes);
+				check_accepted_pages(&h, copy, chk.codec.guest_pages * 4096);
 			mv_rec_account_one(&h, copy, &st);
 		}
 		free(copy);
-		if (chk.ended)
+		if (mv_codec_ended(&chk.codec))
 			break;
 	}
 	if (map.nonzero_pages > map.npages)

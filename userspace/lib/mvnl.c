@@ -16,6 +16,7 @@
 #include <linux/migvisor_nl.h>
 
 #include "mvnl.h"
+#include "nl_names.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -27,6 +28,7 @@ int mvnl_open(struct mvnl *nl)
 
 	memset(nl, 0, sizeof(*nl));
 	nl->bad_attr_off = nl->bad_attr_type = -1;
+	nl->bad_attr_name = NULL;
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk)
 		return -ENOMEM;
@@ -194,9 +196,15 @@ static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 			break;
 		}
 	}
-	if (c->nl->bad_attr_off >= 0 && c->nl->last_req)
+	if (c->nl->bad_attr_off >= 0 && c->nl->last_req) {
 		c->nl->bad_attr_type = attr_at(c->nl->last_req,
 					       c->nl->bad_attr_off);
+		/* By the spec's name, as the kernel's own client says it. */
+		if (c->nl->bad_attr_type >= 0)
+			c->nl->bad_attr_name =
+				mv_nl_attr_name(genlmsg_hdr(nlmsg_hdr(c->nl->last_req))->cmd,
+						c->nl->bad_attr_type);
+	}
 	return NL_STOP;
 }
 
@@ -227,6 +235,7 @@ int mvnl_request(struct mvnl *nl, struct nl_msg *msg, mvnl_reply_cb cb,
 
 	nl->errmsg[0] = 0;
 	nl->bad_attr_off = nl->bad_attr_type = -1;
+	nl->bad_attr_name = NULL;
 	ncb = nl_cb_alloc(NL_CB_CUSTOM);
 	if (!ncb) {
 		nlmsg_free(msg);
@@ -276,7 +285,9 @@ void mvnl_perror(const struct mvnl *nl, int err, const char *what)
 		fprintf(stderr, "Error: %s: %s", what, nl->errmsg);
 	else
 		fprintf(stderr, "Error: %s: %s", what, strerror(-err));
-	if (nl->bad_attr_type >= 0)
+	if (nl->bad_attr_type >= 0 && nl->bad_attr_name)
+		fprintf(stderr, " (attribute %s)", nl->bad_attr_name);
+	else if (nl->bad_attr_type >= 0)
 		fprintf(stderr, " (attribute %d)", nl->bad_attr_type);
 	fprintf(stderr, ".\n");
 }

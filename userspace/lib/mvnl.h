@@ -28,6 +28,7 @@ struct mvnl {
 	int bad_attr_off;
 	/* Type of the offending attribute, found from that offset, or -1. */
 	int bad_attr_type;
+	const char *bad_attr_name;	/* the spec's, when it names it */
 	struct nl_msg *last_req;
 	/* A request ended before its last reply: replies may be queued. */
 	int stale;
