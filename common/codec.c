@@ -23,8 +23,7 @@
 #define PAGE_BYTES	4096u
 #define SEEN(t)		MV_CODEC_SEEN(MV_REC_##t)
 
-static int refuse(char *why, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static int refuse(char *why, int err, const char *fmt, ...) __printf(3, 4);
 
 static int refuse(char *why, int err, const char *fmt, ...)
 {

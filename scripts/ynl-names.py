@@ -20,6 +20,7 @@ def main():
     out = []
     out.append('/* SPDX-License-Identifier: GPL-2.0 */')
     out.append('/* Do not edit: scripts/ynl-gen writes it from */')
+    out.append('/* (ARRAY_SIZE: the tools\' compiler.h, which every build forces in) */')
     out.append('/*\tDocumentation/netlink/specs/migvisor.yaml */')
     out.append('#ifndef MV_NL_NAMES_H')
     out.append('#define MV_NL_NAMES_H')
@@ -53,7 +54,7 @@ def main():
     for op in ops['list']:
         s = sets[op['attribute-set']]
         out.append(f'\t[{c_upper(prefix + op["name"])}] = {{ "{op["name"]}", mv_nl_{s}_attr_names,')
-        out.append(f'\t\tsizeof(mv_nl_{s}_attr_names) / sizeof(mv_nl_{s}_attr_names[0]) }},')
+        out.append(f'\t\tARRAY_SIZE(mv_nl_{s}_attr_names) }},')
     out.append('};')
     out.append('')
     out.append('/* The name of attribute @type of a @cmd request, or NULL. */')
@@ -61,7 +62,7 @@ def main():
     out.append('{')
     out.append('\tconst struct mv_nl_cmd_name *c;')
     out.append('')
-    out.append('\tif (cmd >= sizeof(mv_nl_cmd_names) / sizeof(mv_nl_cmd_names[0]))')
+    out.append('\tif (cmd >= ARRAY_SIZE(mv_nl_cmd_names))')
     out.append('\t\treturn NULL;')
     out.append('\tc = &mv_nl_cmd_names[cmd];')
     out.append('\treturn c->attrs && type < c->n_attrs ? c->attrs[type] : NULL;')

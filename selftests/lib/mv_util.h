@@ -137,14 +137,66 @@ bool mv_elsewhere(const char *fixture, const char *test);
 const char *mv_elsewhere_why(void);
 
 /*
- * TEST_HARNESS_MAIN, with the time limits scaled by mv_timeout_scale()
- * and the tests of MV_ELSEWHERE skipped.
+ * TEST_HARNESS_MAIN, with the time limits scaled by mv_timeout_scale(),
+ * the tests of MV_ELSEWHERE skipped, and only those of -r/-t run.
  */
 #ifdef __KSELFTEST_HARNESS_H
 static inline void mv_skipped_here(struct __test_metadata *_metadata,
 				   struct __fixture_variant_metadata *v)
 {
 	SKIP(return, "%s", mv_elsewhere_why());
+}
+
+/*
+ * The tests named by "-r FIXTURE.TEST" and "-t TEST" (any number; the
+ * newer harness's options, which 6.1's ignores), and global.load, the
+ * module load every suite starts with; all of them without any.
+ */
+static inline bool mv_selected(int argc, char **argv, const char *f,
+			       const char *t)
+{
+	size_t fl = strlen(f);
+	bool any = false;
+	int i;
+
+	if (!strcmp(f, "global") && !strcmp(t, "load"))
+		return true;
+	for (i = 1; i + 1 < argc; i++) {
+		if (!strcmp(argv[i], "-t")) {
+			any = true;
+			if (!strcmp(argv[i + 1], t))
+				return true;
+		} else if (!strcmp(argv[i], "-r")) {
+			any = true;
+			if (!strncmp(argv[i + 1], f, fl) && argv[i + 1][fl] == '.' &&
+			    !strcmp(argv[i + 1] + fl + 1, t))
+				return true;
+		}
+	}
+	return !any;
+}
+
+/* Keep the selected tests of @f, in their order. */
+static inline void mv_select(struct __fixture_metadata *f, int argc, char **argv)
+{
+	struct __test_metadata *t, *next, *head = NULL, *tail = NULL;
+
+	for (t = f->tests; t; t = next) {
+		next = t->next;
+		if (!mv_selected(argc, argv, f->name, t->name))
+			continue;
+		t->next = NULL;
+		if (!head) {
+			head = t;
+		} else {
+			tail->next = t;
+			t->prev = tail;
+		}
+		tail = t;
+	}
+	if (head)
+		head->prev = tail;
+	f->tests = head;
 }
 #endif
 
@@ -155,6 +207,8 @@ static inline void mv_skipped_here(struct __test_metadata *_metadata,
 		struct __test_metadata *t;				\
 		int k = mv_timeout_scale();				\
 									\
+		for (f = __fixture_list; f; f = f->next)		\
+			mv_select(f, argc, argv);			\
 		for (f = __fixture_list; f; f = f->next)		\
 			for (t = f->tests; t; t = t->next) {		\
 				t->timeout *= k;			\

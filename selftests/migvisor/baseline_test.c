@@ -20,6 +20,7 @@
 #include "kselftest_harness.h"
 #include "../lib/mv_util.h"
 #include "../lib/mv_guest.h"
+#include "../lib/mv_vm.h"
 
 static char saved[65536];
 
@@ -159,6 +160,71 @@ TEST_F(b, rules_and_messages)
 	EXPECT_NE(NULL, strstr(mv_out, "baseline d"));
 	EXPECT_NE(0, mv_mvctl("baseline set-default nosuch"));
 	EXPECT_NE(NULL, strstr(mv_out, "no baseline named nosuch"));
+}
+
+/*
+ * The baseline from inside, by guest code of this test (lib/mv_vm.h):
+ * Nehalem hides AVX and AVX2 and shows SSE4.2 on any host, and the
+ * signature and highest leaf the guest reads are the ones BASELINE_GET
+ * gives for it.
+ */
+static GUEST_CODE void guest_cpuid_nehalem(void)
+{
+	uint32_t r[4];
+
+	mv_guest_cpuid(0, 0, r);
+	GUEST_REPORT(r[0]);
+	mv_guest_cpuid(1, 0, r);
+	GUEST_REPORT(r[0]);
+	GUEST_ASSERT(r[2] & (1u << 20));	/* SSE4.2 */
+	GUEST_ASSERT(!(r[2] & (1u << 28)));	/* AVX */
+	GUEST_ASSERT(!(r[2] & (1u << 26)));	/* XSAVE */
+	GUEST_ASSERT(r[2] & (1u << 31));	/* a hypervisor is present */
+	mv_guest_cpuid(7, 0, r);
+	GUEST_ASSERT(!(r[1] & (1u << 5)));	/* AVX2 */
+	GUEST_DONE();
+}
+
+TEST_F(b, guest_code_sees_the_baseline)
+{
+	struct mv_nl_result *res = calloc(1, sizeof(*res));
+	const struct nlattr *pol;
+	struct mv_vm_info info;
+	unsigned char attrs[64];
+	struct mv_ucall uc;
+	struct mv_vm vm;
+	struct mv_nl nl;
+	size_t len;
+
+	ASSERT_NE(NULL, res);
+	ASSERT_EQ(0, mv_mvctl("baseline add n model nehalem"));
+	ASSERT_EQ(0, mv_vm_create(&vm, "gcn", 8 << 20, "n"));
+	ASSERT_EQ(0, mv_vm_load(&vm, guest_cpuid_nehalem));
+	ASSERT_EQ(0, mv_vm_start(&vm));
+	ASSERT_EQ(0, mv_vm_wait(&vm, 60, &uc));
+	EXPECT_EQ(MV_UCALL_DONE, uc.cmd) {
+		TH_LOG("guest: %s:%llu: %s", mv_vm_str(&vm, uc.file),
+		       (unsigned long long)uc.line, mv_vm_str(&vm, uc.expr));
+	}
+	ASSERT_EQ(0, mv_vm_info(&vm, &info));
+	EXPECT_STREQ("n", info.baseline);
+	EXPECT_EQ(2, uc.nvals);
+
+	ASSERT_EQ(0, mv_nl_open(&nl, MV_GENL_NAME));
+	len = mv_nla_put(attrs, 0, MV_A_BASELINE_NAME, "n", 2);
+	ASSERT_EQ(0, mv_nl_request(&nl, MV_CMD_BASELINE_GET, MV_GENL_VERSION,
+				   attrs, len, res));
+	ASSERT_EQ(0, res->error);
+	EXPECT_EQ(info.policy_hash, mv_attr_uint(mv_reply_attr(res, MV_A_BASELINE_HASH)));
+	pol = mv_reply_attr(res, MV_A_BASELINE_POLICY);
+	ASSERT_NE(NULL, pol);
+	EXPECT_EQ(mv_attr_uint(mv_nested_attr(pol, MV_A_POLICY_MAX_LEAF)), uc.vals[0]);
+	EXPECT_EQ(mv_attr_uint(mv_nested_attr(pol, MV_A_POLICY_SIGNATURE)), uc.vals[1]);
+	TH_LOG("max leaf 0x%llx, signature 0x%llx", (unsigned long long)uc.vals[0],
+	       (unsigned long long)uc.vals[1]);
+	mv_nl_close(&nl);
+	mv_vm_destroy(&vm);
+	free(res);
 }
 
 TEST_F(b, skylake_server_needs_a_skylake)

@@ -23,10 +23,12 @@
 
 #include <linux/kvm.h>
 #include <linux/migvisor.h>
+#include <linux/migvisor_nl.h>
 
 #include "kselftest_harness.h"
 #include "../lib/mv_util.h"
 #include "../lib/mv_guest.h"
+#include "../lib/mv_vm.h"
 
 TEST(load)
 {
@@ -75,6 +77,82 @@ TEST_F(g, lifecycle_hello)
 	ASSERT_EQ(0, mv_mvctl("guest del hello"));
 	EXPECT_EQ(1, mv_mvctl("guest show hello"));
 	EXPECT_NE(NULL, strstr(mv_out, "no guest with this name"));
+}
+
+/*
+ * Guest code of this test itself (lib/mv_vm.h), reporting by ucall: what
+ * the hypercalls answer, checked against what netlink says of the guest.
+ */
+static GUEST_CODE void guest_abi(void)
+{
+	GUEST_ASSERT_EQ(mv_guest_hypercall(MV_HC_ABI, 0), MV_HC_ABI_VERSION);
+	GUEST_ASSERT_EQ(mv_guest_hypercall(0x7fff, 0), (uint64_t)-MV_HC_ENOSYS);
+	GUEST_REPORT(mv_guest_hypercall(MV_HC_TSC_KHZ, 0));
+	GUEST_DONE();
+}
+
+TEST_F(g, guest_code_reports_done)
+{
+	struct mv_vm_info info;
+	struct mv_ucall uc;
+	struct mv_vm vm;
+
+	ASSERT_EQ(0, mv_vm_create(&vm, "gc", 8 << 20, NULL));
+	ASSERT_EQ(0, mv_vm_load(&vm, guest_abi));
+	ASSERT_EQ(0, mv_vm_start(&vm));
+	ASSERT_EQ(0, mv_vm_wait(&vm, 60, &uc));
+	EXPECT_EQ(MV_UCALL_DONE, uc.cmd) {
+		if (uc.cmd == MV_UCALL_ASSERT)
+			TH_LOG("guest: %s:%llu: %s (%llu, %llu)", mv_vm_str(&vm, uc.file),
+			       (unsigned long long)uc.line, mv_vm_str(&vm, uc.expr),
+			       (unsigned long long)uc.vals[0], (unsigned long long)uc.vals[1]);
+	}
+	ASSERT_EQ(0, mv_vm_info(&vm, &info));
+	EXPECT_EQ(MV_GUEST_STOPPED, info.state);
+	EXPECT_EQ(MV_STOP_EXIT, info.stop_reason);
+	EXPECT_EQ(0, info.stop_info);
+	EXPECT_EQ(1, uc.nvals);
+	EXPECT_EQ(info.tsc_khz, uc.vals[0]);
+	mv_vm_destroy(&vm);
+}
+
+/* Set by the test in the guest's copy before it starts */
+static uint64_t guest_arg = 1;
+static const int guest_assert_line = __LINE__ + 4;
+
+static GUEST_CODE void guest_asserts(void)
+{
+	GUEST_ASSERT_EQ(guest_arg, 7);
+	GUEST_DONE();
+}
+
+TEST_F(g, guest_code_assert_names_file_line_and_values)
+{
+	struct mv_vm_info info;
+	struct mv_ucall uc;
+	struct mv_vm vm;
+	const char *file;
+
+	ASSERT_EQ(0, mv_vm_create(&vm, "ga", 8 << 20, NULL));
+	ASSERT_EQ(0, mv_vm_load(&vm, guest_asserts));
+	guest_arg = 5;
+	ASSERT_EQ(0, mv_vm_sync_global(&vm, guest_arg));
+	ASSERT_EQ(0, mv_vm_start(&vm));
+	ASSERT_EQ(0, mv_vm_wait(&vm, 60, &uc));
+	ASSERT_EQ(MV_UCALL_ASSERT, uc.cmd);
+	file = mv_vm_str(&vm, uc.file);
+	TH_LOG("guest: %s:%llu: %s (%llu, %llu)", file, (unsigned long long)uc.line,
+	       mv_vm_str(&vm, uc.expr), (unsigned long long)uc.vals[0],
+	       (unsigned long long)uc.vals[1]);
+	EXPECT_EQ(guest_assert_line, uc.line);
+	EXPECT_NE(NULL, strstr(file, "guest_test.c"));
+	EXPECT_STREQ("guest_arg == 7", mv_vm_str(&vm, uc.expr));
+	EXPECT_EQ(5, uc.vals[0]);
+	EXPECT_EQ(7, uc.vals[1]);
+	ASSERT_EQ(0, mv_vm_info(&vm, &info));
+	EXPECT_EQ(MV_STOP_EXIT, info.stop_reason);
+	EXPECT_EQ(1, info.stop_info);
+	mv_vm_destroy(&vm);
 }
 
 TEST_F(g, two_guests_and_a_spinner)

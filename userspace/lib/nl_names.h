@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Do not edit: scripts/ynl-gen writes it from */
+/* (ARRAY_SIZE: the tools' compiler.h, which every build forces in) */
 /*	Documentation/netlink/specs/migvisor.yaml */
 #ifndef MV_NL_NAMES_H
 #define MV_NL_NAMES_H
@@ -71,35 +72,35 @@ static const struct mv_nl_cmd_name {
 	size_t n_attrs;
 } mv_nl_cmd_names[] = {
 	[MV_CMD_HOST_GET] = { "host-get", mv_nl_host_attr_names,
-		sizeof(mv_nl_host_attr_names) / sizeof(mv_nl_host_attr_names[0]) },
+		ARRAY_SIZE(mv_nl_host_attr_names) },
 	[MV_CMD_HOST_SET] = { "host-set", mv_nl_host_attr_names,
-		sizeof(mv_nl_host_attr_names) / sizeof(mv_nl_host_attr_names[0]) },
+		ARRAY_SIZE(mv_nl_host_attr_names) },
 	[MV_CMD_HOST_EVENT] = { "host-event", mv_nl_host_attr_names,
-		sizeof(mv_nl_host_attr_names) / sizeof(mv_nl_host_attr_names[0]) },
+		ARRAY_SIZE(mv_nl_host_attr_names) },
 	[MV_CMD_GUEST_NEW] = { "guest-new", mv_nl_guest_attr_names,
-		sizeof(mv_nl_guest_attr_names) / sizeof(mv_nl_guest_attr_names[0]) },
+		ARRAY_SIZE(mv_nl_guest_attr_names) },
 	[MV_CMD_GUEST_DEL] = { "guest-del", mv_nl_guest_attr_names,
-		sizeof(mv_nl_guest_attr_names) / sizeof(mv_nl_guest_attr_names[0]) },
+		ARRAY_SIZE(mv_nl_guest_attr_names) },
 	[MV_CMD_GUEST_GET] = { "guest-get", mv_nl_guest_attr_names,
-		sizeof(mv_nl_guest_attr_names) / sizeof(mv_nl_guest_attr_names[0]) },
+		ARRAY_SIZE(mv_nl_guest_attr_names) },
 	[MV_CMD_GUEST_START] = { "guest-start", mv_nl_guest_attr_names,
-		sizeof(mv_nl_guest_attr_names) / sizeof(mv_nl_guest_attr_names[0]) },
+		ARRAY_SIZE(mv_nl_guest_attr_names) },
 	[MV_CMD_GUEST_PAUSE] = { "guest-pause", mv_nl_guest_attr_names,
-		sizeof(mv_nl_guest_attr_names) / sizeof(mv_nl_guest_attr_names[0]) },
+		ARRAY_SIZE(mv_nl_guest_attr_names) },
 	[MV_CMD_GUEST_RESUME] = { "guest-resume", mv_nl_guest_attr_names,
-		sizeof(mv_nl_guest_attr_names) / sizeof(mv_nl_guest_attr_names[0]) },
+		ARRAY_SIZE(mv_nl_guest_attr_names) },
 	[MV_CMD_GUEST_CONSOLE] = { "guest-console", mv_nl_guest_attr_names,
-		sizeof(mv_nl_guest_attr_names) / sizeof(mv_nl_guest_attr_names[0]) },
+		ARRAY_SIZE(mv_nl_guest_attr_names) },
 	[MV_CMD_GUEST_EVENT] = { "guest-event", mv_nl_guest_attr_names,
-		sizeof(mv_nl_guest_attr_names) / sizeof(mv_nl_guest_attr_names[0]) },
+		ARRAY_SIZE(mv_nl_guest_attr_names) },
 	[MV_CMD_BASELINE_NEW] = { "baseline-new", mv_nl_baseline_attr_names,
-		sizeof(mv_nl_baseline_attr_names) / sizeof(mv_nl_baseline_attr_names[0]) },
+		ARRAY_SIZE(mv_nl_baseline_attr_names) },
 	[MV_CMD_BASELINE_DEL] = { "baseline-del", mv_nl_baseline_attr_names,
-		sizeof(mv_nl_baseline_attr_names) / sizeof(mv_nl_baseline_attr_names[0]) },
+		ARRAY_SIZE(mv_nl_baseline_attr_names) },
 	[MV_CMD_BASELINE_GET] = { "baseline-get", mv_nl_baseline_attr_names,
-		sizeof(mv_nl_baseline_attr_names) / sizeof(mv_nl_baseline_attr_names[0]) },
+		ARRAY_SIZE(mv_nl_baseline_attr_names) },
 	[MV_CMD_BASELINE_SET_DEFAULT] = { "baseline-set-default", mv_nl_baseline_attr_names,
-		sizeof(mv_nl_baseline_attr_names) / sizeof(mv_nl_baseline_attr_names[0]) },
+		ARRAY_SIZE(mv_nl_baseline_attr_names) },
 };
 
 /* The name of attribute @type of a @cmd request, or NULL. */
@@ -107,7 +108,7 @@ static inline const char *mv_nl_attr_name(unsigned int cmd, unsigned int type)
 {
 	const struct mv_nl_cmd_name *c;
 
-	if (cmd >= sizeof(mv_nl_cmd_names) / sizeof(mv_nl_cmd_names[0]))
+	if (cmd >= ARRAY_SIZE(mv_nl_cmd_names))
 		return NULL;
 	c = &mv_nl_cmd_names[cmd];
 	return c->attrs && type < c->n_attrs ? c->attrs[type] : NULL;
