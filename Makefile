@@ -139,6 +139,8 @@ MV_NOSIGN := $(if $(MV_SIGKEY),$(if $(filter pkcs11:%,$(MV_SIGKEY))$(wildcard \
 # updates/ comes before the kernel's own modules in depmod's search order.
 INSTALL_MOD_DIR ?= updates
 SBINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share/migvisor
+YNL_SPEC := Documentation/netlink/specs/migvisor.yaml
 MANDIR ?= $(PREFIX)/share/man
 MODDIR = $(DESTDIR)/lib/modules/$(KRELEASE)/$(INSTALL_MOD_DIR)
 TOOLS := userspace/mvctl/mvctl userspace/mvmig/mvmig
@@ -179,6 +181,10 @@ install: modules tools
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(TOOLS) $(DESTDIR)$(SBINDIR)/
 	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man8/
+	@# The family's YNL spec, for the kernel's own client:
+	@# tools/net/ynl/cli.py --spec $(DATADIR)/migvisor.yaml --dump guest-get
+	install -d $(DESTDIR)$(DATADIR)
+	install -m 0644 $(YNL_SPEC) $(DESTDIR)$(DATADIR)/
 	$(depmod)
 
 # Exactly what install put: the module (compressed too, if the kernel's
@@ -189,6 +195,8 @@ uninstall:
 	rm -f $(MODDIR)/$(MODULE_FILE) $(addprefix $(MODDIR)/$(MODULE_FILE).,xz gz zst)
 	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(notdir $(TOOLS)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MANPAGES)))
+	rm -f $(DESTDIR)$(DATADIR)/$(notdir $(YNL_SPEC))
+	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
 	$(depmod)
 
 # The Debian packages, in build/deb/: built from a copy of the tree's
