@@ -27,6 +27,14 @@ int migvisor_nl_baseline_new_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (!mv_nl_version_ok(info))
 		return -EOPNOTSUPP;
+	/* A value check, as the policy's would be: before what is missing. */
+	khz = info->attrs[MV_A_BASELINE_TSC_KHZ];
+	if (khz && (nla_get_u32(khz) < MV_TSC_KHZ_MIN ||
+		    nla_get_u32(khz) > MV_TSC_KHZ_MAX)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, khz,
+				    "TSC rate out of range: 1000 to 20000000 kHz");
+		return -ERANGE;
+	}
 	if (MV_NL_REQUIRE(info, MV_A_BASELINE_NAME) ||
 	    MV_NL_REQUIRE(info, MV_A_BASELINE_POLICY))
 		return -EINVAL;
@@ -39,7 +47,6 @@ int migvisor_nl_baseline_new_doit(struct sk_buff *skb, struct genl_info *info)
 				info->extack);
 	if (ret)
 		return ret;
-	khz = info->attrs[MV_A_BASELINE_TSC_KHZ];
 	return mv_baseline_add(nla_data(name), model ? nla_data(model) : "",
 			       &p, khz ? nla_get_u32(khz) : 0,
 			       nla_get_flag(info->attrs[MV_A_BASELINE_REPLACE]),

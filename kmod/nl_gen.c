@@ -10,17 +10,6 @@
 
 #include <uapi/linux/migvisor_nl.h>
 
-/* Integer value ranges */
-static const struct netlink_range_validation mv_a_guest_memory_range = {
-	.min	= 1048576ULL,
-	.max	= 1073741824ULL,
-};
-
-static const struct netlink_range_validation mv_a_baseline_tsc_khz_range = {
-	.min	= 1000ULL,
-	.max	= 20000000ULL,
-};
-
 /* Common nested types */
 const struct nla_policy migvisor_policy_nl_policy[MV_A_POLICY_PAD + 1] = {
 	[MV_A_POLICY_WORD] = NLA_POLICY_NESTED(migvisor_word_nl_policy),
@@ -50,7 +39,7 @@ const struct nla_policy migvisor_host_set_nl_policy[MV_A_HOST_MAINTENANCE + 1] =
 /* MV_CMD_GUEST_NEW - do */
 const struct nla_policy migvisor_guest_new_nl_policy[MV_A_GUEST_BASELINE + 1] = {
 	[MV_A_GUEST_NAME] = { .type = NLA_NUL_STRING, .len = 31, },
-	[MV_A_GUEST_MEMORY] = NLA_POLICY_FULL_RANGE(NLA_U64, &mv_a_guest_memory_range),
+	[MV_A_GUEST_MEMORY] = { .type = NLA_U64, },
 	[MV_A_GUEST_BASELINE] = { .type = NLA_NUL_STRING, .len = 31, },
 };
 
@@ -91,7 +80,7 @@ const struct nla_policy migvisor_baseline_new_nl_policy[MV_A_BASELINE_TSC_KHZ + 
 	[MV_A_BASELINE_MODEL] = { .type = NLA_NUL_STRING, .len = 31, },
 	[MV_A_BASELINE_POLICY] = NLA_POLICY_NESTED(migvisor_policy_nl_policy),
 	[MV_A_BASELINE_REPLACE] = { .type = NLA_FLAG, },
-	[MV_A_BASELINE_TSC_KHZ] = NLA_POLICY_FULL_RANGE(NLA_U32, &mv_a_baseline_tsc_khz_range),
+	[MV_A_BASELINE_TSC_KHZ] = { .type = NLA_U32, },
 };
 
 /* MV_CMD_BASELINE_DEL - do */

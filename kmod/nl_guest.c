@@ -157,13 +157,21 @@ static int reply_guest(struct genl_info *info, struct mv_guest *g, u8 cmd)
  */
 int migvisor_nl_guest_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *name = info->attrs[MV_A_GUEST_NAME], *bla;
+	struct nlattr *name = info->attrs[MV_A_GUEST_NAME], *bla, *mema;
 	struct mv_guest *g;
 	u64 mem;
 	int ret;
 
 	if (!mv_nl_version_ok(info))
 		return -EOPNOTSUPP;
+	/* A value check, as the policy's would be: before what is missing. */
+	mema = info->attrs[MV_A_GUEST_MEMORY];
+	if (mema && (nla_get_u64(mema) < MV_GUEST_MEM_MIN ||
+		     nla_get_u64(mema) > MV_GUEST_MEM_MAX)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, mema,
+				    "guest memory out of range: 1 MiB to 1 GiB");
+		return -ERANGE;
+	}
 	if (MV_NL_REQUIRE(info, MV_A_GUEST_NAME) ||
 	    MV_NL_REQUIRE(info, MV_A_GUEST_MEMORY))
 		return -EINVAL;
@@ -172,7 +180,7 @@ int migvisor_nl_guest_new_doit(struct sk_buff *skb, struct genl_info *info)
 				    "guest " MV_NAME_RULE);
 		return -EINVAL;
 	}
-	mem = nla_get_u64(info->attrs[MV_A_GUEST_MEMORY]);
+	mem = nla_get_u64(mema);
 	if (mem & (SZ_64K - 1)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MV_A_GUEST_MEMORY],
 				    "guest memory must be a multiple of 64 KiB");
