@@ -4,6 +4,7 @@
  * guest fd alone.
  */
 #include <elf.h>
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,58 +17,28 @@
 #include <linux/migvisor.h>
 #include <linux/migvisor_nl.h>
 
+#include "../../userspace/lib/elf_load.h"
+#include "mv_guest.h"
 #include "mv_vm.h"
+
+/* The largest guest image read (guests/ images are a few hundred KiB) */
+#define MV_VM_IMAGE_MAX	(16 << 20)
 
 struct mv_ucall mv_ucall_area;
 
-const struct nlattr *mv_reply_attr(const struct mv_nl_result *res, uint16_t type)
+static size_t name_attr(const char *name, void *buf)
 {
-	const struct nlmsghdr *h = (const void *)res->reply;
-	size_t off = NLMSG_HDRLEN + GENL_HDRLEN;
-
-	if (res->reply_len < off || h->nlmsg_len > res->reply_len)
-		return NULL;
-	while (off + NLA_HDRLEN <= h->nlmsg_len) {
-		const struct nlattr *a = (const void *)(res->reply + off);
-
-		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > h->nlmsg_len)
-			return NULL;
-		if ((a->nla_type & NLA_TYPE_MASK) == type)
-			return a;
-		off += NLA_ALIGN(a->nla_len);
-	}
-	return NULL;
+	return mv_nla_put(buf, 0, MV_A_GUEST_NAME, name, strlen(name) + 1);
 }
 
-const struct nlattr *mv_nested_attr(const struct nlattr *nest, uint16_t type)
+int mv_nl_guest_cmd(struct mv_nl *nl, uint8_t cmd, const char *name,
+		    struct mv_nl_result *res)
 {
-	size_t off = NLA_HDRLEN;
+	uint8_t attrs[64];
+	int ret;
 
-	while (nest && off + NLA_HDRLEN <= nest->nla_len) {
-		const struct nlattr *a = (const void *)((const char *)nest + off);
-
-		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > nest->nla_len)
-			return NULL;
-		if ((a->nla_type & NLA_TYPE_MASK) == type)
-			return a;
-		off += NLA_ALIGN(a->nla_len);
-	}
-	return NULL;
-}
-
-uint64_t mv_attr_uint(const struct nlattr *a)
-{
-	uint64_t v = 0;
-
-	if (a)
-		memcpy(&v, (const char *)a + NLA_HDRLEN,
-		       a->nla_len - NLA_HDRLEN < 8 ? a->nla_len - NLA_HDRLEN : 8);
-	return v;
-}
-
-static size_t name_attr(struct mv_vm *vm, void *buf)
-{
-	return mv_nla_put(buf, 0, MV_A_GUEST_NAME, vm->name, strlen(vm->name) + 1);
+	ret = mv_nl_request(nl, cmd, MV_GENL_VERSION, attrs, name_attr(name, attrs), res);
+	return ret ? ret : res->error;
 }
 
 static int request(struct mv_vm *vm, uint8_t cmd, const void *attrs, size_t len)
@@ -77,26 +48,47 @@ static int request(struct mv_vm *vm, uint8_t cmd, const void *attrs, size_t len)
 	return ret ? ret : vm->res->error;
 }
 
-int mv_vm_create(struct mv_vm *vm, const char *name, uint64_t mem,
-		 const char *baseline)
+static int vm_init(struct mv_vm *vm, const char *name)
 {
-	struct mv_guest_open o = {};
-	uint8_t attrs[256];
-	size_t len;
-	int dev, ret;
-
 	memset(vm, 0, sizeof(*vm));
 	vm->fd = -1;
 	vm->nl.fd = -1;
+	vm->why = "";
 	snprintf(vm->name, sizeof(vm->name), "%s", name);
-	vm->mem = mem;
 	vm->res = calloc(1, sizeof(*vm->res));
 	if (!vm->res)
 		return -ENOMEM;
-	ret = mv_nl_open(&vm->nl, MV_GENL_NAME);
+	return mv_nl_open(&vm->nl, MV_GENL_NAME);
+}
+
+static int open_fd(struct mv_vm *vm)
+{
+	struct mv_guest_open o = {};
+	int dev, ret;
+
+	dev = open("/dev/" MV_DEVICE_NAME, O_RDWR | O_CLOEXEC);
+	if (dev < 0)
+		return -errno;
+	snprintf(o.name, sizeof(o.name), "%s", vm->name);
+	vm->fd = ioctl(dev, MV_IOC_GUEST_OPEN, &o);
+	ret = vm->fd < 0 ? -errno : 0;
+	close(dev);
+	return ret;
+}
+
+int mv_vm_create(struct mv_vm *vm, const char *name, uint64_t mem,
+		 const char *baseline)
+{
+	uint8_t attrs[256];
+	size_t len;
+	int ret;
+
+	ret = vm_init(vm, name);
 	if (ret)
 		return ret;
-	len = name_attr(vm, attrs);
+	vm->mem = mem;
+	/* The caller's name as given: its length is the kernel's to refuse */
+	len = name_attr(name, attrs);
 	len = mv_nla_put(attrs, len, MV_A_GUEST_MEMORY, &mem, sizeof(mem));
 	if (baseline && *baseline)
 		len = mv_nla_put(attrs, len, MV_A_GUEST_BASELINE, baseline,
@@ -104,14 +96,63 @@ int mv_vm_create(struct mv_vm *vm, const char *name, uint64_t mem,
 	ret = request(vm, MV_CMD_GUEST_NEW, attrs, len);
 	if (ret)
 		return ret;
-	dev = open("/dev/" MV_DEVICE_NAME, O_RDWR | O_CLOEXEC);
-	if (dev < 0)
-		return -errno;
-	snprintf(o.name, sizeof(o.name), "%s", name);
-	vm->fd = ioctl(dev, MV_IOC_GUEST_OPEN, &o);
-	ret = vm->fd < 0 ? -errno : 0;
-	close(dev);
+	vm->created = true;
+	return open_fd(vm);
+}
+
+int mv_vm_open(struct mv_vm *vm, const char *name)
+{
+	uint8_t attrs[64];
+	int ret;
+
+	ret = vm_init(vm, name);
+	if (ret)
+		return ret;
+	ret = request(vm, MV_CMD_GUEST_GET, attrs, name_attr(vm->name, attrs));
+	if (ret)
+		return ret;
+	vm->mem = mv_attr_uint(mv_reply_attr(vm->res, MV_A_GUEST_MEMORY));
+	return open_fd(vm);
+}
+
+int mv_vm_load_elf(struct mv_vm *vm, const char *path)
+{
+	struct mv_elf elf;
+	char *img;
+	ssize_t len;
+	int ret;
+
+	img = malloc(MV_VM_IMAGE_MAX);
+	if (!img)
+		return -ENOMEM;
+	len = mv_slurp(path, img, MV_VM_IMAGE_MAX);
+	if (len < 0) {
+		vm->why = "cannot read the image";
+		free(img);
+		return -ENOENT;
+	}
+	ret = mv_elf_check(img, len, vm->mem, MV_GPA_LOAD_MIN, &elf, &vm->why);
+	if (!ret) {
+		ret = mv_elf_load(vm->fd, img, &elf);
+		if (ret) {
+			struct mv_sess_error e = {};
+
+			ioctl(vm->fd, MV_IOC_ERROR, &e);
+			snprintf(vm->fd_msg, sizeof(vm->fd_msg), "%.*s",
+				 (int)sizeof(e.msg), e.msg);
+			vm->why = vm->fd_msg;
+		}
+	}
+	free(img);
 	return ret;
+}
+
+int mv_vm_load_image(struct mv_vm *vm, const char *image)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s.elf", mv_guests_dir(), image);
+	return mv_vm_load_elf(vm, path);
 }
 
 int mv_vm_load(struct mv_vm *vm, void (*guest_code)(void))
@@ -188,56 +229,73 @@ int mv_vm_sync(struct mv_vm *vm, const void *var, size_t len)
 	return pwrite(vm->fd, var, len, gpa) == (ssize_t)len ? 0 : -errno;
 }
 
+static int name_request(struct mv_vm *vm, uint8_t cmd)
+{
+	uint8_t attrs[64];
+
+	return request(vm, cmd, attrs, name_attr(vm->name, attrs));
+}
+
 int mv_vm_start(struct mv_vm *vm)
 {
-	uint8_t attrs[64];
-
-	return request(vm, MV_CMD_GUEST_START, attrs, name_attr(vm, attrs));
+	return name_request(vm, MV_CMD_GUEST_START);
 }
 
-int mv_vm_info(struct mv_vm *vm, struct mv_vm_info *info)
+int mv_vm_pause(struct mv_vm *vm)
 {
-	const struct nlattr *a;
-	uint8_t attrs[64];
-	int ret;
-
-	memset(info, 0, sizeof(*info));
-	ret = request(vm, MV_CMD_GUEST_GET, attrs, name_attr(vm, attrs));
-	if (ret)
-		return ret;
-	if (!mv_reply_attr(vm->res, MV_A_GUEST_STATE))
-		return -EPROTO;
-	info->state = mv_attr_uint(mv_reply_attr(vm->res, MV_A_GUEST_STATE));
-	info->stop_reason = mv_attr_uint(mv_reply_attr(vm->res, MV_A_GUEST_STOP_REASON));
-	info->stop_info = mv_attr_uint(mv_reply_attr(vm->res, MV_A_GUEST_STOP_INFO));
-	info->tsc_khz = mv_attr_uint(mv_reply_attr(vm->res, MV_A_GUEST_TSC_KHZ));
-	info->policy_hash = mv_attr_uint(mv_reply_attr(vm->res, MV_A_GUEST_POLICY_HASH));
-	a = mv_reply_attr(vm->res, MV_A_GUEST_BASELINE);
-	if (a)
-		snprintf(info->baseline, sizeof(info->baseline), "%.*s",
-			 (int)(a->nla_len - NLA_HDRLEN), (const char *)a + NLA_HDRLEN);
-	return 0;
+	return name_request(vm, MV_CMD_GUEST_PAUSE);
 }
 
-int mv_vm_wait(struct mv_vm *vm, double secs, struct mv_ucall *uc)
+int mv_vm_resume(struct mv_vm *vm)
+{
+	return name_request(vm, MV_CMD_GUEST_RESUME);
+}
+
+int mv_vm_wait_state(struct mv_vm *vm, uint32_t state, double secs,
+		     struct mv_vm_info *info)
 {
 	double end = mv_now() + secs * mv_timeout_scale();
-	struct mv_vm_info info;
-	uint64_t gpa = vm->base + ((uintptr_t)&mv_ucall_area - vm->bias);
 	int ret;
 
-	memset(uc, 0, sizeof(*uc));
 	for (;;) {
-		ret = mv_vm_info(vm, &info);
-		if (ret)
+		ret = mv_vm_info(vm, info);
+		if (ret || info->state == state)
 			return ret;
-		if (info.state == MV_GUEST_STOPPED)
-			break;
 		if (mv_now() > end)
 			return -ETIME;
 		usleep(20000);
 	}
-	return pread(vm->fd, uc, sizeof(*uc), gpa) == sizeof(*uc) ? 0 : -EIO;
+}
+
+int mv_vm_wait(struct mv_vm *vm, double secs, struct mv_ucall *uc)
+{
+	uint64_t gpa = vm->base + ((uintptr_t)&mv_ucall_area - vm->bias);
+	struct mv_vm_info *info = malloc(sizeof(*info));
+	int ret;
+
+	memset(uc, 0, sizeof(*uc));
+	if (!info)
+		return -ENOMEM;
+	ret = mv_vm_wait_state(vm, MV_GUEST_STOPPED, secs, info);
+	free(info);
+	return ret ? ret : mv_vm_read(vm, gpa, uc, sizeof(*uc));
+}
+
+int mv_vm_read(struct mv_vm *vm, uint64_t gpa, void *buf, size_t len)
+{
+	ssize_t n = pread(vm->fd, buf, len, gpa);
+
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)len ? 0 : -EIO;
+}
+
+uint64_t mv_vm_read_u64(struct mv_vm *vm, uint64_t gpa)
+{
+	uint64_t v = 0;
+
+	mv_vm_read(vm, gpa, &v, sizeof(v));
+	return v;
 }
 
 const char *mv_vm_str(const struct mv_vm *vm, uint64_t guest_addr)
@@ -247,17 +305,26 @@ const char *mv_vm_str(const struct mv_vm *vm, uint64_t guest_addr)
 	return (const char *)(vm->bias + (guest_addr - vm->base));
 }
 
+int mv_vm_delete(struct mv_vm *vm)
+{
+	int ret = name_request(vm, MV_CMD_GUEST_DEL);
+
+	if (!ret)
+		vm->created = false;
+	return ret;
+}
+
 void mv_vm_destroy(struct mv_vm *vm)
 {
-	uint8_t attrs[64];
-
 	if (vm->fd >= 0)
 		close(vm->fd);
 	vm->fd = -1;
-	if (vm->nl.fd >= 0 && vm->res) {
-		request(vm, MV_CMD_GUEST_DEL, attrs, name_attr(vm, attrs));
+	if (vm->created && vm->nl.fd >= 0 && vm->res)
+		mv_vm_delete(vm);
+	vm->created = false;
+	if (vm->nl.fd >= 0)
 		mv_nl_close(&vm->nl);
-	}
+	vm->nl.fd = -1;
 	free(vm->res);
 	vm->res = NULL;
 }
