@@ -47,7 +47,7 @@ struct mv_nl {
 
 struct mv_nl_result {
 	int error;		/* 0 or -errno from the kernel's ack */
-	char msg[256];		/* extack message, "" if none */
+	char msg[512];		/* extack message (the module's are up to 512), "" if none */
 	int bad_off;		/* extack offset of the bad attribute, or -1 */
 	/* First reply message, if any (raw nlmsghdr + genlmsghdr + attrs). */
 	unsigned char reply[65536];

@@ -576,7 +576,7 @@ static int unprivileged_cmd(uint8_t cmd, const char *name, char *msg, size_t len
 		    setresuid(65534, 65534, 65534) || mv_nl_open(&nl, MV_GENL_NAME))
 			_exit(99);
 		r.ret = mv_nl_guest_cmd(&nl, cmd, name, res);
-		snprintf(r.msg, sizeof(r.msg), "%s", res->msg);
+		snprintf(r.msg, sizeof(r.msg), "%.*s", (int)sizeof(r.msg) - 1, res->msg);
 		_exit(write(p[1], &r, sizeof(r)) == sizeof(r) ? 0 : 98);
 	}
 	close(p[1]);
