@@ -19,7 +19,7 @@
 #include "mv_guest.h"
 #include "mv_util.h"
 
-char mv_out[65536];
+char mv_out[1 << 20];
 
 const char *mv_guests_dir(void)
 {
@@ -103,7 +103,7 @@ uint64_t mv_read_counter(const char *name)
 /* Delete every guest (what a failed test may have left behind). */
 void mv_delete_all_guests(void)
 {
-	static char list[65536];
+	static char list[sizeof(mv_out)];
 	char *p, name[MV_GUEST_NAME_MAX + 1];
 
 	if (mv_mvctl("-j guest show"))

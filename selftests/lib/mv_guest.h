@@ -9,7 +9,7 @@
 #include "mv_util.h"
 
 /* Output of the last mv_mvctl(): stdout and stderr */
-extern char mv_out[65536];
+extern char mv_out[1 << 20];
 
 /*
  * Guest images: $MV_GUESTS; else /rig/bin in the rig, else the source

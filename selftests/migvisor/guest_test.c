@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +23,12 @@
 #include <grp.h>
 #include <limits.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
+#include <linux/genetlink.h>
 #include <linux/kvm.h>
+#include <linux/netlink.h>
 #include <linux/migvisor.h>
 #include <linux/migvisor_nl.h>
 
@@ -750,6 +754,167 @@ TEST_F(g, mvctl_monitor_sees_events)
 	EXPECT_NE(NULL, strstr(mv_out, "started guest ev"));
 	EXPECT_NE(NULL, strstr(mv_out, "stopped guest ev reason exit"));
 	EXPECT_NE(NULL, strstr(mv_out, "deleted guest ev"));
+}
+
+/* Fills its CPUID audit (MV_CPUID_AUDIT_MAX pairs and more): a large GUEST_GET */
+static GUEST_CODE void guest_fill_audit(void)
+{
+	uint32_t r[4], i;
+
+	for (i = 0; i < MV_CPUID_AUDIT_MAX + 32; i++)
+		mv_guest_cpuid(4, i, r);
+	GUEST_DONE();
+}
+
+#define DUMP_GUESTS	10
+
+/* DUMP_GUESTS guests "d0".. that ran guest_fill_audit(): 0 or -errno */
+static int big_guests(struct __test_metadata *_metadata, struct mv_vm *vms)
+{
+	struct mv_vm_info info;
+	struct mv_ucall uc;
+	char name[8];
+	int i, ret;
+
+	for (i = 0; i < DUMP_GUESTS; i++) {
+		snprintf(name, sizeof(name), "d%d", i);
+		ret = mv_vm_create(&vms[i], name, 8 << 20, NULL);
+		if (!ret)
+			ret = mv_vm_load(&vms[i], guest_fill_audit);
+		if (!ret)
+			ret = mv_vm_start(&vms[i]);
+		if (!ret)
+			ret = mv_vm_wait(&vms[i], 60, &uc);
+		if (!ret && uc.cmd != MV_UCALL_DONE)
+			ret = -EIO;
+		if (!ret)
+			ret = mv_vm_info(&vms[i], &info);
+		if (ret) {
+			TH_LOG("%s: %d %s %s", name, ret, vms[i].res->msg, vms[i].why);
+			return ret;
+		}
+		EXPECT_EQ(MV_CPUID_AUDIT_MAX, info.nqueries);
+		EXPECT_EQ(32, info.unrecorded);
+	}
+	return 0;
+}
+
+/*
+ * A dump read across a change is flagged: GUEST_GET's dump of many large
+ * guests comes in parts, one per read; a guest created after the first
+ * read is a change the third part reports with NLM_F_DUMP_INTR (the second
+ * was made before it, as the first read ended).
+ */
+TEST_F(g, dump_across_a_change_is_flagged)
+{
+	struct mv_vm vms[DUMP_GUESTS], late;
+	static unsigned char buf[65536];
+	struct {
+		struct nlmsghdr n;
+		struct genlmsghdr g;
+	} req = {};
+	int i, parts = 0, msgs = 0, intr = -1;
+	bool done = false;
+	struct mv_nl nl;
+
+	ASSERT_EQ(0, big_guests(_metadata, vms));
+	ASSERT_EQ(0, mv_nl_open(&nl, MV_GENL_NAME));
+	req.n.nlmsg_len = sizeof(req);
+	req.n.nlmsg_type = nl.family;
+	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.n.nlmsg_seq = ++nl.seq;
+	req.g.cmd = MV_CMD_GUEST_GET;
+	req.g.version = MV_GENL_VERSION;
+	ASSERT_EQ(sizeof(req), send(nl.fd, &req, sizeof(req), 0));
+	while (!done) {
+		ssize_t n = recv(nl.fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *h;
+
+		ASSERT_LT(0, n);
+		parts++;
+		for (h = (void *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_flags & NLM_F_DUMP_INTR && intr < 0)
+				intr = parts;
+			if (h->nlmsg_type == NLMSG_DONE) {
+				done = true;
+				break;
+			}
+			ASSERT_EQ(nl.family, h->nlmsg_type);
+			msgs++;
+		}
+		if (parts == 1)
+			ASSERT_EQ(0, mv_vm_create(&late, "late", 1 << 20, NULL));
+	}
+	TH_LOG("%d guests in %d parts, flagged from part %d", msgs, parts, intr);
+	ASSERT_LE(3, parts);
+	EXPECT_EQ(3, intr);
+	/* The cursor is an id: the late guest came last, none twice */
+	EXPECT_EQ(DUMP_GUESTS + 1, msgs);
+	mv_nl_close(&nl);
+	mv_vm_destroy(&late);
+	for (i = 0; i < DUMP_GUESTS; i++)
+		mv_vm_destroy(&vms[i]);
+}
+
+/*
+ * mvctl reads a flagged dump again. In bursts (300 ms of changes as fast
+ * as they go, 700 ms without), d0 is deleted and made anew, which puts it
+ * after the dump's cursor: a reader that shows a flagged dump lists it
+ * twice now and then. Every "guest show" of many large guests succeeds
+ * and lists d0 at most once and the others once; mvctl retries for 635 ms
+ * (MVNL_DUMP_TRIES), longer than a burst.
+ */
+TEST_F_TIMEOUT(g, mvctl_dumps_while_guests_change, 600)
+{
+	struct mv_vm vms[DUMP_GUESTS];
+	char key[32];
+	const char *p;
+	int i, j, n;
+	pid_t pid;
+
+	ASSERT_EQ(0, big_guests(_metadata, vms));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct mv_nl_result *res = calloc(1, sizeof(*res));
+		struct mv_nl nl;
+		struct mv_vm c;
+
+		if (!res || mv_nl_open(&nl, MV_GENL_NAME))
+			_exit(1);
+		for (;;) {
+			double t0 = mv_now();
+
+			while (mv_now() - t0 < 0.3) {
+				mv_nl_guest_cmd(&nl, MV_CMD_GUEST_DEL, "d0", res);
+				if (!mv_vm_create(&c, "d0", 1 << 20, NULL))
+					c.created = false;	/* it stays */
+				mv_vm_destroy(&c);
+			}
+			usleep(700000);
+		}
+	}
+	for (i = 0; i < 30; i++) {
+		EXPECT_EQ(0, mv_mvctl("-j guest show")) {
+			TH_LOG("run %d: %.300s", i, mv_out);
+		}
+		EXPECT_EQ(0, mv_json_validate(mv_out));
+		for (j = 0; j < DUMP_GUESTS; j++) {
+			snprintf(key, sizeof(key), "\"name\":\"d%d\"", j);
+			for (n = 0, p = mv_out; (p = strstr(p, key)); p++)
+				n++;
+			/* d0 may be between its deletion and its return */
+			EXPECT_GE(1, n) {
+				TH_LOG("run %d: d%d listed %d times", i, j, n);
+			}
+			if (j)
+				EXPECT_EQ(1, n);
+		}
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	for (i = 0; i < DUMP_GUESTS; i++)
+		mv_vm_destroy(&vms[i]);
 }
 
 /* Run @cmd as nobody (no capabilities); output in mv_out, exit status back. */

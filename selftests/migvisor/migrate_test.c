@@ -278,7 +278,7 @@ static void live(struct __test_metadata *_metadata, const char *opts,
 	EXPECT_EQ(ws.digest, wd2.digest);
 	/* The writer has checked a full generation after the move: */
 	EXPECT_EQ(0, mv_mvctl("guest console dst"));
-	snprintf(con, sizeof(con), "%s", mv_out);
+	snprintf(con, sizeof(con), "%.*s", (int)sizeof(con) - 1, mv_out);
 	EXPECT_EQ(NULL, strstr(con, "VERIFY FAIL"));
 	gap = strstr(con, "resumed after a gap of");
 	TH_LOG("guest-seen: %.80s", gap ? gap : "(no gap over 20 ms)");

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
@@ -116,37 +117,85 @@ struct nl_msg *mvnl_msg(struct mvnl *nl, uint8_t cmd, int nlflags)
 	return msg;
 }
 
+/* A reply of a dump, held until the dump is known to be whole */
+struct held {
+	struct held *next;
+	struct nlmsghdr h[];
+};
+
 struct req_ctx {
 	struct mvnl *nl;
 	mvnl_reply_cb cb;
 	void *arg;
 	int err;
 	int done;
+	int dump;		/* NLM_F_DUMP: replies are held, not delivered */
+	int intr;		/* the kernel said the list changed under the dump */
+	struct held *held, **tail;
 };
+
+static int deliver(struct req_ctx *c, struct nlmsghdr *h)
+{
+	struct nlattr *tb[MVNL_ATTR_MAX + 1];
+	int ret;
+
+	ret = genlmsg_parse(h, 0, tb, MVNL_ATTR_MAX, NULL);
+	if (ret < 0) {
+		snprintf(c->nl->errmsg, sizeof(c->nl->errmsg),
+			 "malformed reply from the kernel");
+		return -EPROTO;
+	}
+	if (!c->cb)
+		return 0;
+	ret = c->cb(tb, genlmsg_attrdata(nlmsg_data(h), 0),
+		    genlmsg_attrlen(nlmsg_data(h), 0), c->arg);
+	return ret < 0 ? ret : 0;
+}
+
+static void drop_held(struct req_ctx *c)
+{
+	while (c->held) {
+		struct held *n = c->held->next;
+
+		free(c->held);
+		c->held = n;
+	}
+	c->tail = &c->held;
+}
 
 static int on_valid(struct nl_msg *msg, void *arg)
 {
 	struct req_ctx *c = arg;
-	struct nlattr *tb[MVNL_ATTR_MAX + 1];
-	int ret;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct held *k;
 
-	ret = genlmsg_parse(nlmsg_hdr(msg), 0, tb, MVNL_ATTR_MAX, NULL);
-	if (ret < 0) {
-		c->err = -EPROTO;
-		snprintf(c->nl->errmsg, sizeof(c->nl->errmsg),
-			 "malformed reply from the kernel");
-		return NL_STOP;
-	}
-	if (c->cb) {
-		struct nlmsghdr *h = nlmsg_hdr(msg);
-
-		ret = c->cb(tb, genlmsg_attrdata(nlmsg_data(h), 0),
-			    genlmsg_attrlen(nlmsg_data(h), 0), c->arg);
-		if (ret < 0) {
-			c->err = ret;
+	if (c->dump) {
+		k = malloc(sizeof(*k) + h->nlmsg_len);
+		if (!k) {
+			c->err = -ENOMEM;
 			return NL_STOP;
 		}
+		memcpy(k->h, h, h->nlmsg_len);
+		k->next = NULL;
+		*c->tail = k;
+		c->tail = &k->next;
+		return NL_OK;
 	}
+	c->err = deliver(c, h);
+	return c->err ? NL_STOP : NL_OK;
+}
+
+/*
+ * The kernel's dumps carry a generation (genl_dump_check_consistent()):
+ * a list that changed between two parts of a dump flags them, and the
+ * dump is read again rather than shown with objects skipped or repeated.
+ */
+static int on_dump_intr(struct nl_msg *msg, void *arg)
+{
+	struct req_ctx *c = arg;
+
+	(void)msg;
+	c->intr = 1;
 	return NL_OK;
 }
 
@@ -226,16 +275,46 @@ static int on_finish(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/* One send and its replies, to the ack or the dump's end: c->err */
+static void send_once(struct mvnl *nl, struct nl_msg *msg, struct nl_cb *ncb,
+		      struct req_ctx *c)
+{
+	int ret;
+
+	c->done = c->intr = c->err = 0;
+	ret = nl_send_auto(nl->sk, msg);
+	if (ret < 0) {
+		c->err = -EIO;
+		nl->stale = 1;
+		return;
+	}
+	while (!c->done) {
+		ret = nl_recvmsgs(nl->sk, ncb);
+		if (ret < 0 && !c->done) {
+			if (!c->err)
+				c->err = -EIO;
+			break;
+		}
+		if (c->err && !c->done)
+			break;
+	}
+	nl->stale = !c->done;
+}
+
 int mvnl_request(struct mvnl *nl, struct nl_msg *msg, mvnl_reply_cb cb,
 		 void *arg)
 {
 	struct req_ctx c = { .nl = nl, .cb = cb, .arg = arg };
+	struct nlmsghdr *h = nlmsg_hdr(msg);
 	struct nl_cb *ncb;
-	int ret;
+	struct held *k;
+	int tries;
 
 	nl->errmsg[0] = 0;
 	nl->bad_attr_off = nl->bad_attr_type = -1;
 	nl->bad_attr_name = NULL;
+	c.tail = &c.held;
+	c.dump = (h->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
 	ncb = nl_cb_alloc(NL_CB_CUSTOM);
 	if (!ncb) {
 		nlmsg_free(msg);
@@ -244,28 +323,33 @@ int mvnl_request(struct mvnl *nl, struct nl_msg *msg, mvnl_reply_cb cb,
 	nl_cb_set(ncb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &c);
 	nl_cb_set(ncb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &c);
 	nl_cb_set(ncb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &c);
+	nl_cb_set(ncb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_intr, &c);
 	nl_cb_err(ncb, NL_CB_CUSTOM, on_error, &c);
 
-	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
+	h->nlmsg_flags |= NLM_F_ACK;
 	nl->last_req = msg;
-	ret = nl_send_auto(nl->sk, msg);
-	if (ret < 0) {
-		c.err = -EIO;
-		nl->stale = 1;
-		goto out;
-	}
-	while (!c.done) {
-		ret = nl_recvmsgs(nl->sk, ncb);
-		if (ret < 0 && !c.done) {
-			if (!c.err)
-				c.err = -EIO;
+	for (tries = 1;; tries++) {
+		send_once(nl, msg, ncb, &c);
+		if (c.err || !c.intr || tries == MVNL_DUMP_TRIES || nl->stale)
 			break;
-		}
-		if (c.err && !c.done)
-			break;
+		/*
+		 * Again, as a new request (libnl numbers it afresh), after a
+		 * pause that doubles: a burst of changes (guests created by a
+		 * script) gets over half a second to end before the last read.
+		 */
+		drop_held(&c);
+		h->nlmsg_seq = NL_AUTO_SEQ;
+		usleep(MVNL_DUMP_PAUSE_US << (tries - 1));
 	}
-	nl->stale = !c.done;
-out:
+	if (!c.err && c.intr) {
+		c.err = -EAGAIN;
+		snprintf(nl->errmsg, sizeof(nl->errmsg),
+			 "the list changed during each of %d dumps; try again",
+			 MVNL_DUMP_TRIES);
+	}
+	for (k = c.held; k && !c.err; k = k->next)
+		c.err = deliver(&c, k->h);
+	drop_held(&c);
 	nl->last_req = NULL;
 	nlmsg_free(msg);
 	nl_cb_put(ncb);

@@ -62,9 +62,18 @@ const char *mvnl_open_error(int err);
 struct nl_msg *mvnl_msg(struct mvnl *nl, uint8_t cmd, int nlflags);
 
 /*
+ * How many times a dump the kernel flags NLM_F_DUMP_INTR is read, and the
+ * first pause between two reads (doubling: 635 ms over all of them).
+ */
+#define MVNL_DUMP_TRIES		8
+#define MVNL_DUMP_PAUSE_US	5000
+
+/*
  * Send @msg (consumed), wait for the reply and the ack. @cb is called once
- * per reply message with its top-level attributes parsed. Returns 0 or a
- * negative errno; on error nl->errmsg holds the kernel's explanation.
+ * per reply message with its top-level attributes parsed; a dump's replies
+ * only once the whole dump was read consistent (else it is read again, up
+ * to MVNL_DUMP_TRIES times, then -EAGAIN with its reason). Returns 0 or a negative errno;
+ * on error nl->errmsg holds the kernel's explanation.
  */
 int mvnl_request(struct mvnl *nl, struct nl_msg *msg, mvnl_reply_cb cb,
 		 void *arg);
