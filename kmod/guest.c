@@ -246,21 +246,12 @@ static int make_vcpu(struct mv_guest *g)
 	return mv_vcpu_create(v, 0);
 }
 
-/* mv_baselines_lock held, so that @bl stays what was checked. */
-static struct mv_guest *create(const char *name, u64 mem, struct mv_baseline *bl,
-			       const struct mv_policy *policy, u32 khz,
-			       bool session, struct netlink_ext_ack *extack)
+/* A guest object with nothing behind it yet: mv_guest_put() frees it. */
+static struct mv_guest *alloc_guest(const char *name, struct mv_baseline *bl,
+				    const struct mv_policy *policy)
 {
-	char why[MV_TSC_WHY_LEN];
 	struct mv_guest *g;
-	int ret;
 
-	lockdep_assert_held(&mv_baselines_lock);
-	/* Refused before any allocation; checked again where it counts. */
-	if (READ_ONCE(mv_maintenance)) {
-		NL_SET_ERR_MSG(extack, MV_MAINTENANCE_TEXT);
-		return ERR_PTR(-EBUSY);
-	}
 	if (!try_module_get(THIS_MODULE))
 		return ERR_PTR(-ENODEV);
 	g = kzalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
@@ -279,10 +270,19 @@ static struct mv_guest *create(const char *name, u64 mem, struct mv_baseline *bl
 		mv_baseline_get(bl);
 		g->baseline = bl;
 	}
+	return g;
+}
+
+/* Its console, memory, boot tables, vCPU and TSC rate; each refusal says why. */
+static int equip_guest(struct mv_guest *g, u64 mem, u32 khz,
+		       struct netlink_ext_ack *extack)
+{
+	char why[MV_TSC_WHY_LEN];
+	int ret;
 
 	ret = mv_console_init(&g->con);
 	if (ret)
-		goto err_put;
+		return ret;
 	/*
 	 * What the host can give now, not its total: a request that would
 	 * push it into reclaim or the OOM killer is refused up front.
@@ -291,8 +291,7 @@ static struct mv_guest *create(const char *name, u64 mem, struct mv_baseline *bl
 		mv_errmsg(extack, "guest memory: %llu MiB needs %llu MiB, this host has about %llu MiB available",
 			  mem >> 20, mv_mem_cost(mem) >> 20,
 			  mv_mem_available() >> 20);
-		ret = -ENOMEM;
-		goto err_put;
+		return -ENOMEM;
 	}
 	ret = mv_mem_alloc(&g->mem, mem);
 	if (ret) {
@@ -300,39 +299,40 @@ static struct mv_guest *create(const char *name, u64 mem, struct mv_baseline *bl
 			NL_SET_ERR_MSG(extack, "interrupted while allocating guest memory");
 		else
 			NL_SET_ERR_MSG(extack, "cannot allocate guest memory: the host is short of memory");
-		goto err_put;
+		return ret;
 	}
 	ret = mv_mem_setup_boot(&g->mem);
 	if (ret)
-		goto err_put;
+		return ret;
 	ret = make_vcpu(g);
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "cannot allocate the vCPU");
-		goto err_put;
+		return ret;
 	}
 	ret = khz ? mv_tsc_rate_set(&g->vcpu, khz, why) : 0;
-	if (ret) {
+	if (ret)
 		mv_errmsg(extack, "%s", why);
-		goto err_put;
-	}
+	return ret;
+}
 
-	/*
-	 * Publish last, under the lock that makes the name unique and that
-	 * maintenance mode is switched under: a guest is either refused or
-	 * listed before the switch returns.
-	 */
+/*
+ * List @g, last, under the lock that makes the name unique and that
+ * maintenance mode is switched under: a guest is either refused or
+ * listed before the switch returns.
+ */
+static int publish_guest(struct mv_guest *g, bool session,
+			 struct netlink_ext_ack *extack)
+{
 	mutex_lock(&mv_guests_lock);
 	if (mv_maintenance) {
 		mutex_unlock(&mv_guests_lock);
 		NL_SET_ERR_MSG(extack, MV_MAINTENANCE_TEXT);
-		ret = -EBUSY;
-		goto err_put;
+		return -EBUSY;
 	}
-	if (find(name)) {
+	if (find(g->name)) {
 		/* The caller names the attribute in its extack message. */
 		mutex_unlock(&mv_guests_lock);
-		ret = -EEXIST;
-		goto err_put;
+		return -EEXIST;
 	}
 	/*
 	 * A guest made for a restore has its session before anyone can find
@@ -347,16 +347,39 @@ static struct mv_guest *create(const char *name, u64 mem, struct mv_baseline *bl
 	g->id = ++mv_guests_last_id;
 	mv_guests_gen++;
 	list_add_tail(&g->node, &mv_guests);
-	if (bl)
-		mv_baseline_use(bl, &g->bl_use, g->name);
+	if (g->baseline)
+		mv_baseline_use(g->baseline, &g->bl_use, g->name);
 	kref_get(&g->ref);	/* the registry's reference */
 	mutex_unlock(&mv_guests_lock);
+	return 0;
+}
+
+/* mv_baselines_lock held, so that @bl stays what was checked. */
+static struct mv_guest *create(const char *name, u64 mem, struct mv_baseline *bl,
+			       const struct mv_policy *policy, u32 khz,
+			       bool session, struct netlink_ext_ack *extack)
+{
+	struct mv_guest *g;
+	int ret;
+
+	lockdep_assert_held(&mv_baselines_lock);
+	/* Refused before any allocation; checked again where it counts. */
+	if (READ_ONCE(mv_maintenance)) {
+		NL_SET_ERR_MSG(extack, MV_MAINTENANCE_TEXT);
+		return ERR_PTR(-EBUSY);
+	}
+	g = alloc_guest(name, bl, policy);
+	if (IS_ERR(g))
+		return g;
+	ret = equip_guest(g, mem, khz, extack);
+	if (!ret)
+		ret = publish_guest(g, session, extack);
+	if (ret) {
+		mv_guest_put(g);
+		return ERR_PTR(ret);
+	}
 	mv_event_guest(g, MV_EVENT_CREATED);
 	return g;
-
-err_put:
-	mv_guest_put(g);
-	return ERR_PTR(ret);
 }
 
 struct mv_guest *mv_guest_new(const char *name, u64 mem, const char *bl_name,

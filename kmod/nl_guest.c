@@ -58,12 +58,55 @@ static int put_audit(struct sk_buff *skb, const struct mv_cpuid_audit *a)
 					     nla_total_size_64bit(8)) + \
 	 nla_total_size_64bit(8))
 
-static int put_guest(struct sk_buff *skb, struct mv_guest *g, bool audit)
+/* The vCPU's counts: uses of hidden features, and exits by reason */
+static int put_counters(struct sk_buff *skb, const struct mv_vcpu *v)
 {
 	struct nlattr *nest;
-	u32 state = READ_ONCE(g->state);
 	u64 rsv;
 	int i;
+
+	for (i = 0; i < MV_F_COUNT; i++) {
+		u64 n = READ_ONCE(v->violations[i]);
+
+		if (!n)
+			continue;
+		nest = nla_nest_start(skb, MV_A_GUEST_VIOLATION);
+		if (!nest ||
+		    nla_put_string(skb, MV_A_VIOLATION_FEATURE,
+				   mv_cpuid_features[i].name) ||
+		    nla_put_u64_64bit(skb, MV_A_VIOLATION_COUNT, n,
+				      MV_A_VIOLATION_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	/* Not a feature: XSETBV with bits no shown or hidden feature names */
+	rsv = READ_ONCE(v->xcr0_reserved_violations);
+	if (rsv) {
+		nest = nla_nest_start(skb, MV_A_GUEST_VIOLATION);
+		if (!nest ||
+		    nla_put_string(skb, MV_A_VIOLATION_FEATURE, "xcr0-reserved") ||
+		    nla_put_u64_64bit(skb, MV_A_VIOLATION_COUNT, rsv,
+				      MV_A_VIOLATION_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	for (i = 0; i < MV_EXIT_REASONS; i++) {
+		u64 n = READ_ONCE(v->exits[i]);
+
+		if (!n)
+			continue;
+		nest = nla_nest_start(skb, MV_A_GUEST_EXITS);
+		if (!nest || nla_put_u32(skb, MV_A_EXIT_REASON, i) ||
+		    nla_put_u64_64bit(skb, MV_A_EXIT_COUNT, n, MV_A_EXIT_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
+static int put_guest(struct sk_buff *skb, struct mv_guest *g, bool audit)
+{
+	u32 state = READ_ONCE(g->state);
 
 	/* State before reason: pairs with smp_wmb() in vcpu_stopped() (guest.c). */
 	smp_rmb();
@@ -94,42 +137,8 @@ static int put_guest(struct sk_buff *skb, struct mv_guest *g, bool audit)
 	    nla_put_u64_64bit(skb, MV_A_GUEST_POLICY_HASH,
 			      mv_policy_hash(&g->policy), MV_A_GUEST_PAD))
 		return -EMSGSIZE;
-	for (i = 0; i < MV_F_COUNT; i++) {
-		u64 n = READ_ONCE(g->vcpu.violations[i]);
-
-		if (!n)
-			continue;
-		nest = nla_nest_start(skb, MV_A_GUEST_VIOLATION);
-		if (!nest ||
-		    nla_put_string(skb, MV_A_VIOLATION_FEATURE,
-				   mv_cpuid_features[i].name) ||
-		    nla_put_u64_64bit(skb, MV_A_VIOLATION_COUNT, n,
-				      MV_A_VIOLATION_PAD))
-			return -EMSGSIZE;
-		nla_nest_end(skb, nest);
-	}
-	/* Not a feature: XSETBV with bits no shown or hidden feature names */
-	rsv = READ_ONCE(g->vcpu.xcr0_reserved_violations);
-	if (rsv) {
-		nest = nla_nest_start(skb, MV_A_GUEST_VIOLATION);
-		if (!nest ||
-		    nla_put_string(skb, MV_A_VIOLATION_FEATURE, "xcr0-reserved") ||
-		    nla_put_u64_64bit(skb, MV_A_VIOLATION_COUNT, rsv,
-				      MV_A_VIOLATION_PAD))
-			return -EMSGSIZE;
-		nla_nest_end(skb, nest);
-	}
-	for (i = 0; i < MV_EXIT_REASONS; i++) {
-		u64 n = READ_ONCE(g->vcpu.exits[i]);
-
-		if (!n)
-			continue;
-		nest = nla_nest_start(skb, MV_A_GUEST_EXITS);
-		if (!nest || nla_put_u32(skb, MV_A_EXIT_REASON, i) ||
-		    nla_put_u64_64bit(skb, MV_A_EXIT_COUNT, n, MV_A_EXIT_PAD))
-			return -EMSGSIZE;
-		nla_nest_end(skb, nest);
-	}
+	if (put_counters(skb, &g->vcpu))
+		return -EMSGSIZE;
 	return audit ? put_audit(skb, &g->vcpu.audit) : 0;
 }
 

@@ -212,18 +212,12 @@ static const char *check_seg(unsigned int i, const struct mv_rec_seg *s)
 	return NULL;
 }
 
-static const char *check(struct mv_vcpu *v, const struct mv_rec_vcpu *r,
-			 const void *xsave)
+/* The record's own fields: its id, sizes, reserved fields, flags */
+static const char *check_format(struct mv_vcpu *v, const struct mv_rec_vcpu *r)
 {
-	const struct mv_policy *p = v->policy;
-	u8 phys = p->phys_bits ? p->phys_bits : 36;
-	const struct mv_rec_seg *cs = &r->seg[MV_SEG_CS];
-	unsigned int i;
-	const char *why;
-
 	if (r->id)
 		return "vCPU id is not 0 (one vCPU per guest)";
-	if (r->xsave_size != mv_state_xsave_size(p))
+	if (r->xsave_size != mv_state_xsave_size(v->policy))
 		return "XSAVE area size does not match the baseline";
 	if (memchr_inv(r->reserved, 0, sizeof(r->reserved)) || r->reserved32 ||
 	    (r->flags & ~MV_VCPU_FLAGS))
@@ -234,6 +228,15 @@ static const char *check(struct mv_vcpu *v, const struct mv_rec_vcpu *r,
 	    !mv_mtrr_def_type_valid(r->msr_mtrr_def_type) :
 	    r->msr_mtrr_def_type)
 		return "IA32_MTRR_DEF_TYPE has reserved bits or a reserved type";
+	return NULL;
+}
+
+/* Control registers, EFER, XCR0, RFLAGS, RIP and debug registers */
+static const char *check_regs(struct mv_vcpu *v, const struct mv_rec_vcpu *r)
+{
+	const struct mv_policy *p = v->policy;
+	u8 phys = p->phys_bits ? p->phys_bits : 36;
+
 	if (!mv_cr0_valid(r->cr0))
 		return "CR0 is not a valid 64-bit mode value";
 	if (!mv_cr4_valid(v, r->cr4))
@@ -257,22 +260,38 @@ static const char *check(struct mv_vcpu *v, const struct mv_rec_vcpu *r,
 		return "RIP is not canonical";
 	if ((r->dr6 >> 32) || (r->dr7 >> 32))
 		return "DR6 or DR7 has bits set above bit 31";
+	return NULL;
+}
+
+/* Each segment, then what they must agree on, and the descriptor tables */
+static const char *check_segments(const struct mv_rec_vcpu *r)
+{
+	const struct mv_rec_seg *cs = &r->seg[MV_SEG_CS];
+	const struct mv_rec_seg *ss = &r->seg[MV_SEG_SS];
+	unsigned int i;
+	const char *why;
+
 	for (i = 0; i < MV_SEG_COUNT; i++) {
 		why = check_seg(i, &r->seg[i]);
 		if (why)
 			return why;
 	}
 	/* CS.DPL against SS.DPL: equal, or not above it if conforming. */
-	if (!(r->seg[MV_SEG_SS].ar & SAR_UNUSABLE) &&
+	if (!(ss->ar & SAR_UNUSABLE) &&
 	    ((SAR_TYPE(cs->ar) & 4) ?
-	     SAR_DPL(cs->ar) > SAR_DPL(r->seg[MV_SEG_SS].ar) :
-	     SAR_DPL(cs->ar) != SAR_DPL(r->seg[MV_SEG_SS].ar)))
+	     SAR_DPL(cs->ar) > SAR_DPL(ss->ar) :
+	     SAR_DPL(cs->ar) != SAR_DPL(ss->ar)))
 		return "CS.DPL does not match SS.DPL";
-	if ((r->seg[MV_SEG_SS].selector & 3) != (cs->selector & 3))
+	if ((ss->selector & 3) != (cs->selector & 3))
 		return "SS.RPL differs from CS.RPL";
 	if (!mv_canonical(r->gdtr_base) || !mv_canonical(r->idtr_base) ||
 	    r->gdtr_limit > 0xffff || r->idtr_limit > 0xffff)
 		return "GDTR or IDTR is not canonical or its limit is too big";
+	return NULL;
+}
+
+static const char *check_msrs(struct mv_vcpu *v, const struct mv_rec_vcpu *r)
+{
 	if (!mv_canonical(r->msr_lstar) || !mv_canonical(r->msr_cstar) ||
 	    !mv_canonical(r->msr_kernel_gs_base) ||
 	    !mv_canonical(r->msr_sysenter_esp) || !mv_canonical(r->msr_sysenter_eip))
@@ -282,10 +301,16 @@ static const char *check(struct mv_vcpu *v, const struct mv_rec_vcpu *r,
 		return "an MSR has bits set above bit 31";
 	if (r->msr_tsc_aux && !v->tsc_aux_owned)
 		return "TSC_AUX is set but the baseline hides rdtscp and rdpid";
+	return NULL;
+}
+
+/* Interruptibility, activity and pending debug exceptions (27.3.1.5) */
+static const char *check_events(const struct mv_rec_vcpu *r)
+{
 	/*
-	 * 27.3.1.5: blocking by STI needs IF; not by STI and MOV SS at once;
-	 * no blocking by SMI outside SMM; no enclave interruption without
-	 * SGX (never offered).
+	 * Blocking by STI needs IF; not by STI and MOV SS at once; no
+	 * blocking by SMI outside SMM; no enclave interruption without SGX
+	 * (never offered).
 	 */
 	if ((r->interruptibility & ~0xbu) ||
 	    ((r->interruptibility & 3) == 3) ||
@@ -303,6 +328,26 @@ static const char *check(struct mv_vcpu *v, const struct mv_rec_vcpu *r,
 	if ((r->interruptibility & 3) &&
 	    !!(r->pending_dbg & BIT(14)) != !!(r->rflags & X86_EFLAGS_TF))
 		return "pending debug exceptions BS disagrees with RFLAGS.TF under blocking";
+	return NULL;
+}
+
+/* The first reason, in this order, that @r cannot be this vCPU's state */
+static const char *check(struct mv_vcpu *v, const struct mv_rec_vcpu *r,
+			 const void *xsave)
+{
+	const char *why;
+
+	why = check_format(v, r);
+	if (!why)
+		why = check_regs(v, r);
+	if (!why)
+		why = check_segments(r);
+	if (!why)
+		why = check_msrs(v, r);
+	if (!why)
+		why = check_events(r);
+	if (why)
+		return why;
 	/* CONFIG fixed the rate (restore.c), or this record does now. */
 	if (r->tsc_khz != v->tsc_khz)
 		return "its TSC rate is not the one CONFIG gave";

@@ -428,6 +428,7 @@ struct host_msrs {
 	u64 xss;
 	u64 debugctl;
 	unsigned long dr7;
+	unsigned long ds, es;
 	u16 ldt;
 	bool osxsave;
 };
@@ -626,12 +627,100 @@ static void exit_read(struct mv_exit *e)
  * the exit is handled, so that nothing can VMCLEAR or turn off VMX while
  * the VMCS is in use.
  */
+/*
+ * The host state a VM entry and exit do not keep, and the guest's that the
+ * VMCS does not hold, swapped in: interrupts off, the VMCS loaded.
+ */
+static void host_state_in(struct mv_vcpu *v, struct host_msrs *h, bool trial)
+{
+	unsigned long cr3, cr4;
+
+	/* Before HOST_CR4 is taken: it may set CR4.OSXSAVE for the window. */
+	if (v->xsave)
+		xstate_in(v, h);
+	/* The kthread may be running on a borrowed mm; CR4 bits change. */
+	cr3 = __read_cr3();
+	if (cr3 != v->host_cr3) {
+		mv_vmwrite(HOST_CR3, cr3);
+		v->host_cr3 = cr3;
+	}
+	cr4 = mv_read_cr4();
+	if (cr4 != v->host_cr4) {
+		mv_vmwrite(HOST_CR4, cr4);
+		v->host_cr4 = cr4;
+	}
+	if (mv_cpu_has_preemption_timer())
+		mv_vmwrite(VMX_PREEMPTION_TIMER_VALUE, trial ? 0 : v->slice);
+	savesegment(ds, h->ds);
+	savesegment(es, h->es);
+	/*
+	 * A VM exit clears LDTR, DR7 and IA32_DEBUGCTL (SDM 28.5.1, 28.5.2).
+	 * The kthread may run on a borrowed mm with an LDT, and the host may
+	 * have breakpoints or LBR armed: put back what was there.
+	 */
+	asm volatile("sldt %0" : "=r" (h->ldt));
+	h->dr7 = native_get_debugreg(7);
+	rdmsrq(MSR_IA32_DEBUGCTLMSR, h->debugctl);
+	swap_in(v, h);
+	/* With interrupts off nothing in the host faults and changes CR2. */
+	if (native_read_cr2() != v->cr2)
+		native_write_cr2(v->cr2);
+}
+
+/* The guest's state out and the host's back, after the last exit. */
+static void host_state_out(struct mv_vcpu *v, struct host_msrs *h)
+{
+	v->cr2 = native_read_cr2();
+	swap_out(v, h);
+	if (v->xsave)
+		xstate_out(v, h);
+	loadsegment(ds, h->ds);
+	loadsegment(es, h->es);
+	/* A VM exit leaves the GDT limit at 0xffff and the TSS limit at 0x67. */
+	load_fixmap_gdt(smp_processor_id());
+	invalidate_tss_limit();
+	if (h->ldt)
+		asm volatile("lldt %w0" : : "r" (h->ldt));
+	if (h->dr7 != MV_DR7_FIXED)
+		native_set_debugreg(7, h->dr7);
+	if (h->debugctl)
+		wrmsrq(MSR_IA32_DEBUGCTLMSR, h->debugctl);
+}
+
+/*
+ * Entries until an exit that is not fast: 0, or the VMX instruction's
+ * failure. A fast exit goes straight back in: the guest's FPU, XCR0, MSRs
+ * and CR2 stay loaded, which is most of an exit's cost. Host code that may
+ * run meanwhile is NMI handlers only, as in any exit window. *@handled: the
+ * last exit was fast, and a request to leave came after it.
+ */
+static int run_fast(struct mv_vcpu *v, struct mv_exit *e, bool trial,
+		    bool *handled)
+{
+	unsigned int fast = 0;
+	int ret;
+
+	for (;;) {
+		ret = __mv_vmx_vcpu_run(&v->regs, v->lv.launched);
+		if (ret)
+			return ret;
+		v->lv.launched = true;
+		exit_read(e);
+		if (trial || fast == MV_FAST_EXITS || !v->ops->exit_fast(v, e))
+			return 0;
+		fast++;
+		if (must_leave(v)) {
+			*handled = true;
+			return 0;
+		}
+		*e = (struct mv_exit){};
+	}
+}
+
 static int enter_once(struct mv_vcpu *v, struct mv_exit *e, bool trial)
 {
 	struct mv_vmx_slice s;
 	struct host_msrs h;
-	unsigned long cr3, cr4, ds, es;
-	unsigned int fast = 0;
 	bool handled = false;
 	int ret;
 
@@ -646,73 +735,9 @@ static int enter_once(struct mv_vcpu *v, struct mv_exit *e, bool trial)
 	ret = load_vmcs(v, &s, e);
 	if (ret)
 		goto out_irq;
-	/* Before HOST_CR4 is taken: it may set CR4.OSXSAVE for the window. */
-	if (v->xsave)
-		xstate_in(v, &h);
-	/* The kthread may be running on a borrowed mm; CR4 bits change. */
-	cr3 = __read_cr3();
-	if (cr3 != v->host_cr3) {
-		mv_vmwrite(HOST_CR3, cr3);
-		v->host_cr3 = cr3;
-	}
-	cr4 = mv_read_cr4();
-	if (cr4 != v->host_cr4) {
-		mv_vmwrite(HOST_CR4, cr4);
-		v->host_cr4 = cr4;
-	}
-	if (mv_cpu_has_preemption_timer())
-		mv_vmwrite(VMX_PREEMPTION_TIMER_VALUE, trial ? 0 : v->slice);
-	savesegment(ds, ds);
-	savesegment(es, es);
-	/*
-	 * A VM exit clears LDTR, DR7 and IA32_DEBUGCTL (SDM 28.5.1, 28.5.2).
-	 * The kthread may run on a borrowed mm with an LDT, and the host may
-	 * have breakpoints or LBR armed: put back what was there.
-	 */
-	asm volatile("sldt %0" : "=r" (h.ldt));
-	h.dr7 = native_get_debugreg(7);
-	rdmsrq(MSR_IA32_DEBUGCTLMSR, h.debugctl);
-	swap_in(v, &h);
-	/* With interrupts off nothing in the host faults and changes CR2. */
-	if (native_read_cr2() != v->cr2)
-		native_write_cr2(v->cr2);
-
-	/*
-	 * A fast exit goes straight back in: the guest's FPU, XCR0, MSRs and
-	 * CR2 stay loaded, which is most of an exit's cost. Host code that
-	 * may run meanwhile is NMI handlers only, as in any exit window.
-	 */
-	for (;;) {
-		ret = __mv_vmx_vcpu_run(&v->regs, v->lv.launched);
-		if (ret)
-			break;
-		v->lv.launched = true;
-		exit_read(e);
-		if (trial || fast == MV_FAST_EXITS || !v->ops->exit_fast(v, e))
-			break;
-		fast++;
-		if (must_leave(v)) {
-			handled = true;
-			break;
-		}
-		*e = (struct mv_exit){};
-	}
-
-	v->cr2 = native_read_cr2();
-	swap_out(v, &h);
-	if (v->xsave)
-		xstate_out(v, &h);
-	loadsegment(ds, ds);
-	loadsegment(es, es);
-	/* A VM exit leaves the GDT limit at 0xffff and the TSS limit at 0x67. */
-	load_fixmap_gdt(smp_processor_id());
-	invalidate_tss_limit();
-	if (h.ldt)
-		asm volatile("lldt %w0" : : "r" (h.ldt));
-	if (h.dr7 != MV_DR7_FIXED)
-		native_set_debugreg(7, h.dr7);
-	if (h.debugctl)
-		wrmsrq(MSR_IA32_DEBUGCTLMSR, h.debugctl);
+	host_state_in(v, &h, trial);
+	ret = run_fast(v, e, trial, &handled);
+	host_state_out(v, &h);
 
 	if (ret) {
 		e->stop = MV_STOP_VMFAIL;
