@@ -7,17 +7,8 @@
 # thread is moved between CPUs (VMCLEAR on the old CPU, VMPTRLD on the
 # new), and pause, resume, delete and unload still work. TAP output.
 
-n=0
-fails=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		fails=$((fails + 1))
-	fi
-}
+# shellcheck source=selftests/migvisor/tap.sh
+. "$(dirname "$0")/tap.sh"
 console() {
 	mvctl -j guest show h1 | sed -n 's/.*"console_bytes":\([0-9]*\).*/\1/p'
 }
@@ -48,7 +39,7 @@ mvctl guest show h1 | grep -q 'state running'
 ok $((moved + $?)) runs_while_moved_between_cpus
 
 down=0
-for round in 1 2 3; do
+for _ in 1 2 3; do
 	echo 0 >/sys/devices/system/cpu/cpu1/online || down=1
 	mvctl guest show h1 | grep -q 'state running' || down=1
 	echo 1 >/sys/devices/system/cpu/cpu1/online || down=1
@@ -69,5 +60,4 @@ ok $? delete
 rmmod migvisor
 ok $? unload
 
-echo "# $fails failed"
-[ $fails = 0 ]
+tap_end

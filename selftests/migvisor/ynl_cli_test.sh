@@ -16,17 +16,8 @@ YNL=${MV_YNL_DIR:-/rig/ynl}
 SPEC=${MV_YNL_SPEC:-$YNL/migvisor.yaml}
 PY=${MV_PYTHON:-python3}
 TESTS=10
-n=0
-fails=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		fails=$((fails + 1))
-	fi
-}
+# shellcheck source=selftests/migvisor/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
 echo "1..$TESTS"
@@ -106,14 +97,14 @@ echo "# ynl-g: $m"
 # 7: bad input is refused, the attribute named, and nothing is created
 ynl --do guest-new --json '{"name": "ynl-bad", "memory": 1000}' >"$t/bad" 2>&1
 rc=$?
-cat "$t/bad" | sed 's/^/# /'
+sed 's/^/# /' "$t/bad"
 [ $rc != 0 ] && grep -q "bad-attr': '.memory'" "$t/bad" &&
 	! mvctl guest show ynl-bad >/dev/null 2>&1
 ok $? bad_memory_names_the_attribute
 
 # 8: strict per-command policies: host-get takes nothing
-ynl --do host-get --json '{"maintenance": 1}' >"$t/strict" 2>&1
-[ $? != 0 ] && grep -q 'Netlink error' "$t/strict"
+! ynl --do host-get --json '{"maintenance": 1}' >"$t/strict" 2>&1 &&
+	grep -q 'Netlink error' "$t/strict"
 ok $? host_get_rejects_attributes
 
 # 9: delete both through the client
@@ -131,5 +122,4 @@ ok $? baseline_in_use_refused_with_user
 mvctl guest del ynl-u >/dev/null 2>&1
 mvctl baseline del ynl-src >/dev/null 2>&1
 
-echo "# $fails failed"
-[ $fails = 0 ]
+tap_end
