@@ -16,6 +16,7 @@
 #include <linux/percpu.h>
 #include <linux/reboot.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <net/netlink.h>
 #include <asm/perf_event.h>
 #include <asm/reboot.h>
@@ -676,16 +677,30 @@ static void report_ipi(void *arg)
 		a->r[i].owner = "";
 }
 
+static int report_cmp(const void *a, const void *b)
+{
+	const struct mv_vmx_cpu_report *x = a, *y = b;
+
+	return x->cpu < y->cpu ? -1 : x->cpu > y->cpu;
+}
+
 unsigned int mv_vmx_report(struct mv_vmx_cpu_report *r, unsigned int max)
 {
 	struct report_args a = { .r = r, .max = max, .n = ATOMIC_INIT(0) };
+	unsigned int n;
 
 	a.kvm = mv_owner_kvm_loaded();
 	a.pinned = mv_owner_pinned();
 	cpus_read_lock();
 	on_each_cpu(report_ipi, &a, 1);
 	cpus_read_unlock();
-	return min_t(unsigned int, atomic_read(&a.n), max);
+	n = min_t(unsigned int, atomic_read(&a.n), max);
+	/*
+	 * The slots fill in the order the IPIs land, which differs from one
+	 * call to the next; readers get the CPUs in ascending order.
+	 */
+	sort(r, n, sizeof(*r), report_cmp, NULL);
+	return n;
 }
 
 int mv_vmx_init(void)

@@ -103,7 +103,7 @@ struct mv_vmx_cpu_report {
 	const char *why;
 };
 
-/* Fill @r for up to @max online CPUs; returns how many. */
+/* Fill @r for up to @max online CPUs, in CPU order; returns how many. */
 unsigned int mv_vmx_report(struct mv_vmx_cpu_report *r, unsigned int max);
 
 #endif /* _MV_VMX_H */

@@ -48,12 +48,16 @@ trap 'rm -rf "$t"' EXIT
 
 grep -q '^migvisor ' /proc/modules || insmod "${MV_MODULE:-/rig/migvisor.ko}"
 
-# 1: the host, with its nests (cpuid and vmx-root are multi-attr nests)
+# 1: the host, with its nests (cpuid and vmx-root are multi-attr nests);
+# vmx-root has every online CPU once, in CPU order
+online=$(grep -c '^processor' /proc/cpuinfo)
 ynl --do host-get >"$t/host" &&
-	js 'sys.exit(not (d["vendor"] == "GenuineIntel" and len(d["cpuid"]) > 4 and
-	    d["vmx-root"][0]["cpu"] == 0 and d["offer"]["max-leaf"] > 0))' <"$t/host"
+	js 'cpus = [r["cpu"] for r in d["vmx-root"]]
+sys.exit(not (d["vendor"] == "GenuineIntel" and len(d["cpuid"]) > 4 and
+	      cpus == sorted(set(cpus)) and len(cpus) == '"$online"' and d["offer"]["max-leaf"] > 0))' <"$t/host"
 rc=$?
-[ $rc = 0 ] || head -c 2000 "$t/host" | sed 's/^/# /'
+# A line of its own: the JSON has no newline, and TAP reads lines.
+[ $rc = 0 ] || { head -c 2000 "$t/host"; echo; } | sed 's/^/# /'
 ok $rc host_get
 
 # 2: a baseline's policy, read as JSON, goes back in as a new baseline,
